@@ -1,0 +1,14 @@
+import { uncompressSync } from 'lz4-napi';
+
+/**
+ * Undoes TableReadOptions.response_compression_codec = LZ4: the rows arrive as a raw LZ4 block and
+ * uncompressed_byte_size gives the decompressed size (-1 or unset: sent uncompressed).
+ */
+export function decompressResponseRows(rows: Uint8Array, uncompressedByteSize: number | undefined): Uint8Array {
+  if (uncompressedByteSize === undefined || uncompressedByteSize <= 0) return rows;
+  // lz4-napi expects the size as a 4-byte little-endian prefix before the raw block.
+  const sized = Buffer.allocUnsafe(rows.byteLength + 4);
+  sized.writeUInt32LE(uncompressedByteSize, 0);
+  sized.set(rows, 4);
+  return uncompressSync(sized);
+}

@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+import { Command, InvalidArgumentError } from 'commander';
+import { generateDemoTable } from '../emulator/sources/demo.js';
+import { parseFaultFlag, type FaultSpec } from '../emulator/faults.js';
+import { startEmulator, type EmulatorTable } from '../emulator/server.js';
+import { DEMO_TABLE } from './demo-table.js';
+import { loadTableSource, parseTableFlag } from './table-sources.js';
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+function integer(name: string, min: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}`);
+    return n;
+  };
+}
+
+export function emulatorCommand(): Command {
+  return new Command('emulator')
+    .description('serve tables over the BigQuery Storage Read API (v1) on loopback')
+    .option('--host <host>', 'interface to bind', '127.0.0.1')
+    .option('--port <port>', 'port to bind (0 picks a free one)', integer('--port', 0), 9060)
+    .option('--table <name=file>', 'serve FILE (Arrow IPC, or ROWS.ndjson:SCHEMA.json) as table NAME (repeatable)', collect, [])
+    .option('--demo', `serve the demo table ${DEMO_TABLE} (every BigQuery type)`)
+    .option('--demo-rows <n>', 'rows in the demo table', integer('--demo-rows', 0), 100_000)
+    .option('--demo-seed <n>', 'seed of the demo table', integer('--demo-seed', 0), 1)
+    .option('--require-token [token]', 'require a bearer token (any, or exactly TOKEN)')
+    .option('--no-routing-header', 'accept calls without the x-goog-request-params routing header')
+    .option('--tls-key <file>', 'PEM private key: serve TLS (with --tls-cert)')
+    .option('--tls-cert <file>', 'PEM certificate chain for --tls-key')
+    .option('--session-lifetime <seconds>', 'how long read sessions live', integer('--session-lifetime', 1), 6 * 3600)
+    .option('--fault <spec>', 'inject a fault: KIND[:key=value,...], KIND one of error, drop, delay, throttle, corrupt (repeatable)', collect, [])
+    .action(async (opts) => {
+      const tables: EmulatorTable[] = (opts.table as string[]).map((flag) => {
+        const { table, source } = parseTableFlag(flag);
+        return { table, data: loadTableSource(source) };
+      });
+      if (opts.demo) tables.push({ table: DEMO_TABLE, data: generateDemoTable({ rows: opts.demoRows, seed: opts.demoSeed }) });
+      if (tables.length === 0) throw new Error('nothing to serve: give --table NAME=FILE or --demo');
+      if (Boolean(opts.tlsKey) !== Boolean(opts.tlsCert)) throw new Error('--tls-key and --tls-cert go together');
+      const faults: FaultSpec[] = (opts.fault as string[]).map(parseFaultFlag);
+      const emulator = await startEmulator({
+        host: opts.host,
+        port: opts.port,
+        tables,
+        requireRoutingHeader: opts.routingHeader,
+        requireToken: opts.requireToken,
+        tls: opts.tlsKey ? { key: readFileSync(opts.tlsKey), cert: readFileSync(opts.tlsCert) } : undefined,
+        sessionLifetimeMs: opts.sessionLifetime * 1000,
+        faults,
+      });
+      for (const t of tables) process.stderr.write(`serving ${String(t.table)} (${t.data.numRows} rows)\n`);
+      process.stdout.write(`listening on ${emulator.address}\n`);
+      const stop = () => {
+        void emulator.close().then(() => process.exit(0));
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+}

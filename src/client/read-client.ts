@@ -1,0 +1,126 @@
+import {
+  CallCredentials,
+  Client,
+  credentials as grpcCredentials,
+  Metadata,
+  type CallOptions,
+  type ChannelCredentials,
+  type ClientReadableStream,
+  type ServiceError,
+} from '@grpc/grpc-js';
+import { GoogleAuth } from 'google-auth-library';
+import { formatRoutingHeader, ROUTING_HEADER } from '../protocol/routing.js';
+import { readServiceDefinition, type ProtoObject } from '../protocol/service.js';
+import { API_CLIENT_HEADER } from './api-client-header.js';
+import { READ_API_SCOPES, type ConnectionConfig } from './connection.js';
+
+/** Channel settings for long, large server streams. */
+const CHANNEL_OPTIONS = {
+  // BigQuery rows can be up to 100 MB and responses larger than gRPC's 4 MiB default.
+  'grpc.max_receive_message_length': -1,
+  'grpc.max_send_message_length': -1,
+  'grpc.keepalive_time_ms': 60_000,
+  'grpc.keepalive_timeout_ms': 20_000,
+  'grpc.keepalive_permit_without_calls': 0,
+  'grpc.primary_user_agent': `bqread/${API_CLIENT_HEADER.version}`,
+} as const;
+
+/**
+ * google-auth-library 10 returns fetch `Headers` from getRequestHeaders, which grpc-js's
+ * createFromGoogleCredential cannot read, so the metadata is copied here.
+ */
+function googleCallCredentials(auth: GoogleAuth): CallCredentials {
+  return CallCredentials.createFromMetadataGenerator((options, callback) => {
+    auth
+      .getRequestHeaders(options.service_url)
+      .then((headers) => {
+        const metadata = new Metadata();
+        headers.forEach((value, key) => metadata.add(key, value));
+        callback(null, metadata);
+      })
+      .catch((err: Error) => callback(err));
+  });
+}
+
+function channelCredentials(config: ConnectionConfig): ChannelCredentials {
+  if (!config.tls) return grpcCredentials.createInsecure();
+  const ssl = grpcCredentials.createSsl(config.rootCertsPem ? Buffer.from(config.rootCertsPem) : null);
+  if (config.auth.kind !== 'google') return ssl;
+  const auth = new GoogleAuth({
+    scopes: READ_API_SCOPES,
+    keyFilename: config.auth.keyFilename,
+    credentials: config.auth.credentials,
+    projectId: config.auth.projectId,
+    clientOptions: config.quotaProject ? { quotaProjectId: config.quotaProject } : undefined,
+  });
+  return grpcCredentials.combineChannelCredentials(ssl, googleCallCredentials(auth));
+}
+
+/** Thin typed client for BigQueryRead over one channel. One per thread; never shared across threads. */
+export class ReadApiClient {
+  private readonly client: Client;
+  private readonly definition = readServiceDefinition();
+
+  constructor(private readonly config: ConnectionConfig) {
+    if (config.auth.kind === 'google' && !config.tls) {
+      throw new TypeError('Google credentials need a TLS channel: set tls, or drop the credentials for an emulator');
+    }
+    this.client = new Client(config.endpoint, channelCredentials(config), CHANNEL_OPTIONS);
+  }
+
+  private metadata(routing: Record<string, string>): Metadata {
+    const metadata = new Metadata();
+    metadata.set(ROUTING_HEADER, formatRoutingHeader(routing));
+    metadata.set('x-goog-api-client', API_CLIENT_HEADER.value);
+    if (this.config.auth.kind === 'token') metadata.set('authorization', `Bearer ${this.config.auth.token}`);
+    if (this.config.quotaProject && this.config.auth.kind !== 'google') {
+      metadata.set('x-goog-user-project', this.config.quotaProject);
+    }
+    return metadata;
+  }
+
+  private unary(method: 'CreateReadSession' | 'SplitReadStream', request: ProtoObject, routing: Record<string, string>, options: CallOptions): Promise<ProtoObject> {
+    const def = this.definition[method]!;
+    return new Promise((resolve, reject) => {
+      this.client.makeUnaryRequest(
+        def.path,
+        def.requestSerialize,
+        def.responseDeserialize,
+        request,
+        this.metadata(routing),
+        options,
+        (err: ServiceError | null, response?: ProtoObject) => (err ? reject(err) : resolve(response!)),
+      );
+    });
+  }
+
+  createReadSession(request: ProtoObject, options: CallOptions = {}): Promise<ProtoObject> {
+    return this.unary('CreateReadSession', request, { 'read_session.table': String(request.readSession?.table ?? '') }, options);
+  }
+
+  splitReadStream(name: string, fraction: number, options: CallOptions = {}): Promise<ProtoObject> {
+    return this.unary('SplitReadStream', { name, fraction }, { name }, options);
+  }
+
+  /** ReadRows; each response arrives as its raw protobuf bytes (see decodeReadRowsResponse). */
+  readRows(readStream: string, offset: number, options: CallOptions = {}): ClientReadableStream<Buffer> {
+    const def = this.definition.ReadRows!;
+    return this.client.makeServerStreamRequest(
+      def.path,
+      def.requestSerialize,
+      def.responseDeserialize as (bytes: Buffer) => Buffer,
+      { readStream, offset },
+      this.metadata({ read_stream: readStream }),
+      options,
+    );
+  }
+
+  /** Fails fast with the channel's reason when the endpoint cannot be reached by `deadline`. */
+  waitForReady(deadline: Date): Promise<void> {
+    return new Promise((resolve, reject) => this.client.waitForReady(deadline, (err) => (err ? reject(err) : resolve())));
+  }
+
+  close(): void {
+    this.client.close();
+  }
+}

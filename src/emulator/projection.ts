@@ -1,0 +1,129 @@
+import {
+  DataType,
+  Field,
+  List,
+  RecordBatch,
+  Schema,
+  Struct,
+  makeData,
+  type Data,
+} from 'apache-arrow';
+
+/** A `selected_fields` entry that names nothing in the table. */
+export class SelectedFieldError extends Error {
+  override name = 'SelectedFieldError';
+}
+
+/** Selection tree: `true` keeps a whole field, a map keeps some of a RECORD's sub-fields. */
+type Selection = Map<string, Selection | true>;
+
+function buildSelection(paths: readonly string[]): Selection {
+  const root: Selection = new Map();
+  for (const path of paths) {
+    const parts = path.split('.');
+    if (parts.some((p) => p.length === 0)) throw new SelectedFieldError(`selected field "${path}" is not a valid field path`);
+    let node = root;
+    parts.forEach((part, i) => {
+      const existing = node.get(part);
+      if (existing === true) return;
+      if (i === parts.length - 1) {
+        node.set(part, true);
+        return;
+      }
+      const child: Selection = existing ?? new Map();
+      node.set(part, child);
+      node = child;
+    });
+  }
+  return root;
+}
+
+/** The struct a RECORD field holds: the field's own type, or a REPEATED RECORD's element type. */
+function recordType(type: DataType): Struct | undefined {
+  if (DataType.isStruct(type)) return type;
+  if (DataType.isList(type) && DataType.isStruct(type.children[0]!.type)) return type.children[0]!.type as Struct;
+  return undefined;
+}
+
+interface FieldPlan {
+  readonly index: number;
+  readonly field: Field;
+  readonly children?: FieldPlan[];
+}
+
+/** Plans which children of `fields` survive, in table order (the service ignores selection order). */
+function planFields(fields: readonly Field[], selection: Selection, prefix: string): FieldPlan[] {
+  const known = new Set(fields.map((f) => f.name));
+  for (const name of selection.keys()) {
+    if (!known.has(name)) {
+      throw new SelectedFieldError(`selected field "${prefix}${name}" was not found in the table schema`);
+    }
+  }
+  const plans: FieldPlan[] = [];
+  fields.forEach((field, index) => {
+    const sel = selection.get(field.name);
+    if (sel === undefined) return;
+    if (sel === true) {
+      plans.push({ index, field });
+      return;
+    }
+    const struct = recordType(field.type);
+    if (!struct) {
+      throw new SelectedFieldError(`selected field "${prefix}${field.name}" is not a RECORD, so it has no sub-field "${[...sel.keys()][0]}"`);
+    }
+    const children = planFields(struct.children, sel, `${prefix}${field.name}.`);
+    const projectedStruct = new Struct(children.map((c) => c.field));
+    const type = DataType.isList(field.type)
+      ? new List(new Field(field.type.children[0]!.name, projectedStruct, field.type.children[0]!.nullable, field.type.children[0]!.metadata))
+      : projectedStruct;
+    plans.push({ index, field: new Field(field.name, type, field.nullable, field.metadata), children });
+  });
+  return plans;
+}
+
+function projectData(data: Data, plan: FieldPlan): Data {
+  if (!plan.children) return data;
+  const children = plan.children;
+  if (DataType.isList(data.type)) {
+    const structData = data.children[0]!;
+    const projectedStruct = projectStructData(structData, (plan.field.type as List).children[0]!.type as Struct, children);
+    return makeData({
+      type: plan.field.type as List,
+      offset: data.offset,
+      length: data.length,
+      nullCount: data.nullCount,
+      nullBitmap: data.nullBitmap,
+      valueOffsets: data.valueOffsets,
+      child: projectedStruct,
+    });
+  }
+  return projectStructData(data, plan.field.type as Struct, children);
+}
+
+function projectStructData(data: Data, type: Struct, plans: FieldPlan[]): Data<Struct> {
+  return makeData({
+    type,
+    offset: data.offset,
+    length: data.length,
+    nullCount: data.nullCount,
+    nullBitmap: data.nullBitmap,
+    children: plans.map((p) => projectData(data.children[p.index]!, p)),
+  });
+}
+
+export interface Projection {
+  readonly schema: Schema;
+  apply(batch: RecordBatch): RecordBatch;
+}
+
+/** Resolves `selected_fields` (top-level `col` and nested `record.field`) against a table schema. */
+export function compileProjection(schema: Schema, selectedFields: readonly string[]): Projection {
+  if (selectedFields.length === 0) return { schema, apply: (batch) => batch };
+  const plans = planFields(schema.fields, buildSelection(selectedFields), '');
+  const projected = new Schema(plans.map((p) => p.field), schema.metadata);
+  const rootType = new Struct(projected.fields);
+  return {
+    schema: projected,
+    apply: (batch) => new RecordBatch(projected, projectStructData(batch.data, rootType, plans)),
+  };
+}

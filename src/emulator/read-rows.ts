@@ -1,0 +1,147 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Metadata, status as Status, type ServerWritableStream } from '@grpc/grpc-js';
+import { decodeRecordBatch } from '../arrow/batch-message.js';
+import { encodeBatchMessage } from '../arrow/ipc-messages.js';
+import { decompressResponseRows } from '../arrow/response-codec.js';
+import { readApiTypes } from '../protocol/protos.js';
+import type { ProtoObject } from '../protocol/service.js';
+import { encodeRetryInfoStatus, STATUS_DETAILS_KEY } from '../protocol/status-details.js';
+import { ApiError } from './api-error.js';
+import { faultCode, type ArmedFault, type FaultPlan } from './faults.js';
+import { responseCompressed } from './response-compression.js';
+import type { EncodedUnit, StreamState } from './session-state.js';
+import { streamRowCount } from './session-state.js';
+
+export interface ReadRowsContext {
+  readonly faults: FaultPlan;
+  /** Tears down the TCP connection the call arrived on. */
+  dropConnection(call: ServerWritableStream<ProtoObject, Buffer>): void;
+}
+
+/** A unit's rows from `skip` on: resuming mid-batch re-encodes the tail, as the service does. */
+function unitTail(stream: StreamState, unit: EncodedUnit, skip: number): EncodedUnit {
+  if (skip === 0) return unit;
+  const session = stream.session;
+  const batch = decodeRecordBatch(session.schemaMessage, decompressResponseRows(unit.message, unit.uncompressedByteSize), unit.rowCount);
+  const tail = batch.slice(skip, batch.numRows);
+  const encoded = encodeBatchMessage(tail, session.schemaMessage.byteLength, session.bufferCompression);
+  const message = Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength);
+  return session.responseCompression
+    ? { rowCount: tail.numRows, ...responseCompressed(message) }
+    : { rowCount: tail.numRows, message };
+}
+
+const RESUME_EVENTS = ['drain', 'cancelled', 'close'] as const;
+
+/** Resolves when the call can take more (or is over), leaving no listeners behind on a long stream. */
+function writable(call: ServerWritableStream<ProtoObject, Buffer>): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      for (const event of RESUME_EVENTS) call.off(event, done);
+      resolve();
+    };
+    for (const event of RESUME_EVENTS) call.once(event, done);
+  });
+}
+
+/**
+ * Breaks the unit's Arrow message so no reader can decode it (the metadata length points past the
+ * end). With response compression the broken message is compressed again, so the LZ4 block stays
+ * valid and it is the Arrow message, as with the service, that fails.
+ */
+function corrupt(stream: StreamState, unit: EncodedUnit): EncodedUnit {
+  const message = decompressResponseRows(unit.message, unit.uncompressedByteSize);
+  const broken = Buffer.from(message.subarray(0, Math.max(8, message.byteLength >> 1)));
+  broken.writeInt32LE(0x7ffffff0, 4);
+  return stream.session.responseCompression
+    ? { rowCount: unit.rowCount, ...responseCompressed(broken) }
+    : { rowCount: unit.rowCount, message: broken };
+}
+
+function faultError(fault: ArmedFault): ApiError {
+  const code = faultCode(fault.spec);
+  const message = fault.spec.message ?? `injected fault: ${Status[code]}`;
+  const metadata = new Metadata();
+  if (fault.spec.retryDelayMs !== undefined) {
+    metadata.set(STATUS_DETAILS_KEY, encodeRetryInfoStatus(code, message, fault.spec.retryDelayMs));
+  }
+  return new ApiError(code, message, metadata);
+}
+
+/**
+ * Streams a ReadRows call: locate `offset`, then send each unit as one response with the schema in
+ * the first, honouring flow control, cancellation, splits that shorten the stream, and faults.
+ */
+export async function serveReadRows(
+  call: ServerWritableStream<ProtoObject, Buffer>,
+  stream: StreamState,
+  offset: number,
+  ctx: ReadRowsContext,
+): Promise<void> {
+  const session = stream.session;
+  const totalRows = streamRowCount(stream);
+  if (offset > totalRows) {
+    throw new ApiError(Status.OUT_OF_RANGE, `offset ${offset} is beyond the end of stream ${stream.name} (${totalRows} rows)`);
+  }
+  const faults = ctx.faults.forCall(session.table.name, session.streamList.indexOf(stream));
+  const { ReadRowsResponse } = readApiTypes();
+
+  let unitIndex = stream.start;
+  let rowsBefore = 0;
+  while (unitIndex < stream.end && rowsBefore + session.units[unitIndex]!.rowCount <= offset) {
+    rowsBefore += session.units[unitIndex]!.rowCount;
+    unitIndex++;
+  }
+  let skip = offset - rowsBefore;
+  let sent = 0;
+  let position = offset;
+  // Delay and throttle faults act on every response of a call but count `times` per call.
+  const claimed = new Set<ArmedFault>();
+
+  for (; unitIndex < stream.end && !call.cancelled; unitIndex++) {
+    const stored = session.units[unitIndex]!;
+    if (stored.rowCount === 0) continue;
+    let throttlePercent = 0;
+    for (const fault of faults) {
+      if (sent < (fault.spec.afterResponses ?? 0)) continue;
+      const { kind } = fault.spec;
+      if (kind === 'delay' || kind === 'throttle') {
+        if (!claimed.has(fault)) {
+          if (!ctx.faults.consume(fault)) continue;
+          claimed.add(fault);
+        }
+        if (kind === 'delay') await sleep(fault.spec.delayMs ?? 0);
+        else throttlePercent = fault.spec.throttlePercent ?? 0;
+      } else if (sent === (fault.spec.afterResponses ?? 0) && kind !== 'corrupt' && ctx.faults.consume(fault)) {
+        if (kind === 'drop') {
+          ctx.dropConnection(call);
+          return;
+        }
+        throw faultError(fault);
+      }
+    }
+    if (call.cancelled) return;
+
+    const tail = unitTail(stream, stored, skip);
+    skip = 0;
+    const corruptFault = faults.find(
+      (f) => f.spec.kind === 'corrupt' && sent === (f.spec.afterResponses ?? 0) && f.remaining > 0,
+    );
+    const unit = corruptFault && ctx.faults.consume(corruptFault) ? corrupt(stream, tail) : tail;
+    stream.servedEnd = Math.max(stream.servedEnd, unitIndex + 1);
+    const streamRows = streamRowCount(stream);
+    const response: ProtoObject = {
+      arrowRecordBatch: { serializedRecordBatch: unit.message },
+      rowCount: unit.rowCount,
+      stats: { progress: { atResponseStart: position / streamRows, atResponseEnd: (position + unit.rowCount) / streamRows } },
+      throttleState: { throttlePercent },
+    };
+    if (sent === 0) response.arrowSchema = { serializedSchema: session.schemaMessage };
+    if (unit.uncompressedByteSize !== undefined) response.uncompressedByteSize = unit.uncompressedByteSize;
+    const bytes = Buffer.from(ReadRowsResponse.encode(ReadRowsResponse.fromObject(response)).finish());
+    position += unit.rowCount;
+    sent++;
+    if (!call.write(bytes)) await writable(call);
+  }
+  call.end();
+}

@@ -1,0 +1,258 @@
+import net from 'node:net';
+import {
+  Server,
+  ServerCredentials,
+  status as Status,
+  type Metadata,
+  type ServerUnaryCall,
+  type ServerWritableStream,
+  type sendUnaryData,
+} from '@grpc/grpc-js';
+import type { Table } from 'apache-arrow';
+import { registerArrowCodecs } from '../arrow/codecs.js';
+import { parseStreamName, type TablePath } from '../protocol/names.js';
+import { parseRoutingHeader, ROUTING_HEADER } from '../protocol/routing.js';
+import { readServiceDefinition, type ProtoObject } from '../protocol/service.js';
+import { parseTableReference, type TableReference } from '../table-ref.js';
+import { ApiError, invalidArgument, notFound } from './api-error.js';
+import { FaultPlan, type FaultSpec } from './faults.js';
+import { serveReadRows } from './read-rows.js';
+import { createSession, type SessionLimits } from './session-builder.js';
+import type { SessionState, StreamState } from './session-state.js';
+import { splitStream } from './split.js';
+import { TableStore } from './table-store.js';
+
+export interface EmulatorTable {
+  /** `project.dataset.table`, `project:dataset.table`, `projects/P/datasets/D/tables/T` or parts. */
+  readonly table: TableReference;
+  readonly data: Table;
+}
+
+export interface EmulatorOptions {
+  /** Interface to bind; default 127.0.0.1 (loopback only). */
+  readonly host?: string;
+  /** Port to bind; default 0 (a free port; `address` tells which). The CLI defaults to 9060. */
+  readonly port?: number;
+  readonly tables?: readonly EmulatorTable[];
+  /** Reject calls without the right `x-goog-request-params` header, as the service does; default true. */
+  readonly requireRoutingHeader?: boolean;
+  /** Require `authorization: Bearer ...`: true accepts any token, a string only that token. */
+  readonly requireToken?: boolean | string;
+  /** Serve TLS with this PEM key and certificate instead of plaintext. */
+  readonly tls?: { readonly key: string | Buffer; readonly cert: string | Buffer };
+  /** How long a session lives; default 6 hours, as the service's sessions do. */
+  readonly sessionLifetimeMs?: number;
+  /** Target Arrow bytes per ReadRows response; default 1 MiB. */
+  readonly batchTargetBytes?: number;
+  /** Most rows per ReadRows response; default 65536. */
+  readonly maxBatchRows?: number;
+  /** Location in session names; default "us". */
+  readonly location?: string;
+  readonly faults?: readonly FaultSpec[];
+}
+
+export interface EmulatorStats {
+  sessionsCreated: number;
+  readRowsCalls: number;
+  splitCalls: number;
+}
+
+export interface Emulator {
+  /** `host:port` to point a client at. */
+  readonly address: string;
+  readonly host: string;
+  readonly port: number;
+  readonly stats: EmulatorStats;
+  addTable(table: TableReference, data: Table): void;
+  /** Commits more rows to a table as a new version (visible to later sessions and time travel). */
+  appendRows(table: TableReference, rows: Table): void;
+  addFault(fault: FaultSpec): void;
+  clearFaults(): void;
+  /** Client connections open right now (a reader that cleaned up leaves none). */
+  openConnections(): number;
+  close(): Promise<void>;
+}
+
+const DEFAULTS = {
+  host: '127.0.0.1',
+  port: 0,
+  sessionLifetimeMs: 6 * 3600 * 1000,
+  batchTargetBytes: 1024 * 1024,
+  maxBatchRows: 65536,
+  location: 'us',
+};
+
+function checkRouting(metadata: Metadata, key: string, expected: string, required: boolean): void {
+  if (!required) return;
+  const header = metadata.get(ROUTING_HEADER).map(String).join('&');
+  const example = `${key}=${encodeURIComponent(expected)}`;
+  if (!header) throw invalidArgument(`Missing ${ROUTING_HEADER} routing header: expected "${example}"`);
+  const value = parseRoutingHeader(header).get(key);
+  if (value !== expected) {
+    throw invalidArgument(`${ROUTING_HEADER} routing header "${header}" does not match the request: expected "${example}"`);
+  }
+}
+
+function checkToken(metadata: Metadata, required: boolean | string | undefined): void {
+  if (!required) return;
+  const auth = String(metadata.get('authorization')[0] ?? '');
+  const match = /^Bearer\s+(\S+)$/i.exec(auth);
+  if (!match) {
+    throw new ApiError(
+      Status.UNAUTHENTICATED,
+      'Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential.',
+    );
+  }
+  if (typeof required === 'string' && match[1] !== required) {
+    throw new ApiError(Status.UNAUTHENTICATED, 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.');
+  }
+}
+
+function isoSeconds(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, '+00:00');
+}
+
+/** Starts a BigQuery Storage Read API (v1) server on loopback. */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  await registerArrowCodecs();
+  const settings = { ...DEFAULTS, ...stripUndefined(options) };
+  const limits: SessionLimits = {
+    location: settings.location,
+    sessionLifetimeMs: settings.sessionLifetimeMs,
+    batchTargetBytes: settings.batchTargetBytes,
+    maxBatchRows: settings.maxBatchRows,
+  };
+  const requireRouting = options.requireRoutingHeader ?? true;
+  const store = new TableStore();
+  for (const t of options.tables ?? []) store.put(parseTableReference(t.table), t.data);
+  const faults = new FaultPlan();
+  for (const f of options.faults ?? []) faults.add(f);
+  const sessions = new Map<string, SessionState>();
+  const stats: EmulatorStats = { sessionsCreated: 0, readRowsCalls: 0, splitCalls: 0 };
+
+  const sockets = new Set<net.Socket>();
+  const socketsByPeer = new Map<string, net.Socket>();
+
+  function findStream(name: string, nowMs: number): StreamState {
+    const parsed = parseStreamName(name);
+    if (!parsed) {
+      throw invalidArgument(`Invalid stream name "${name}": expected projects/{project}/locations/{location}/sessions/{session}/streams/{stream}`);
+    }
+    const session = sessions.get(parsed.sessionId);
+    const stream = session?.streams.get(parsed.streamId);
+    if (!session || !stream || stream.name !== name) {
+      throw notFound(`there was an error operating on '${name}': Requested entity was not found.`);
+    }
+    if (nowMs >= session.expireAtMs) {
+      throw new ApiError(
+        Status.FAILED_PRECONDITION,
+        `there was an error operating on '${name}': session expired at ${isoSeconds(session.expireAtMs)}`,
+      );
+    }
+    return stream;
+  }
+
+  function unary<Req, Res>(handler: (call: ServerUnaryCall<Req, Res>) => Res) {
+    return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => {
+      try {
+        checkToken(call.metadata, options.requireToken);
+        callback(null, handler(call));
+      } catch (err) {
+        callback(err as ApiError);
+      }
+    };
+  }
+
+  const server = new Server({ 'grpc.max_send_message_length': -1, 'grpc.max_receive_message_length': -1 });
+  server.addService(readServiceDefinition(), {
+    CreateReadSession: unary<ProtoObject, ProtoObject>((call) => {
+      const table = String(call.request.readSession?.table ?? '');
+      checkRouting(call.metadata, 'read_session.table', table, requireRouting);
+      const { state, response } = createSession(call.request, store, limits);
+      sessions.set(state.id, state);
+      stats.sessionsCreated++;
+      return response;
+    }),
+    SplitReadStream: unary<ProtoObject, ProtoObject>((call) => {
+      const name = String(call.request.name ?? '');
+      checkRouting(call.metadata, 'name', name, requireRouting);
+      stats.splitCalls++;
+      const split = splitStream(findStream(name, Date.now()), Number(call.request.fraction ?? 0));
+      return split ? { primaryStream: { name: split.primary.name }, remainderStream: { name: split.remainder.name } } : {};
+    }),
+    ReadRows: (call: ServerWritableStream<ProtoObject, Buffer>) => {
+      stats.readRowsCalls++;
+      const run = async () => {
+        checkToken(call.metadata, options.requireToken);
+        const name = String(call.request.readStream ?? '');
+        checkRouting(call.metadata, 'read_stream', name, requireRouting);
+        const offset = Number(call.request.offset ?? 0);
+        if (!Number.isSafeInteger(offset) || offset < 0) throw invalidArgument(`offset must be a non-negative integer (got ${call.request.offset})`);
+        await serveReadRows(call, findStream(name, Date.now()), offset, {
+          faults,
+          dropConnection: (c) => socketsByPeer.get(c.getPeer())?.destroy(),
+        });
+      };
+      run().catch((err: unknown) => {
+        const apiError = err instanceof ApiError ? err : new ApiError(Status.INTERNAL, `emulator error: ${(err as Error).message}`);
+        call.emit('error', apiError);
+      });
+    },
+  });
+
+  const credentials = options.tls
+    ? ServerCredentials.createSsl(null, [{ private_key: Buffer.from(options.tls.key), cert_chain: Buffer.from(options.tls.cert) }], false)
+    : ServerCredentials.createInsecure();
+  const injector = server.createConnectionInjector(credentials);
+  const listener = net.createServer((socket) => {
+    sockets.add(socket);
+    // Keyed exactly as grpc-js formats call.getPeer(): address:port, with no brackets even for IPv6.
+    const peer = `${socket.remoteAddress}:${socket.remotePort}`;
+    socketsByPeer.set(peer, socket);
+    socket.once('close', () => {
+      sockets.delete(socket);
+      socketsByPeer.delete(peer);
+    });
+    injector.injectConnection(socket);
+  });
+  await new Promise<void>((resolve, reject) => {
+    listener.once('error', reject);
+    listener.listen(settings.port, settings.host, () => {
+      listener.off('error', reject);
+      resolve();
+    });
+  });
+  const bound = listener.address() as net.AddressInfo;
+  const host = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
+
+  let closed: Promise<void> | undefined;
+  return {
+    address: `${host}:${bound.port}`,
+    host: bound.address,
+    port: bound.port,
+    stats,
+    addTable: (table, data) => void store.put(parseTableReference(table), data),
+    appendRows: (table, rows) => void store.append(parseTableReference(table), rows),
+    addFault: (fault) => faults.add(fault),
+    clearFaults: () => faults.clear(),
+    openConnections: () => sockets.size,
+    close: () => {
+      closed ??= (async () => {
+        // The listener reports closed only once every connection has ended, so end them first.
+        const stopped = new Promise<void>((resolve) => listener.close(() => resolve()));
+        const socketsClosed = [...sockets].map((socket) => new Promise((resolve) => socket.once('close', resolve)));
+        injector.destroy();
+        for (const socket of sockets) socket.destroy();
+        server.forceShutdown();
+        await Promise.all([stopped, ...socketsClosed]);
+      })();
+      return closed;
+    },
+  };
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+export type { TablePath };

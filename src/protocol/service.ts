@@ -1,0 +1,67 @@
+import type { MethodDefinition, ServiceDefinition } from '@grpc/grpc-js';
+import type protobuf from 'protobufjs';
+import { READ_SERVICE, readApiTypes } from './protos.js';
+
+/**
+ * grpc-js method definitions for BigQueryRead, built on protobufjs directly so each side controls
+ * its own (de)serialization: the emulator sends pre-encoded ReadRowsResponse bytes, the reader
+ * decodes responses into views over the received buffer instead of copies.
+ */
+
+const OBJECT_OPTIONS: protobuf.IConversionOptions = {
+  longs: String,
+  enums: String,
+  defaults: true,
+  oneofs: true,
+};
+
+function encoder(type: protobuf.Type) {
+  // fromObject, unlike verify, accepts enum names and numeric strings for int64 fields.
+  return (value: object): Buffer => Buffer.from(type.encode(type.fromObject(value)).finish());
+}
+
+function objectDecoder<T>(type: protobuf.Type) {
+  return (bytes: Buffer): T => type.toObject(type.decode(bytes), OBJECT_OPTIONS) as T;
+}
+
+function method<Req, Res>(
+  name: string,
+  responseStream: boolean,
+  serializeRequest: (value: Req) => Buffer,
+  deserializeRequest: (bytes: Buffer) => Req,
+  serializeResponse: (value: Res) => Buffer,
+  deserializeResponse: (bytes: Buffer) => Res,
+): MethodDefinition<Req, Res> {
+  return {
+    path: `/${READ_SERVICE}/${name}`,
+    requestStream: false,
+    responseStream,
+    requestSerialize: serializeRequest,
+    requestDeserialize: deserializeRequest,
+    responseSerialize: serializeResponse,
+    responseDeserialize: deserializeResponse,
+    originalName: name.charAt(0).toLowerCase() + name.slice(1),
+  };
+}
+
+/** Plain-object forms of the messages, as protobufjs's toObject gives them (camelCase, longs as strings). */
+export type ProtoObject = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/**
+ * Requests and unary responses travel as plain objects; ReadRows responses travel as raw bytes in
+ * both directions (the emulator encodes them itself, the reader decodes them itself).
+ */
+export function readServiceDefinition(): ServiceDefinition {
+  const t = readApiTypes();
+  return {
+    CreateReadSession: method<ProtoObject, ProtoObject>('CreateReadSession', false,
+      encoder(t.CreateReadSessionRequest), objectDecoder(t.CreateReadSessionRequest),
+      encoder(t.ReadSession), objectDecoder(t.ReadSession)),
+    ReadRows: method<ProtoObject, Buffer>('ReadRows', true,
+      encoder(t.ReadRowsRequest), objectDecoder(t.ReadRowsRequest),
+      (bytes) => bytes, (bytes) => bytes),
+    SplitReadStream: method<ProtoObject, ProtoObject>('SplitReadStream', false,
+      encoder(t.SplitReadStreamRequest), objectDecoder(t.SplitReadStreamRequest),
+      encoder(t.SplitReadStreamResponse), objectDecoder(t.SplitReadStreamResponse)),
+  };
+}

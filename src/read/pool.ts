@@ -1,0 +1,64 @@
+import { availableParallelism } from 'node:os';
+import type { MessagePort } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import type { StreamTask, StreamTaskResult } from './stream-task.js';
+
+const WORKER_FILE = new URL('../../workers/read-stream.js', import.meta.url).href;
+
+export interface ReadPoolOptions {
+  /** Worker threads; default the machine's available parallelism. */
+  readonly workers?: number;
+  /** Streams one worker thread reads at once (reads are I/O-bound between decodes); default 4. */
+  readonly streamsPerWorker?: number;
+}
+
+/**
+ * The worker threads that read streams. Create one and pass it as `pool` to reuse the threads (and
+ * their gRPC channels) across reads, e.g. an ETL job reading many tables; close() ends every worker.
+ */
+export class ReadPool {
+  readonly workers: number;
+  readonly streamsPerWorker: number;
+  private readonly piscina: Piscina;
+  private closing: Promise<void> | undefined;
+
+  constructor(options: ReadPoolOptions = {}) {
+    this.workers = options.workers ?? availableParallelism();
+    this.streamsPerWorker = options.streamsPerWorker ?? 4;
+    if (!Number.isInteger(this.workers) || this.workers < 1) throw new RangeError(`workers must be a positive integer (got ${options.workers})`);
+    if (!Number.isInteger(this.streamsPerWorker) || this.streamsPerWorker < 1) {
+      throw new RangeError(`streamsPerWorker must be a positive integer (got ${options.streamsPerWorker})`);
+    }
+    this.piscina = new Piscina({
+      filename: WORKER_FILE,
+      minThreads: this.workers,
+      maxThreads: this.workers,
+      concurrentTasksPerWorker: this.streamsPerWorker,
+      idleTimeout: Infinity,
+    });
+  }
+
+  get closed(): boolean {
+    return this.closing !== undefined;
+  }
+
+  /** Live worker threads (0 once closed). */
+  get threadCount(): number {
+    return this.piscina.threads.length;
+  }
+
+  /** How many streams the pool reads at once. */
+  get capacity(): number {
+    return this.workers * this.streamsPerWorker;
+  }
+
+  run(task: StreamTask, port: MessagePort): Promise<StreamTaskResult> {
+    if (this.closing) return Promise.reject(new Error('the read pool is closed'));
+    return this.piscina.run(task, { transferList: [port] as never });
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.piscina.destroy();
+    return this.closing;
+  }
+}

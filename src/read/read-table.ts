@@ -1,0 +1,27 @@
+import { Table } from 'apache-arrow';
+import type { TableReference } from '../table-ref.js';
+import type { ReadOptions } from './options.js';
+import { readPlacedBatches, type PlacedBatch } from './read-batches.js';
+import type { ReadSessionInfo } from './session.js';
+import type { ReadStats } from './stats.js';
+
+export interface ReadTableResult {
+  readonly table: Table;
+  readonly session: ReadSessionInfo;
+  readonly stats: ReadStats;
+}
+
+/**
+ * Reads a whole table in parallel into one Arrow Table. Rows come out in session order (stream by
+ * stream, each stream in order), whatever order the streams finished in, so equal reads give
+ * equal tables.
+ */
+export async function readTableParallel(table: TableReference, options: ReadOptions = {}): Promise<ReadTableResult> {
+  const { batches, session, stats } = readPlacedBatches(table, options);
+  const placed: PlacedBatch[] = [];
+  for await (const batch of batches) placed.push(batch);
+  const info = await session;
+  placed.sort((a, b) => a.stream - b.stream || a.offset - b.offset);
+  const arrowTable = placed.length > 0 ? new Table(placed.map((p) => p.batch)) : new Table(info.schema);
+  return { table: arrowTable, session: info, stats };
+}

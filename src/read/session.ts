@@ -1,0 +1,108 @@
+import { status as Status, type ServiceError } from '@grpc/grpc-js';
+import { RecordBatchReader, type Schema } from 'apache-arrow';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ConnectionConfig } from '../client/connection.js';
+import { ReadApiClient } from '../client/read-client.js';
+import { formatTablePath, type TablePath } from '../protocol/names.js';
+import { describeStatus, EndpointUnreachableError, SessionCreateError } from './errors.js';
+import type { ReadOptions } from './options.js';
+
+/** What the coordinator keeps of a ReadSession. */
+export interface ReadSessionInfo {
+  readonly name: string;
+  readonly table: string;
+  readonly streams: readonly string[];
+  readonly schema: Schema;
+  /** The Arrow schema message every record batch is decoded against. */
+  readonly schemaMessage: Uint8Array;
+  readonly expireTime?: Date;
+  readonly estimatedRowCount: number;
+  readonly estimatedTotalBytesScanned: number;
+}
+
+const COMPRESSION = { lz4: 'LZ4_FRAME', zstd: 'ZSTD', none: 'COMPRESSION_UNSPECIFIED' } as const;
+/** CreateReadSession is idempotent, so a failed connection attempt is retried a few times. */
+const CONNECT_ATTEMPTS = 3;
+
+function timestamp(value: Date | string | number) {
+  const ms = new Date(value).getTime();
+  return { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 };
+}
+
+function decodeSchema(message: Uint8Array): Schema {
+  const reader = RecordBatchReader.from(message);
+  reader.open();
+  return reader.schema;
+}
+
+export function createReadSessionRequest(path: TablePath, options: ReadOptions, defaultMinStreams: number) {
+  const readOptions: Record<string, unknown> = {
+    selectedFields: options.selectedFields ?? [],
+    rowRestriction: options.rowRestriction ?? '',
+    arrowSerializationOptions: { bufferCompression: COMPRESSION[options.compression ?? 'none'] },
+  };
+  if (options.samplePercentage !== undefined) readOptions.samplePercentage = options.samplePercentage;
+  return {
+    parent: `projects/${options.billingProject ?? path.projectId}`,
+    readSession: {
+      table: formatTablePath(path),
+      dataFormat: 'ARROW',
+      readOptions,
+      tableModifiers: options.snapshotTime === undefined ? undefined : { snapshotTime: timestamp(options.snapshotTime) },
+    },
+    maxStreamCount: options.maxStreams ?? 0,
+    preferredMinStreamCount: options.preferredMinStreams ?? defaultMinStreams,
+  };
+}
+
+/** Creates the one ReadSession of a read, on the coordinator's own channel. */
+export async function createReadSession(
+  connection: ConnectionConfig,
+  path: TablePath,
+  options: ReadOptions,
+  defaultMinStreams: number,
+  timeoutMs: number,
+): Promise<ReadSessionInfo> {
+  const table = formatTablePath(path);
+  const client = new ReadApiClient(connection);
+  const deadline = Date.now() + timeoutMs;
+  try {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const session = await client.createReadSession(createReadSessionRequest(path, options, defaultMinStreams), {
+          deadline,
+        });
+        const schemaMessage: Uint8Array = session.arrowSchema?.serializedSchema ?? new Uint8Array();
+        if (schemaMessage.byteLength === 0) {
+          throw new SessionCreateError(`CreateReadSession for ${table} returned no Arrow schema`, { table });
+        }
+        return {
+          name: session.name,
+          table,
+          streams: (session.streams ?? []).map((s: { name: string }) => s.name),
+          schema: decodeSchema(schemaMessage),
+          schemaMessage,
+          expireTime: session.expireTime ? new Date(Number(session.expireTime.seconds) * 1000) : undefined,
+          estimatedRowCount: Number(session.estimatedRowCount ?? 0),
+          estimatedTotalBytesScanned: Number(session.estimatedTotalBytesScanned ?? 0),
+        };
+      } catch (err) {
+        if (err instanceof SessionCreateError) throw err;
+        const e = err as ServiceError;
+        const unreachable = e.code === Status.UNAVAILABLE || e.code === Status.DEADLINE_EXCEEDED;
+        if (unreachable && attempt < CONNECT_ATTEMPTS && Date.now() < deadline) {
+          await sleep(200 * attempt);
+          continue;
+        }
+        if (options.signal?.aborted) throw err;
+        const message = `CreateReadSession for ${table} failed: ${describeStatus(e.code, e.details ?? e.message)}`;
+        if (unreachable) {
+          throw new EndpointUnreachableError(`cannot reach the Read API at ${connection.endpoint}: ${message}`, { code: e.code, table, cause: err });
+        }
+        throw new SessionCreateError(message, { code: e.code, table, cause: err });
+      }
+    }
+  } finally {
+    client.close();
+  }
+}

@@ -1,0 +1,46 @@
+import type { MessagePort } from 'node:worker_threads';
+import type { PackedBatch } from '../arrow/transfer.js';
+import type { ConnectionConfig } from '../client/connection.js';
+import type { RetrySettings } from '../client/retry.js';
+
+/** The contract between the coordinator and the worker entry (workers/read-stream.ts). */
+
+export interface StreamTask {
+  /** Batches and retry notices go out on it; credits and cancellation come in. */
+  readonly port: MessagePort;
+  readonly connection: ConnectionConfig;
+  readonly stream: string;
+  readonly offset: number;
+  /** The session's Arrow schema message, which every record batch message is decoded against. */
+  readonly schemaMessage: Uint8Array;
+  readonly retry: RetrySettings;
+  /** Bytes the worker may send before it waits for more credit. */
+  readonly initialCredit: number;
+}
+
+export interface StreamTaskError {
+  readonly code: number;
+  readonly details: string;
+  /** The failure was retryable but the stream ran out of retries. */
+  readonly retriesExhausted: boolean;
+}
+
+export interface StreamTaskResult {
+  status: 'done' | 'cancelled' | 'failed';
+  rows: number;
+  /** Arrow bytes sent to the coordinator. */
+  bytes: number;
+  batches: number;
+  retries: number;
+  maxThrottlePercent: number;
+  ms: number;
+  /** Bytes that were still readable in the worker after posting: zero when every batch was transferred. */
+  bytesNotDetached: number;
+  error?: StreamTaskError;
+}
+
+export type WorkerMessage =
+  | { readonly type: 'batch'; readonly packed: PackedBatch; /** Stream offset of the batch's first row. */ readonly offset: number }
+  | { readonly type: 'retry'; readonly code: number; readonly details: string; readonly offset: number; readonly delayMs: number };
+
+export type CoordinatorMessage = { readonly type: 'credit'; readonly bytes: number } | { readonly type: 'cancel' };

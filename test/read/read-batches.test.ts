@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { RecordBatch } from 'apache-arrow';
+import type { Emulator } from '../../src/emulator/server.js';
+import { ReadPool } from '../../src/read/pool.js';
+import { readBatches } from '../../src/read/read-batches.js';
+import { canonicalRows, rowsById } from '../helpers/canonical.js';
+import { DEMO, demoEmulator, eventually } from '../helpers/demo-emulator.js';
+
+describe('readBatches, the streaming form', () => {
+  let emulator: Emulator;
+  let source: import('apache-arrow').Table;
+  let pool: ReadPool;
+
+  before(async () => {
+    ({ emulator, source } = await demoEmulator(4000));
+    pool = new ReadPool({ workers: 2 });
+  });
+  after(async () => {
+    await pool.close();
+    await emulator.close();
+  });
+
+  test('arrival order gives every row exactly once', async () => {
+    const stream = readBatches(DEMO, { endpoint: emulator.address, maxStreams: 6, pool });
+    const batches: RecordBatch[] = [];
+    for await (const batch of stream) batches.push(batch);
+    const expected = rowsById(canonicalRows(source));
+    const got = rowsById(canonicalRows(batches));
+    assert.equal(got.size, 4000);
+    assert.deepEqual(got, expected);
+    assert.equal((await stream.session).streams.length, 6);
+    assert.equal(stream.stats.rows, 4000);
+  });
+
+  test('stream order on request gives the session order', async () => {
+    const batches: RecordBatch[] = [];
+    for await (const batch of readBatches(DEMO, { endpoint: emulator.address, maxStreams: 5, pool, ordered: true, selectedFields: ['id'] })) {
+      batches.push(batch);
+    }
+    const ids = canonicalRows(batches).map((r) => Number((r as { id: string }).id));
+    assert.deepEqual(ids, Array.from({ length: 4000 }, (_, i) => i));
+  });
+
+  test('a slow consumer keeps buffered bytes under the budget', async () => {
+    const budget = 200_000;
+    const stream = readBatches(DEMO, { endpoint: emulator.address, maxStreams: 8, pool, maxBufferedBytes: budget, concurrency: 4 });
+    let largest = 0;
+    let rows = 0;
+    for await (const batch of stream) {
+      largest = Math.max(largest, batch.data.children.reduce((n, c) => n + c.byteLength, 0));
+      rows += batch.numRows;
+      await sleep(4);
+    }
+    assert.equal(rows, 4000);
+    assert.ok(stream.stats.bytes > 4 * budget, `table (${stream.stats.bytes} B) is several budgets`);
+    // Each of the 4 streams in flight may overshoot its credit by one batch.
+    assert.ok(
+      stream.stats.peakBufferedBytes <= budget + 4 * largest * 1.5,
+      `peak ${stream.stats.peakBufferedBytes} B within budget ${budget} B + one batch per stream`,
+    );
+  });
+
+  test('as a Node Readable', async () => {
+    const readable = readBatches(DEMO, { endpoint: emulator.address, maxStreams: 3, pool, selectedFields: ['id'] }).toReadable();
+    let rows = 0;
+    for await (const batch of readable) rows += (batch as RecordBatch).numRows;
+    assert.equal(rows, 4000);
+  });
+
+  test('stopping early cancels the other streams and leaves no connection or worker behind', async () => {
+    // The shared pool's workers keep their channels open; this read's own pool must leave none.
+    const baseline = emulator.openConnections();
+    const stream = readBatches(DEMO, { endpoint: emulator.address, maxStreams: 8, workers: 2, maxBufferedBytes: 100_000 });
+    let seen = 0;
+    for await (const batch of stream) {
+      seen += batch.numRows;
+      if (seen > 500) break;
+    }
+    assert.ok(seen > 500 && seen < 4000);
+    assert.ok(await eventually(() => emulator.openConnections() <= baseline), `connections left: ${emulator.openConnections()} (baseline ${baseline})`);
+  });
+});
