@@ -1,8 +1,4 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { status as Status, type ServiceError } from '@grpc/grpc-js';
 import { ReadApiClient } from '../../src/client/read-client.js';
@@ -10,6 +6,7 @@ import { startEmulator, type Emulator } from '../../src/emulator/server.js';
 import { generateDemoTable } from '../../src/emulator/sources/demo.js';
 import { formatRoutingHeader, ROUTING_HEADER } from '../../src/protocol/routing.js';
 import { canonicalRows } from '../helpers/canonical.js';
+import { selfSignedCert } from '../helpers/tls.js';
 import {
   assertGrpcError, decodeChunks, metadataOf, RawReadClient, readRows, sessionRequest, tablePath,
 } from '../helpers/read-api.js';
@@ -142,33 +139,22 @@ test('requireToken: "secret" rejects any other token', async () => {
 });
 
 test('TLS: a client trusting the certificate reads with its token; a plaintext client fails fast', async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'bqread-tls-'));
+  const { key, cert } = selfSignedCert();
+  const secure = await startEmulator({ tables, requireToken: 't', tls: { key, cert } });
+  const endpoint = `127.0.0.1:${secure.port}`;
+  const tlsClient = new ReadApiClient({ endpoint, tls: true, rootCertsPem: cert, auth: { kind: 'token', token: 't' } });
+  const plaintext = new ReadApiClient({ endpoint, tls: false, auth: { kind: 'token', token: 't' } });
   try {
-    const keyPath = path.join(dir, 'key.pem');
-    const certPath = path.join(dir, 'cert.pem');
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost',
-      '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-days', '1', '-keyout', keyPath, '-out', certPath,
-    ], { stdio: 'ignore', timeout: 20_000 });
-    const cert = readFileSync(certPath, 'utf8');
-    const secure = await startEmulator({ tables, requireToken: 't', tls: { key: readFileSync(keyPath), cert } });
-    const endpoint = `127.0.0.1:${secure.port}`;
-    const tlsClient = new ReadApiClient({ endpoint, tls: true, rootCertsPem: cert, auth: { kind: 'token', token: 't' } });
-    const plaintext = new ReadApiClient({ endpoint, tls: false, auth: { kind: 'token', token: 't' } });
-    try {
-      assert.deepEqual(await readRows(tlsClient, sessionRequest(TABLE, {}, { maxStreamCount: 2 })), sourceRows);
-      const start = performance.now();
-      await assert.rejects(
-        plaintext.createReadSession(sessionRequest(TABLE), { deadline: Date.now() + 5000 }),
-        (err: ServiceError) => err.code === Status.UNAVAILABLE,
-      );
-      assert.ok(performance.now() - start < 4000, 'fails without waiting for the deadline');
-    } finally {
-      tlsClient.close();
-      plaintext.close();
-      await secure.close();
-    }
+    assert.deepEqual(await readRows(tlsClient, sessionRequest(TABLE, {}, { maxStreamCount: 2 })), sourceRows);
+    const start = performance.now();
+    await assert.rejects(
+      plaintext.createReadSession(sessionRequest(TABLE), { deadline: Date.now() + 5000 }),
+      (err: ServiceError) => err.code === Status.UNAVAILABLE,
+    );
+    assert.ok(performance.now() - start < 4000, 'fails without waiting for the deadline');
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    tlsClient.close();
+    plaintext.close();
+    await secure.close();
   }
 });

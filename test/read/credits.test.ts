@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { CreditLedger } from '../../src/read/credits.js';
+
+function harness(budget: number, share: number) {
+  const ledger = new CreditLedger(budget, share);
+  const granted = new Map<number, number>();
+  const open = (s: number) => granted.set(s, ledger.open(s, (bytes) => granted.set(s, granted.get(s)! + bytes)));
+  return { ledger, granted, open };
+}
+
+test('streams start with a share of the budget, and no more than the budget in all', () => {
+  const { granted, open } = harness(1000, 400);
+  open(0);
+  open(1);
+  open(2);
+  assert.deepEqual([...granted.values()], [400, 400, 200]);
+});
+
+test('credit comes back only as the consumer takes batches', () => {
+  const { ledger, granted, open } = harness(1000, 500);
+  open(0);
+  open(1);
+  ledger.received(0, 500);
+  ledger.received(1, 500);
+  assert.equal(granted.get(0), 500, 'nothing new while the consumer holds everything');
+  assert.equal(ledger.buffered(), 1000);
+  ledger.consumed(0, 500);
+  assert.equal(granted.get(0), 1000, 'stream 0 may send another share');
+  assert.equal(granted.get(1), 500);
+  assert.equal(ledger.peakBufferedBytes, 1000);
+});
+
+test('an overshooting batch is covered before the stream may send again', () => {
+  const { ledger, granted, open } = harness(1000, 300);
+  open(0);
+  ledger.received(0, 700); // one batch larger than the 300 granted
+  ledger.consumed(0, 700);
+  const total = granted.get(0)!;
+  assert.ok(total - 700 > 0, `worker's available credit is positive again (${total - 700})`);
+  assert.ok(total - 700 <= 300, 'but never more than one share');
+});
+
+test('a finished stream returns its unused credit to the others', () => {
+  const { ledger, granted, open } = harness(600, 300);
+  open(0);
+  open(1);
+  open(2);
+  assert.equal(granted.get(2), 0, 'the budget is all handed out');
+  ledger.received(0, 100);
+  ledger.close(0);
+  assert.equal(granted.get(2), 200, 'the 200 stream 0 never used go on; its 100 buffered bytes still count');
+  ledger.received(2, 200);
+  ledger.consumed(0, 100);
+  assert.equal(granted.get(2), 300, 'once consumed, they go on too');
+});
