@@ -96,8 +96,10 @@ export default async function readStream(task: StreamTask): Promise<StreamTaskRe
         for await (const bytes of call as AsyncIterable<Buffer>) {
           const chunk = decodeReadRowsResponse(bytes);
           if (chunk.rowCount === 0 || !chunk.recordBatch) continue;
-          const message = decompressResponseRows(chunk.recordBatch, chunk.uncompressedByteSize);
-          const packed = packBatch(decodeRecordBatch(schemaMessage, message, chunk.rowCount));
+          // The one copy of a batch: out of gRPC's receive buffer into memory this worker owns and
+          // can give away, starting 8-aligned so Arrow decodes the body in place instead of copying.
+          const owned = new Uint8Array(decompressResponseRows(chunk.recordBatch, chunk.uncompressedByteSize));
+          const packed = packBatch(decodeRecordBatch(schemaMessage, owned, chunk.rowCount), owned.buffer);
           const size = packed.memory.byteLength;
           await gate.ready();
           if (gate.cancelled) break;

@@ -1,8 +1,8 @@
 import { Data, DataType, RecordBatch, Struct, type Schema } from 'apache-arrow';
 
 /**
- * Moving a RecordBatch between threads without copying column data: the worker packs every buffer
- * of the batch into one ArrayBuffer and posts it in the transfer list (ownership moves, nothing is
+ * Moving a RecordBatch between threads without copying column data: every buffer of the batch lives
+ * in one ArrayBuffer that the worker posts in the transfer list (ownership moves, nothing is
  * copied); the coordinator rebuilds the Data tree as views over that same memory.
  */
 
@@ -57,8 +57,33 @@ function kindOf(array: AnyTypedArray): TypedArrayName {
   return name;
 }
 
-/** Worker side: copies the batch's buffers once into a single transferable ArrayBuffer. */
-export function packBatch(batch: RecordBatch): PackedBatch {
+function describe(data: Data): DataLayout {
+  return {
+    offset: data.offset,
+    length: data.length,
+    nullCount: data.nullCount,
+    buffers: buffersOf(data).map((array) =>
+      array && array.byteLength > 0 ? { kind: kindOf(array), byteOffset: array.byteOffset, length: array.length } : null,
+    ),
+    children: data.children.map(describe),
+  };
+}
+
+function livesIn(data: Data, memory: ArrayBuffer): boolean {
+  return buffersOf(data).every((b) => !b || b.byteLength === 0 || b.buffer === memory) && data.children.every((c) => livesIn(c, memory));
+}
+
+/**
+ * Worker side. When every buffer of the batch is a view into `memory` (a batch decoded from a
+ * message the worker owns), that memory is sent as is; otherwise (decompressed buffers) the
+ * buffers are copied once into a fresh ArrayBuffer.
+ */
+export function packBatch(batch: RecordBatch, memory?: ArrayBuffer): PackedBatch {
+  if (memory && livesIn(batch.data, memory)) return { numRows: batch.numRows, layout: describe(batch.data), memory };
+  return copyBatch(batch);
+}
+
+function copyBatch(batch: RecordBatch): PackedBatch {
   const memory = new ArrayBuffer(measure(batch.data));
   const bytes = new Uint8Array(memory);
   let cursor = 0;

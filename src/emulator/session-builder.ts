@@ -103,9 +103,9 @@ function estimateBatchBytes(batch: RecordBatch): number {
 }
 
 /** Slices the visible rows into response-sized pieces, small enough to give each wanted stream one. */
-function carveUnits(batches: RecordBatch[], wantedStreams: number, limits: SessionLimits): RecordBatch[] {
+function carveUnits(batches: RecordBatch[], wantedStreams: number, limits: SessionLimits): { rowsPerUnit: number; pieces: RecordBatch[] } {
   const totalRows = batches.reduce((n, b) => n + b.numRows, 0);
-  if (totalRows === 0) return [];
+  if (totalRows === 0) return { rowsPerUnit: 0, pieces: [] };
   const totalBytes = batches.reduce((n, b) => n + estimateBatchBytes(b), 0);
   const bytesPerRow = Math.max(1, totalBytes / totalRows);
   // floor, not ceil: ceil(rows / wanted)-row units can number fewer than `wanted` (3000 rows, 999 wanted: 750).
@@ -113,13 +113,13 @@ function carveUnits(batches: RecordBatch[], wantedStreams: number, limits: Sessi
     1,
     Math.min(limits.maxBatchRows, Math.floor(limits.batchTargetBytes / bytesPerRow), Math.floor(totalRows / wantedStreams)),
   );
-  const units: RecordBatch[] = [];
+  const pieces: RecordBatch[] = [];
   for (const batch of batches) {
     for (let start = 0; start < batch.numRows; start += rowsPerUnit) {
-      units.push(batch.slice(start, Math.min(batch.numRows, start + rowsPerUnit)));
+      pieces.push(batch.slice(start, Math.min(batch.numRows, start + rowsPerUnit)));
     }
   }
-  return units;
+  return { rowsPerUnit, pieces };
 }
 
 function asBuffer(bytes: Uint8Array): Buffer {
@@ -215,27 +215,38 @@ export function createSession(
   const visibleBytes = visible.reduce((n, b) => n + estimateBatchBytes(b), 0);
   const serverChoice = Math.max(preferredMin, Math.ceil(visibleBytes / SERVER_CHOSEN_BYTES_PER_STREAM), 1);
   const wantedStreams = Math.min(cap, maxStreamCount > 0 ? maxStreamCount : serverChoice);
-  const pieces = carveUnits(visible, wantedStreams, limits);
-
-  const schemaMessage = asBuffer(encodeSchemaMessage(projection.schema));
-  const units: EncodedUnit[] = [];
-  let firstRow = 0;
-  for (const piece of pieces) {
-    let indices = restriction ? restriction.filter(piece) : undefined;
-    if (samplePercentage !== undefined && samplePercentage < 100) {
-      const sampled = sampleIndices(firstRow, piece.numRows, samplePercentage);
-      indices = indices ? intersectSorted(indices, sampled) : sampled;
+  const { rowsPerUnit, pieces } = carveUnits(visible, wantedStreams, limits);
+  const encode = () => {
+    const schemaMessage = asBuffer(encodeSchemaMessage(projection.schema));
+    const units: EncodedUnit[] = [];
+    let firstRow = 0;
+    for (const piece of pieces) {
+      let indices = restriction ? restriction.filter(piece) : undefined;
+      if (samplePercentage !== undefined && samplePercentage < 100) {
+        const sampled = sampleIndices(firstRow, piece.numRows, samplePercentage);
+        indices = indices ? intersectSorted(indices, sampled) : sampled;
+      }
+      firstRow += piece.numRows;
+      const projected = projection.apply(piece);
+      const rows = indices && indices.length !== piece.numRows ? takeRows(projected, indices) : projected;
+      if (rows.numRows === 0) {
+        units.push({ rowCount: 0, message: Buffer.alloc(0) });
+        continue;
+      }
+      const message = asBuffer(encodeBatchMessage(rows, schemaMessage.byteLength, bufferCompression));
+      units.push(responseCompression ? { rowCount: rows.numRows, ...responseCompressed(message) } : { rowCount: rows.numRows, message });
     }
-    firstRow += piece.numRows;
-    const projected = projection.apply(piece);
-    const rows = indices && indices.length !== piece.numRows ? takeRows(projected, indices) : projected;
-    if (rows.numRows === 0) {
-      units.push({ rowCount: 0, message: Buffer.alloc(0) });
-      continue;
-    }
-    const message = asBuffer(encodeBatchMessage(rows, schemaMessage.byteLength, bufferCompression));
-    units.push(responseCompression ? { rowCount: rows.numRows, ...responseCompressed(message) } : { rowCount: rows.numRows, message });
-  }
+    return { schemaMessage, units };
+  };
+  // Sessions that read the same rows the same way share one encoding: batches are encoded once and
+  // served from memory, however many sessions read them.
+  const filtered = restriction !== undefined || (samplePercentage !== undefined && samplePercentage < 100);
+  const { schemaMessage, units } = filtered
+    ? encode()
+    : table.encoding(
+        [table.generation, visible.length, rowsPerUnit, projection.schema.fields.map(String).join(','), bufferCompression, responseCompression].join('|'),
+        encode,
+      );
 
   const sessionId = newResourceId(24);
   const sessionName = formatSessionName(parentProject, limits.location, sessionId);

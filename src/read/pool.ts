@@ -35,6 +35,8 @@ export class ReadPool {
       maxThreads: this.workers,
       concurrentTasksPerWorker: this.streamsPerWorker,
       idleTimeout: Infinity,
+      // Stream reads are async I/O: a worker must keep its event loop running between tasks too.
+      atomics: 'disabled',
     });
   }
 
