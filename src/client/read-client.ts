@@ -14,6 +14,8 @@ import { readServiceDefinition, type ProtoObject } from '../protocol/service.js'
 import { API_CLIENT_HEADER } from './api-client-header.js';
 import { READ_API_SCOPES, type ConnectionConfig } from './connection.js';
 
+export const FLOW_CONTROL_WINDOW_BYTES = 4 * 1024 * 1024;
+
 /** Channel settings for long, large server streams. */
 const CHANNEL_OPTIONS = {
   // BigQuery rows can be up to 100 MB and responses larger than gRPC's 4 MiB default.
@@ -23,6 +25,9 @@ const CHANNEL_OPTIONS = {
   'grpc.keepalive_timeout_ms': 20_000,
   'grpc.keepalive_permit_without_calls': 0,
   'grpc.primary_user_agent': `bqread/${API_CLIENT_HEADER.version}`,
+  // HTTP/2's default 64 KiB window stalls a 1 MiB response on every window update; a few MiB lets
+  // the server keep sending while the worker decodes (and bounds what a paused stream holds).
+  'grpc-node.flow_control_window': FLOW_CONTROL_WINDOW_BYTES,
 } as const;
 
 /**
