@@ -110,7 +110,7 @@ export class ReadApiClient {
   /** ReadRows; each response arrives as its raw protobuf bytes (see decodeReadRowsResponse). */
   readRows(readStream: string, offset: number, options: CallOptions = {}): ClientReadableStream<Buffer> {
     const def = this.definition.ReadRows!;
-    return this.client.makeServerStreamRequest(
+    const call = this.client.makeServerStreamRequest(
       def.path,
       def.requestSerialize,
       def.responseDeserialize as (bytes: Buffer) => Buffer,
@@ -118,6 +118,12 @@ export class ReadApiClient {
       this.metadata({ read_stream: readStream }),
       options,
     );
+    // grpc-js's response stream keeps Node's object-mode default of 16 read-ahead messages, which
+    // a paused reader would hold outside its byte budget; grpc-js offers no option for it, so the
+    // stream's own high-water mark is lowered to one message.
+    const state = (call as unknown as { _readableState?: { highWaterMark: number } })._readableState;
+    if (state) state.highWaterMark = 1;
+    return call;
   }
 
   /** Fails fast with the channel's reason when the endpoint cannot be reached by `deadline`. */
