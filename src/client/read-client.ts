@@ -14,7 +14,7 @@ import { readServiceDefinition, type ProtoObject } from '../protocol/service.js'
 import { API_CLIENT_HEADER } from './api-client-header.js';
 import { READ_API_SCOPES, type ConnectionConfig } from './connection.js';
 
-export const FLOW_CONTROL_WINDOW_BYTES = 4 * 1024 * 1024;
+const FLOW_CONTROL_WINDOW_BYTES = 4 * 1024 * 1024;
 
 /** Channel settings for long, large server streams. */
 const CHANNEL_OPTIONS = {
@@ -124,11 +124,6 @@ export class ReadApiClient {
     const state = (call as unknown as { _readableState?: { highWaterMark: number } })._readableState;
     if (state) state.highWaterMark = 1;
     return call;
-  }
-
-  /** Fails fast with the channel's reason when the endpoint cannot be reached by `deadline`. */
-  waitForReady(deadline: Date): Promise<void> {
-    return new Promise((resolve, reject) => this.client.waitForReady(deadline, (err) => (err ? reject(err) : resolve())));
   }
 
   close(): void {

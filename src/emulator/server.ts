@@ -10,7 +10,7 @@ import {
 } from '@grpc/grpc-js';
 import type { Table } from 'apache-arrow';
 import { registerArrowCodecs } from '../arrow/codecs.js';
-import { parseStreamName, type TablePath } from '../protocol/names.js';
+import { parseStreamName } from '../protocol/names.js';
 import { parseRoutingHeader, ROUTING_HEADER } from '../protocol/routing.js';
 import { readServiceDefinition, type ProtoObject } from '../protocol/service.js';
 import { parseTableReference, type TableReference } from '../table-ref.js';
@@ -255,4 +255,3 @@ function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-export type { TablePath };

@@ -4,7 +4,7 @@ import path from 'node:path';
 import protobuf from 'protobufjs';
 
 /** The Read API .proto files shipped in the package's protos/ folder (dist/src/protocol -> protos). */
-export const PROTOS_DIR = fileURLToPath(new URL('../../../protos/', import.meta.url));
+const PROTOS_DIR = fileURLToPath(new URL('../../../protos/', import.meta.url));
 
 const READ_API_PACKAGE = 'google.cloud.bigquery.storage.v1';
 const ENTRY_FILES = [

@@ -35,7 +35,7 @@ function decodeSchema(message: Uint8Array): Schema {
   return reader.schema;
 }
 
-export function createReadSessionRequest(path: TablePath, options: ReadOptions, defaultMinStreams: number) {
+function createReadSessionRequest(path: TablePath, options: ReadOptions, defaultMinStreams: number) {
   const readOptions: Record<string, unknown> = {
     selectedFields: options.selectedFields ?? [],
     rowRestriction: options.rowRestriction ?? '',

@@ -149,12 +149,12 @@ function isObject(value: unknown): value is Record<string, unknown> {
 export const NUMERIC_SCALE = 9;
 export const BIGNUMERIC_SCALE = 38;
 
-export const GEOGRAPHY_METADATA: ReadonlyMap<string, string> = new Map([
+const GEOGRAPHY_METADATA: ReadonlyMap<string, string> = new Map([
   ['ARROW:extension:name', 'google:sqlType:geography'],
   ['ARROW:extension:metadata', '{"encoding": "WKT"}'],
 ]);
 
-export const JSON_METADATA: ReadonlyMap<string, string> = new Map([
+const JSON_METADATA: ReadonlyMap<string, string> = new Map([
   ['ARROW:extension:name', 'google:sqlType:json'],
 ]);
 

@@ -41,7 +41,7 @@ export const DEMO_FIELDS: BqField[] = [
 const MAX_ROWS = 2 ** 31 - 1;
 
 /** Rows per record batch unless told otherwise. */
-export const DEFAULT_DEMO_BATCH_ROWS = 65536;
+const DEFAULT_DEMO_BATCH_ROWS = 65536;
 
 export interface DemoTableOptions {
   rows: number;

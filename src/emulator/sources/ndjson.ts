@@ -17,7 +17,7 @@ import {
 
 /** Rows per record batch unless told otherwise: enough to amortize per-batch overhead while
  *  keeping a batch of typical rows to a few MB. */
-export const DEFAULT_NDJSON_BATCH_ROWS = 65536;
+const DEFAULT_NDJSON_BATCH_ROWS = 65536;
 
 export class NdjsonError extends Error {
   constructor(
