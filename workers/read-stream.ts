@@ -98,7 +98,10 @@ export default async function readStream(task: StreamTask): Promise<StreamTaskRe
           if (chunk.rowCount === 0 || !chunk.recordBatch) continue;
           // The one copy of a batch: out of gRPC's receive buffer into memory this worker owns and
           // can give away, starting 8-aligned so Arrow decodes the body in place instead of copying.
-          const owned = new Uint8Array(decompressResponseRows(chunk.recordBatch, chunk.uncompressedByteSize));
+          const message = decompressResponseRows(chunk.recordBatch, chunk.uncompressedByteSize);
+          // Unpooled and not zero-filled: every byte is overwritten, and the memory is given away.
+          const owned = Buffer.allocUnsafeSlow(message.byteLength);
+          owned.set(message);
           const packed = packBatch(decodeRecordBatch(schemaMessage, owned, chunk.rowCount), owned.buffer);
           const size = packed.memory.byteLength;
           await gate.ready();

@@ -8,7 +8,7 @@ import {
   type ClientReadableStream,
   type ServiceError,
 } from '@grpc/grpc-js';
-import { GoogleAuth } from 'google-auth-library';
+import type { GoogleAuth } from 'google-auth-library';
 import { formatRoutingHeader, ROUTING_HEADER } from '../protocol/routing.js';
 import { readServiceDefinition, type ProtoObject } from '../protocol/service.js';
 import { API_CLIENT_HEADER } from './api-client-header.js';
@@ -32,12 +32,25 @@ const CHANNEL_OPTIONS = {
 
 /**
  * google-auth-library 10 returns fetch `Headers` from getRequestHeaders, which grpc-js's
- * createFromGoogleCredential cannot read, so the metadata is copied here.
+ * createFromGoogleCredential cannot read, so the metadata is copied here. The library is loaded on
+ * first use: emulator reads, and every worker thread reading from one, never pay for it.
  */
-function googleCallCredentials(auth: GoogleAuth): CallCredentials {
+function googleCallCredentials(config: ConnectionConfig & { auth: { kind: 'google' } }): CallCredentials {
+  let auth: Promise<GoogleAuth> | undefined;
+  const load = () =>
+    (auth ??= import('google-auth-library').then(
+      ({ GoogleAuth }) =>
+        new GoogleAuth({
+          scopes: READ_API_SCOPES,
+          keyFilename: config.auth.keyFilename,
+          credentials: config.auth.credentials,
+          projectId: config.auth.projectId,
+          clientOptions: config.quotaProject ? { quotaProjectId: config.quotaProject } : undefined,
+        }),
+    ));
   return CallCredentials.createFromMetadataGenerator((options, callback) => {
-    auth
-      .getRequestHeaders(options.service_url)
+    load()
+      .then((client) => client.getRequestHeaders(options.service_url))
       .then((headers) => {
         const metadata = new Metadata();
         headers.forEach((value, key) => metadata.add(key, value));
@@ -51,14 +64,7 @@ function channelCredentials(config: ConnectionConfig): ChannelCredentials {
   if (!config.tls) return grpcCredentials.createInsecure();
   const ssl = grpcCredentials.createSsl(config.rootCertsPem ? Buffer.from(config.rootCertsPem) : null);
   if (config.auth.kind !== 'google') return ssl;
-  const auth = new GoogleAuth({
-    scopes: READ_API_SCOPES,
-    keyFilename: config.auth.keyFilename,
-    credentials: config.auth.credentials,
-    projectId: config.auth.projectId,
-    clientOptions: config.quotaProject ? { quotaProjectId: config.quotaProject } : undefined,
-  });
-  return grpcCredentials.combineChannelCredentials(ssl, googleCallCredentials(auth));
+  return grpcCredentials.combineChannelCredentials(ssl, googleCallCredentials(config as ConnectionConfig & { auth: { kind: 'google' } }));
 }
 
 /** Thin typed client for BigQueryRead over one channel. One per thread; never shared across threads. */

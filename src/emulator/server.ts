@@ -128,6 +128,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const faults = new FaultPlan();
   for (const f of options.faults ?? []) faults.add(f);
   const sessions = new Map<string, SessionState>();
+  // Expired sessions are dropped (their rows can be large); their ids stay, so a late reader still
+  // hears that the session expired rather than that it never existed.
+  const expiredSessions = new Map<string, number>();
+  const dropExpiredSessions = (nowMs: number) => {
+    for (const [id, session] of sessions) {
+      if (nowMs < session.expireAtMs) continue;
+      sessions.delete(id);
+      expiredSessions.set(id, session.expireAtMs);
+    }
+  };
+  const sessionExpired = (name: string, expireAtMs: number) =>
+    new ApiError(Status.FAILED_PRECONDITION, `there was an error operating on '${name}': session expired at ${isoSeconds(expireAtMs)}`);
   const stats: EmulatorStats = { sessionsCreated: 0, readRowsCalls: 0, splitCalls: 0 };
 
   const sockets = new Set<net.Socket>();
@@ -138,17 +150,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (!parsed) {
       throw invalidArgument(`Invalid stream name "${name}": expected projects/{project}/locations/{location}/sessions/{session}/streams/{stream}`);
     }
+    const expiredAt = expiredSessions.get(parsed.sessionId);
+    if (expiredAt !== undefined) throw sessionExpired(name, expiredAt);
     const session = sessions.get(parsed.sessionId);
     const stream = session?.streams.get(parsed.streamId);
     if (!session || !stream || stream.name !== name) {
       throw notFound(`there was an error operating on '${name}': Requested entity was not found.`);
     }
-    if (nowMs >= session.expireAtMs) {
-      throw new ApiError(
-        Status.FAILED_PRECONDITION,
-        `there was an error operating on '${name}': session expired at ${isoSeconds(session.expireAtMs)}`,
-      );
-    }
+    if (nowMs >= session.expireAtMs) throw sessionExpired(name, session.expireAtMs);
     return stream;
   }
 
@@ -168,7 +177,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     CreateReadSession: unary<ProtoObject, ProtoObject>((call) => {
       const table = String(call.request.readSession?.table ?? '');
       checkRouting(call.metadata, 'read_session.table', table, requireRouting);
-      const { state, response } = createSession(call.request, store, limits);
+      const now = Date.now();
+      dropExpiredSessions(now);
+      const { state, response } = createSession(call.request, store, limits, now);
       sessions.set(state.id, state);
       stats.sessionsCreated++;
       return response;

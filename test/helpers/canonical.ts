@@ -7,16 +7,21 @@ import { DataType, type Data, type RecordBatch, type Table } from 'apache-arrow'
  */
 export type Canonical = null | boolean | number | string | Canonical[] | { [key: string]: Canonical };
 
+// A sliced arrow Data keeps its offset for bit-packed buffers (validity, BOOL values) while its
+// other buffers are already cut to the slice.
+function bit(bits: Uint8Array, data: Data, index: number): boolean {
+  const at = data.offset + index;
+  return (bits[at >> 3]! & (1 << (at & 7))) !== 0;
+}
+
 function isValid(data: Data, index: number): boolean {
   if (!data.nullBitmap || data.nullBitmap.byteLength === 0 || data.nullCount === 0) return true;
-  const bit = data.offset + index;
-  return (data.nullBitmap[bit >> 3]! & (1 << (bit & 7))) !== 0;
+  return bit(data.nullBitmap, data, index);
 }
 
 export function canonicalValue(data: Data, index: number): Canonical {
   if (!isValid(data, index)) return null;
   const type = data.type as DataType;
-  const i = data.offset + index;
   if (DataType.isStruct(type)) {
     const out: { [key: string]: Canonical } = {};
     type.children.forEach((field, c) => (out[field.name] = canonicalValue(data.children[c]!, index)));
@@ -25,23 +30,23 @@ export function canonicalValue(data: Data, index: number): Canonical {
   if (DataType.isList(type)) {
     const offsets = data.valueOffsets!;
     const items: Canonical[] = [];
-    for (let j = offsets[i]!; j < offsets[i + 1]!; j++) items.push(canonicalValue(data.children[0]!, j - data.children[0]!.offset));
+    for (let j = offsets[index]!; j < offsets[index + 1]!; j++) items.push(canonicalValue(data.children[0]!, j));
     return items;
   }
   if (DataType.isDecimal(type)) {
     const words = type.bitWidth / 32;
-    return Array.from((data.values as Uint32Array).subarray(i * words, (i + 1) * words), (w) => w.toString(16)).join(':');
+    return Array.from((data.values as Uint32Array).subarray(index * words, (index + 1) * words), (w) => w.toString(16)).join(':');
   }
-  if (DataType.isBool(type)) return ((data.values as Uint8Array)[i >> 3]! & (1 << (i & 7))) !== 0;
+  if (DataType.isBool(type)) return bit(data.values as Uint8Array, data, index);
   if (DataType.isUtf8(type)) {
     const offsets = data.valueOffsets!;
-    return Buffer.from((data.values as Uint8Array).subarray(offsets[i]!, offsets[i + 1]!)).toString('utf8');
+    return Buffer.from((data.values as Uint8Array).subarray(offsets[index]!, offsets[index + 1]!)).toString('utf8');
   }
   if (DataType.isBinary(type)) {
     const offsets = data.valueOffsets!;
-    return Buffer.from((data.values as Uint8Array).subarray(offsets[i]!, offsets[i + 1]!)).toString('hex');
+    return Buffer.from((data.values as Uint8Array).subarray(offsets[index]!, offsets[index + 1]!)).toString('hex');
   }
-  const value = (data.values as unknown as ArrayLike<number | bigint>)[i]!;
+  const value = (data.values as unknown as ArrayLike<number | bigint>)[index]!;
   if (typeof value === 'bigint') return value.toString();
   return Number.isNaN(value) ? 'NaN' : Number.isFinite(value) ? value : String(value);
 }

@@ -1,0 +1,69 @@
+import { Worker } from 'node:worker_threads';
+import { resolveConnection } from '../../src/client/connection.js';
+import { createReadSession } from '../../src/read/session.js';
+import { parseTableReference } from '../../src/table-ref.js';
+import type { DrainRequest, DrainResult } from './raw-drain-worker.js';
+import type { Reader } from './reader.js';
+
+const WORKER_FILE = new URL('./raw-drain-worker.js', import.meta.url);
+/** bqread's default streams per worker thread. */
+const STREAMS_PER_WORKER = 4;
+
+type WorkerReply = { ready: true } | { ok: true; result: DrainResult } | { ok: false; error: string };
+
+/** A thread that answers `ready` once loaded, then drains the streams it is given. */
+function startDrainThread(endpoint: string) {
+  const worker = new Worker(WORKER_FILE, { workerData: { endpoint } });
+  let onReady!: () => void;
+  const ready = new Promise<void>((resolve) => (onReady = resolve));
+  const done = new Promise<DrainResult>((resolve, reject) => {
+    worker.on('message', (reply: WorkerReply) => {
+      if ('ready' in reply) onReady();
+      else if (reply.ok) resolve(reply.result);
+      else reject(new Error(`raw drain thread failed: ${reply.error}`));
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`raw drain thread exited with code ${code}`)));
+  });
+  // Threads are terminated once the read ends, which rejects `done` where nobody awaits it any more.
+  done.catch(() => undefined);
+  return { worker, ready, done };
+}
+
+/**
+ * The ceiling: the same session read by the same number of threads, bytes counted and dropped.
+ * Threads start while the session is created, as bqread's pool does.
+ */
+export const rawDrain: Reader = async (config) => {
+  const threads = Array.from({ length: config.workers }, () => startDrainThread(config.endpoint));
+  try {
+    const started = performance.now();
+    const session = await createReadSession(
+      resolveConnection({ endpoint: config.endpoint }),
+      parseTableReference(config.table),
+      { maxStreams: config.maxStreams, compression: config.compression },
+      config.workers,
+      60_000,
+    );
+    const sessionMs = performance.now() - started;
+    await Promise.all(threads.map((t) => Promise.race([t.ready, t.done])));
+    threads.forEach((thread, i) => {
+      const request: DrainRequest = {
+        streams: session.streams.filter((_, s) => s % config.workers === i),
+        concurrency: STREAMS_PER_WORKER,
+      };
+      thread.worker.postMessage(request);
+    });
+    const results = await Promise.all(threads.map((t) => t.done));
+    const sum = (key: keyof DrainResult) => results.reduce((n, r) => n + r[key], 0);
+    return {
+      streams: session.streams.length,
+      sessionMs,
+      rows: sum('rows'),
+      arrowBytes: sum('arrowBytes'),
+      extra: { responseBytes: sum('responseBytes') },
+    };
+  } finally {
+    await Promise.all(threads.map((t) => t.worker.terminate()));
+  }
+};

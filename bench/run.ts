@@ -1,0 +1,192 @@
+// npm run bench [-- --full] [-- --rows N --repeat K --only bqread-table,raw-drain --cpu-prof]
+// Reads the emulator's demo table at N and 4N rows with every reader, each run in a fresh
+// emulator process and a fresh reader process, checks that every reader returned the same rows,
+// prints a table and PASS/MISS lines, and writes bench/results/<timestamp>.json.
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEMO_TABLE } from '../src/cli/demo-table.js';
+import { generateDemoTable } from '../src/emulator/sources/demo.js';
+import { checksumOf, findDisagreements, type Checksum, type Disagreement, type ReaderAnswer } from './checksum.js';
+import { startEmulatorProcess } from './emulator-process.js';
+import { runToEnd, startNode } from './node-process.js';
+import { planRuns, type RunSpec } from './plan.js';
+import type { ChildReport } from './reader-child.js';
+import { isReaderName, READER_NAMES, type ReaderName } from './readers/index.js';
+import { formatTable, machineInfo, machineLine, writeResults } from './report.js';
+import { deriveRows, evaluateTargets, type MeasuredRun, type ResultRow, type TargetResult } from './targets.js';
+
+const READER_CHILD = fileURLToPath(new URL('./reader-child.js', import.meta.url));
+const RESULTS_DIR = fileURLToPath(new URL('../../bench/results/', import.meta.url));
+const QUICK_ROWS = 200_000;
+const FULL_ROWS = 1_000_000;
+/** The second size is this many times the first, to show how time grows with data. */
+const SIZE_FACTOR = 4;
+const CONSUMER_DELAY_MS = 2;
+const RUN_TIMEOUT_MS = 10 * 60_000;
+
+class BenchUsageError extends Error {
+  override name = 'BenchUsageError';
+}
+
+interface BenchOptions {
+  readonly full: boolean;
+  readonly baseRows: number;
+  readonly maxStreams: number;
+  readonly repeat: number;
+  readonly only?: ReadonlySet<ReaderName>;
+  readonly cpuProfDir?: string;
+}
+
+function wholeNumber(flag: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new BenchUsageError(`${flag} must be a positive integer (got ${text})`);
+  return n;
+}
+
+function parseBenchArgs(argv: string[], cores: number, startedAt: Date): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      full: { type: 'boolean', default: false },
+      rows: { type: 'string' },
+      'max-streams': { type: 'string' },
+      repeat: { type: 'string' },
+      only: { type: 'string' },
+      'cpu-prof': { type: 'boolean', default: false },
+    },
+  });
+  const only = values.only?.split(',').map((s) => s.trim());
+  const unknown = only?.filter((name) => !isReaderName(name));
+  if (unknown?.length) throw new BenchUsageError(`--only: unknown reader(s) ${unknown.join(', ')}; readers: ${READER_NAMES.join(', ')}`);
+  return {
+    full: values.full,
+    baseRows: wholeNumber('--rows', values.rows, values.full ? FULL_ROWS : QUICK_ROWS),
+    // bqread's pool reads 4 streams per worker; the same count for every reader.
+    maxStreams: wholeNumber('--max-streams', values['max-streams'], 4 * cores),
+    repeat: wholeNumber('--repeat', values.repeat, 1),
+    only: only ? new Set(only as ReaderName[]) : undefined,
+    cpuProfDir: values['cpu-prof'] ? join(RESULTS_DIR, 'profiles', startedAt.toISOString().replace(/[:.]/g, '-')) : undefined,
+  };
+}
+
+/** One reader run: a fresh emulator, a fresh reader process, one JSON line back. */
+async function runOnce(spec: RunSpec, rows: number, options: BenchOptions, budgetBytes: number): Promise<MeasuredRun> {
+  const emulator = await startEmulatorProcess(rows);
+  const emulatorCpuBefore = emulator.cpuMs();
+  try {
+    const args = [
+      '--reader', spec.reader,
+      '--endpoint', emulator.address,
+      '--table', DEMO_TABLE,
+      '--workers', String(spec.workers),
+      '--max-streams', String(options.maxStreams),
+      '--compression', spec.compression,
+      '--budget-bytes', String(budgetBytes),
+      '--consumer-delay-ms', String(CONSUMER_DELAY_MS),
+    ];
+    const nodeFlags = ['--expose-gc', ...(options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir] : [])];
+    const stdout = await runToEnd(startNode(READER_CHILD, args, nodeFlags), RUN_TIMEOUT_MS);
+    const emulatorCpuAfter = emulator.cpuMs();
+    const line = stdout.trim().split('\n').at(-1) ?? '';
+    const report = JSON.parse(line) as ChildReport;
+    const emulatorCpuMs = emulatorCpuBefore === undefined || emulatorCpuAfter === undefined ? undefined : emulatorCpuAfter - emulatorCpuBefore;
+    return { spec, report, emulatorCpuMs };
+  } catch (err) {
+    throw new Error(`${spec.label} failed: ${(err as Error).message}`, { cause: err });
+  } finally {
+    await emulator.stop();
+  }
+}
+
+/** The median run by read time, when repeated. */
+async function measureRun(spec: RunSpec, rows: number, options: BenchOptions, budgetBytes: number): Promise<MeasuredRun> {
+  const runs: MeasuredRun[] = [];
+  for (let i = 0; i < options.repeat; i++) runs.push(await runOnce(spec, rows, options, budgetBytes));
+  runs.sort((a, b) => a.report.readMs - b.report.readMs);
+  return runs[Math.floor(runs.length / 2)]!;
+}
+
+interface SizeResult {
+  readonly rows: number;
+  readonly arrowBytes: number;
+  readonly streamBudgetBytes: number;
+  readonly expected: Checksum;
+  readonly results: ResultRow[];
+  readonly targets: TargetResult[];
+  readonly disagreements: Disagreement[];
+}
+
+/**
+ * `fixedBudget`: the streaming form's byte budget, kept the same at every size (a quarter of the
+ * smallest table), so its peak RSS shows whether memory grows with the table; undefined at the
+ * first size, which sets it.
+ */
+async function benchSize(rows: number, options: BenchOptions, cores: number, fixedBudget?: number): Promise<SizeResult> {
+  // The ground truth: the same generator and seed the emulator serves.
+  const expected = checksumOf(generateDemoTable({ rows }).batches);
+  const runs: MeasuredRun[] = [];
+  let arrowBytes = 0;
+  for (const spec of planRuns(cores, options.only)) {
+    const budgetBytes = fixedBudget ?? Math.max(1, Math.floor(arrowBytes / 4));
+    const run = await measureRun(spec, rows, options, budgetBytes);
+    if (runs.length === 0) arrowBytes = run.report.arrowBytes ?? 0;
+    runs.push(run);
+    process.stderr.write(`  ${spec.label}: read ${(run.report.readMs / 1000).toFixed(2)} s, ${run.report.rows} rows\n`);
+  }
+  const results = deriveRows(runs, arrowBytes, cores);
+  const answers = runs.map(({ spec, report }): ReaderAnswer =>
+    report.checksum ? { label: spec.label, checksum: report.checksum } : { label: spec.label, rows: report.rows });
+  return {
+    rows,
+    arrowBytes,
+    streamBudgetBytes: fixedBudget ?? Math.max(1, Math.floor(arrowBytes / 4)),
+    expected,
+    results,
+    targets: evaluateTargets(results, cores),
+    disagreements: findDisagreements(expected, answers),
+  };
+}
+
+async function main(): Promise<number> {
+  const startedAt = new Date();
+  const cores = availableParallelism();
+  const options = parseBenchArgs(process.argv.slice(2), cores, startedAt);
+  const machine = machineInfo();
+  const sizes = [options.baseRows, options.baseRows * SIZE_FACTOR];
+  const mode = options.full ? 'full' : 'quick';
+  process.stdout.write(`${machineLine(machine)}\nmode: ${mode}, sizes ${sizes.join(' and ')} rows, maxStreams ${options.maxStreams}, repeat ${options.repeat}\n`);
+  const sizeResults: SizeResult[] = [];
+  for (const rows of sizes) {
+    process.stderr.write(`${rows} rows:\n`);
+    const size = await benchSize(rows, options, cores, sizeResults[0]?.streamBudgetBytes);
+    sizeResults.push(size);
+    process.stdout.write(`\n${rows} rows, ${(size.arrowBytes / 2 ** 20).toFixed(1)} MiB of Arrow IPC, streaming budget ${(size.streamBudgetBytes / 2 ** 20).toFixed(1)} MiB\n`);
+    process.stdout.write(`${formatTable(size.results)}\n\n`);
+    for (const target of size.targets) process.stdout.write(`${target.line}\n`);
+    for (const d of size.disagreements) process.stdout.write(`WRONG  ${d.label}: ${d.problem}\n`);
+    if (size.disagreements.length === 0) process.stdout.write(`every reader returned the same ${size.expected.rows} rows (checksum ${size.expected.idSum} / ${size.expected.rowHash})\n`);
+  }
+  const path = writeResults(RESULTS_DIR, startedAt, {
+    startedAt: startedAt.toISOString(),
+    mode,
+    machine,
+    settings: { maxStreams: options.maxStreams, repeat: options.repeat, consumerDelayMs: CONSUMER_DELAY_MS, only: options.only ? [...options.only] : undefined },
+    sizes: sizeResults,
+  });
+  process.stdout.write(`\nresults: ${path}${options.cpuProfDir ? `\nCPU profiles: ${options.cpuProfDir}` : ''}\n`);
+  return sizeResults.some((s) => s.disagreements.length > 0) ? 1 : 0;
+}
+
+// Ctrl-C or a kill: exit, and the exit hook takes every emulator and reader down with the bench.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+
+main().then(
+  (code) => (process.exitCode = code),
+  (err: unknown) => {
+    process.stderr.write(`bench: ${(err as Error).message}\n`);
+    process.exitCode = err instanceof BenchUsageError ? 2 : 1;
+  },
+);

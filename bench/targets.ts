@@ -1,0 +1,94 @@
+import type { RunSpec } from './plan.js';
+import type { ChildReport } from './reader-child.js';
+
+export interface MeasuredRun {
+  readonly spec: RunSpec;
+  readonly report: ChildReport;
+  /** CPU the emulator spent while the reader ran (session and reads), where /proc tells. */
+  readonly emulatorCpuMs?: number;
+}
+
+/** A measured run with the figures derived from it. */
+export interface ResultRow extends ChildReport {
+  readonly label: string;
+  readonly emulatorCpuMs?: number;
+  readonly rowsPerSec: number;
+  /** The table's Arrow IPC bytes (as the raw drain received them uncompressed) over read time. */
+  readonly mibPerSec: number;
+  /** rows/s over the raw drain's with the same worker count (all cores for single-threaded readers). */
+  readonly vsRaw?: number;
+  /** rows/s over the official ArrowTableReader's. */
+  readonly vsOfficial?: number;
+}
+
+export interface TargetResult {
+  readonly pass: boolean;
+  readonly line: string;
+}
+
+/** Allowance over the fixed cost of reading (the raw drain's peak) for the streaming form's own bookkeeping and garbage. */
+export const STREAM_RSS_ALLOWANCE_BYTES = 64 * 1024 * 1024;
+export const TARGET_VS_RAW = 0.8;
+export const TARGET_VS_OFFICIAL = 3;
+export const TARGET_LOOP_P99_MS = 20;
+
+const MIB = 1024 * 1024;
+
+export function deriveRows(runs: readonly MeasuredRun[], arrowBytes: number, cores: number): ResultRow[] {
+  const perSec = (report: ChildReport) => report.rows / (report.readMs / 1000);
+  const raw = new Map(runs.filter((r) => r.spec.reader === 'raw-drain').map((r) => [r.spec.workers, perSec(r.report)]));
+  const official = runs.find((r) => r.spec.reader === 'official-arrow-reader');
+  const officialRate = official ? perSec(official.report) : undefined;
+  return runs.map(({ spec, report, emulatorCpuMs }) => {
+    const rate = perSec(report);
+    const threaded = spec.reader === 'raw-drain' || spec.reader.startsWith('bqread');
+    const rawRate = raw.get(threaded ? spec.workers : cores);
+    return {
+      ...report,
+      label: spec.label,
+      emulatorCpuMs,
+      rowsPerSec: rate,
+      mibPerSec: arrowBytes / MIB / (report.readMs / 1000),
+      vsRaw: rawRate === undefined ? undefined : rate / rawRate,
+      vsOfficial: officialRate === undefined ? undefined : rate / officialRate,
+    };
+  });
+}
+
+const fixed = (n: number, digits = 2) => n.toFixed(digits);
+
+/** The PASS/MISS lines for one table size; a target whose rows were not run is left out. */
+export function evaluateTargets(rows: readonly ResultRow[], cores: number): TargetResult[] {
+  const results: TargetResult[] = [];
+  const verdict = (pass: boolean, text: string) => results.push({ pass, line: `${pass ? 'PASS' : 'MISS'}  ${text}` });
+  const allCores = rows.find((r) => r.reader === 'bqread-table' && r.workers === cores && r.compression === 'none');
+  if (allCores?.vsRaw !== undefined) {
+    verdict(allCores.vsRaw >= TARGET_VS_RAW, `bqread (w=${cores}) vs raw drain (w=${cores}): ${fixed(allCores.vsRaw)}x (target >= ${TARGET_VS_RAW}x)`);
+  }
+  if (allCores?.vsOfficial !== undefined) {
+    // No reader can beat the raw drain, so its own lead over the official reader caps this ratio.
+    const rawAllCores = rows.find((r) => r.reader === 'raw-drain' && r.workers === cores);
+    const cap = rawAllCores?.vsOfficial === undefined ? '' : `; the raw drain itself is ${fixed(rawAllCores.vsOfficial)}x`;
+    verdict(allCores.vsOfficial >= TARGET_VS_OFFICIAL, `bqread (w=${cores}) vs official ArrowTableReader: ${fixed(allCores.vsOfficial)}x (target >= ${TARGET_VS_OFFICIAL}x${cap})`);
+  }
+  const bqread = rows.filter((r) => r.reader.startsWith('bqread'));
+  if (bqread.length > 0) {
+    const worst = bqread.reduce((a, b) => (b.loopDelay.p99Ms > a.loopDelay.p99Ms ? b : a));
+    verdict(worst.loopDelay.p99Ms < TARGET_LOOP_P99_MS, `event-loop p99 during bqread reads: worst ${fixed(worst.loopDelay.p99Ms, 1)} ms in "${worst.label}" (target < ${TARGET_LOOP_P99_MS} ms)`);
+  }
+  const stream = rows.find((r) => r.reader === 'bqread-stream');
+  if (stream) {
+    const budget = stream.extra.budgetBytes ?? 0;
+    // The fixed overhead: the raw drain with as many threads keeps nothing, so its peak is what the
+    // threads and gRPC reading alone cost (the idle process when it did not run), plus an allowance.
+    const raw = rows.find((r) => r.reader === 'raw-drain' && r.workers === stream.workers);
+    const fixedCost = raw ? raw.peakRssBytes : stream.baselineRssBytes;
+    const limit = budget + fixedCost + STREAM_RSS_ALLOWANCE_BYTES;
+    const fixedName = raw ? `raw drain (w=${raw.workers}) peak` : 'idle';
+    verdict(
+      stream.peakRssBytes < limit,
+      `streaming peak RSS ${fixed(stream.peakRssBytes / MIB, 0)} MiB vs budget ${fixed(budget / MIB, 0)} MiB + ${fixedName} ${fixed(fixedCost / MIB, 0)} MiB + ${STREAM_RSS_ALLOWANCE_BYTES / MIB} MiB = ${fixed(limit / MIB, 0)} MiB (peakBufferedBytes ${fixed((stream.extra.peakBufferedBytes ?? 0) / MIB, 1)} MiB)`,
+    );
+  }
+  return results;
+}
