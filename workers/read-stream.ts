@@ -32,7 +32,7 @@ function clientFor(connection: ConnectionConfig): ReadApiClient {
 class CreditGate {
   private available: number;
   private wake: (() => void) | undefined;
-  cancelled = false;
+  private readonly cancellation = new AbortController();
   private onCancel: (() => void) | undefined;
 
   constructor(initial: number, port: MessagePort) {
@@ -40,11 +40,20 @@ class CreditGate {
     port.on('message', (message: CoordinatorMessage) => {
       if (message.type === 'credit') this.available += message.bytes;
       else if (message.type === 'cancel') {
-        this.cancelled = true;
+        this.cancellation.abort();
         this.onCancel?.();
       }
       this.wake?.();
     });
+  }
+
+  get cancelled(): boolean {
+    return this.cancellation.signal.aborted;
+  }
+
+  /** Waits out a retry backoff, cut short by cancellation. */
+  async backoff(ms: number): Promise<void> {
+    await sleep(ms, undefined, { signal: this.cancellation.signal }).catch(() => undefined);
   }
 
   spend(bytes: number): void {
@@ -128,7 +137,7 @@ export default async function readStream(task: StreamTask): Promise<StreamTaskRe
         const delayMs = decision.serverDelayMs ?? backoffMs(failuresInARow, task.retry);
         result.retries++;
         post(port, { type: 'retry', code: serviceError.code, details: serviceError.details ?? serviceError.message, offset, delayMs });
-        await sleep(delayMs);
+        await gate.backoff(delayMs);
       }
     }
     if (gate.cancelled) result.status = 'cancelled';

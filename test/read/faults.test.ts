@@ -63,6 +63,14 @@ describe('faults from the emulator', () => {
     assert.ok(await eventually(() => emulator.openConnections() <= baseline), 'every socket of the failed read closed');
   });
 
+  test('a permanent error does not wait for another stream sitting out a long retry delay', async () => {
+    emulator.addFault({ kind: 'error', code: 'RESOURCE_EXHAUSTED', retryDelayMs: 30_000, stream: 0 });
+    emulator.addFault({ kind: 'error', code: 'NOT_FOUND', message: 'gone', afterResponses: 1, stream: 1 });
+    const started = performance.now();
+    await assert.rejects(read(), (err: unknown) => err instanceof StreamReadError && err.code === Status.NOT_FOUND);
+    assert.ok(performance.now() - started < 10_000, 'the backoff was cut short');
+  });
+
   test('a transient error that never clears gives up after the retry limit', async () => {
     emulator.addFault({ kind: 'error', code: 'UNAVAILABLE', stream: 0, times: 100 });
     await assert.rejects(read(), (err: unknown) => {
