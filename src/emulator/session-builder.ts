@@ -1,23 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { CompressionType, type RecordBatch } from 'apache-arrow';
+import type { RecordBatch } from 'apache-arrow';
 import { encodeBatchMessage, encodeSchemaMessage } from '../arrow/ipc-messages.js';
 import { takeRows } from '../arrow/take.js';
-import {
-  formatSessionName,
-  formatStreamName,
-  parseProjectName,
-  parseTablePath,
-  tablePathProblem,
-  isValidProjectId,
-  formatTablePath,
-} from '../protocol/names.js';
+import { formatSessionName, formatStreamName, formatTablePath } from '../protocol/names.js';
 import type { ProtoObject } from '../protocol/service.js';
-import { invalidArgument, notFound } from './api-error.js';
-import { compileProjection, SelectedFieldError } from './projection.js';
-import { compileRowRestriction, RowRestrictionError } from './row-restriction/index.js';
 import { responseCompressed } from './response-compression.js';
+import { planSession } from './session-request.js';
 import type { EncodedUnit, SessionState, StreamState } from './session-state.js';
-import type { StoredTable, TableStore } from './table-store.js';
+import type { TableStore } from './table-store.js';
 
 export interface SessionLimits {
   readonly location: string;
@@ -27,40 +17,13 @@ export interface SessionLimits {
   readonly maxBatchRows: number;
 }
 
+/** The service's cap on streams per session. */
 const MAX_STREAMS = 1000;
 /** How much data the emulator puts in one stream when the caller lets it decide (max_stream_count 0). */
 const SERVER_CHOSEN_BYTES_PER_STREAM = 32 * 1024 * 1024;
-/** BigQuery time travel reaches back seven days. */
-const TIME_TRAVEL_WINDOW_MS = 7 * 24 * 3600 * 1000;
-
-const BUFFER_COMPRESSION: Record<string, CompressionType | null> = {
-  COMPRESSION_UNSPECIFIED: null,
-  LZ4_FRAME: CompressionType.LZ4_FRAME,
-  ZSTD: CompressionType.ZSTD,
-};
-
 /** Resource ids shaped like the service's (base64url, no padding). */
 export function newResourceId(bytes: number): string {
   return randomBytes(bytes).toString('base64url');
-}
-
-function snapshotMillis(modifiers: ProtoObject | null | undefined): number | undefined {
-  const ts = modifiers?.snapshotTime;
-  if (!ts) return undefined;
-  return Number(ts.seconds ?? 0) * 1000 + Math.floor(Number(ts.nanos ?? 0) / 1e6);
-}
-
-function validateSnapshot(table: StoredTable, snapshotMs: number, nowMs: number): void {
-  const iso = new Date(snapshotMs).toISOString();
-  if (snapshotMs > nowMs) throw invalidArgument(`Invalid snapshot_time ${iso}: it is in the future`);
-  if (snapshotMs < nowMs - TIME_TRAVEL_WINDOW_MS) {
-    throw invalidArgument(`Invalid snapshot_time ${iso}: it is outside the 7-day time travel window`);
-  }
-  if (snapshotMs < table.createdAtMs) {
-    throw invalidArgument(
-      `Invalid snapshot_time ${iso}: table ${table.name} was created at ${new Date(table.createdAtMs).toISOString()}`,
-    );
-  }
 }
 
 /** Deterministic per-row keep/drop for sample_percentage (a hash of the row's position). */
@@ -138,77 +101,11 @@ export function createSession(
   limits: SessionLimits,
   nowMs = Date.now(),
 ): CreatedSession {
-  const parentProject = parseProjectName(request.parent ?? '');
-  if (!parentProject || !isValidProjectId(parentProject)) {
-    throw invalidArgument(`Invalid parent "${request.parent ?? ''}": expected projects/{project_id}`);
-  }
-  const requested: ProtoObject | null = request.readSession ?? null;
-  if (!requested) throw invalidArgument('read_session is required');
-  const tablePath = parseTablePath(requested.table ?? '');
-  if (!tablePath) {
-    throw invalidArgument(
-      `Invalid table "${requested.table ?? ''}": expected projects/{project_id}/datasets/{dataset_id}/tables/{table_id}`,
-    );
-  }
-  const pathProblem = tablePathProblem(tablePath);
-  if (pathProblem) throw invalidArgument(`Invalid table "${requested.table}": ${pathProblem}`);
-
-  if (requested.dataFormat === 'AVRO') {
-    throw invalidArgument('data_format AVRO is not supported by this emulator: request ARROW');
-  }
-  if (requested.dataFormat !== 'ARROW') {
-    throw invalidArgument(`data_format must be ARROW (got ${requested.dataFormat ?? 'DATA_FORMAT_UNSPECIFIED'})`);
-  }
-
-  const table = store.get(tablePath);
-  if (!table) {
-    throw notFound(`Not found: Table ${tablePath.projectId}:${tablePath.datasetId}.${tablePath.tableId}`);
-  }
-
-  const maxStreamCount = Number(request.maxStreamCount ?? 0);
-  const preferredMin = Number(request.preferredMinStreamCount ?? 0);
-  if (maxStreamCount < 0) throw invalidArgument(`max_stream_count must not be negative (got ${maxStreamCount})`);
-  if (preferredMin < 0) throw invalidArgument(`preferred_min_stream_count must not be negative (got ${preferredMin})`);
-
-  const options: ProtoObject = requested.readOptions ?? {};
-  const selectedFields: string[] = options.selectedFields ?? [];
-  let projection;
-  try {
-    projection = compileProjection(table.schema, selectedFields);
-  } catch (err) {
-    if (err instanceof SelectedFieldError) throw invalidArgument(err.message);
-    throw err;
-  }
-
-  const restrictionText = String(options.rowRestriction ?? '').trim();
-  let restriction;
-  try {
-    restriction = restrictionText ? compileRowRestriction(restrictionText, table.schema) : undefined;
-  } catch (err) {
-    if (err instanceof RowRestrictionError) throw invalidArgument(`Invalid row_restriction: ${err.message}`);
-    throw err;
-  }
-
-  const samplePercentage = options.samplePercentage === undefined || options.samplePercentage === null
-    ? undefined
-    : Number(options.samplePercentage);
-  if (samplePercentage !== undefined && !(samplePercentage > 0 && samplePercentage <= 100)) {
-    throw invalidArgument(`sample_percentage must be in (0, 100] (got ${samplePercentage})`);
-  }
-
-  const compressionName: string = options.arrowSerializationOptions?.bufferCompression ?? 'COMPRESSION_UNSPECIFIED';
-  const bufferCompression = BUFFER_COMPRESSION[compressionName];
-  if (bufferCompression === undefined) throw invalidArgument(`Unsupported buffer_compression ${compressionName}`);
-  const responseCodec: string = options.responseCompressionCodec ?? 'RESPONSE_COMPRESSION_CODEC_UNSPECIFIED';
-  const responseCompression = responseCodec === 'RESPONSE_COMPRESSION_CODEC_LZ4';
-  if (responseCompression && bufferCompression !== null) {
-    throw invalidArgument(
-      'Setting both arrow_serialization_options.buffer_compression and response_compression_codec is not allowed: choose at most one',
-    );
-  }
-
-  const snapshotMs = snapshotMillis(requested.tableModifiers);
-  if (snapshotMs !== undefined) validateSnapshot(table, snapshotMs, nowMs);
+  const {
+    parentProject, tablePath, table, maxStreamCount, preferredMin, projection, restriction,
+    samplePercentage, bufferCompression, responseCompression, snapshotMs,
+  } = planSession(request, store, nowMs);
+  const requested: ProtoObject = request.readSession;
 
   const visible = table.batchesAsOf(snapshotMs);
   const cap = maxStreamCount > 0 ? Math.min(maxStreamCount, MAX_STREAMS) : MAX_STREAMS;
