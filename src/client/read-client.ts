@@ -67,6 +67,9 @@ function channelCredentials(config: ConnectionConfig): ChannelCredentials {
   return grpcCredentials.combineChannelCredentials(ssl, googleCallCredentials(config as ConnectionConfig & { auth: { kind: 'google' } }));
 }
 
+/** Call options of the unary methods; `signal` cancels the call (it then fails with CANCELLED). */
+export type UnaryOptions = CallOptions & { readonly signal?: AbortSignal };
+
 /** Thin typed client for BigQueryRead over one channel. One per thread; never shared across threads. */
 export class ReadApiClient {
   private readonly client: Client;
@@ -90,26 +93,34 @@ export class ReadApiClient {
     return metadata;
   }
 
-  private unary(method: 'CreateReadSession' | 'SplitReadStream', request: ProtoObject, routing: Record<string, string>, options: CallOptions): Promise<ProtoObject> {
+  private unary(method: 'CreateReadSession' | 'SplitReadStream', request: ProtoObject, routing: Record<string, string>, options: UnaryOptions): Promise<ProtoObject> {
     const def = this.definition[method]!;
+    const { signal, ...callOptions } = options;
     return new Promise((resolve, reject) => {
-      this.client.makeUnaryRequest(
+      const call = this.client.makeUnaryRequest(
         def.path,
         def.requestSerialize,
         def.responseDeserialize,
         request,
         this.metadata(routing),
-        options,
-        (err: ServiceError | null, response?: ProtoObject) => (err ? reject(err) : resolve(response!)),
+        callOptions,
+        (err: ServiceError | null, response?: ProtoObject) => {
+          signal?.removeEventListener('abort', cancel);
+          if (err) reject(err);
+          else resolve(response!);
+        },
       );
+      const cancel = () => call.cancel();
+      if (signal?.aborted) cancel();
+      else signal?.addEventListener('abort', cancel, { once: true });
     });
   }
 
-  createReadSession(request: ProtoObject, options: CallOptions = {}): Promise<ProtoObject> {
+  createReadSession(request: ProtoObject, options: UnaryOptions = {}): Promise<ProtoObject> {
     return this.unary('CreateReadSession', request, { 'read_session.table': String(request.readSession?.table ?? '') }, options);
   }
 
-  splitReadStream(name: string, fraction: number, options: CallOptions = {}): Promise<ProtoObject> {
+  splitReadStream(name: string, fraction: number, options: UnaryOptions = {}): Promise<ProtoObject> {
     return this.unary('SplitReadStream', { name, fraction }, { name }, options);
   }
 

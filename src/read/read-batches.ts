@@ -96,7 +96,11 @@ async function* readPlaced(
   signal?.addEventListener('abort', onAbort, { once: true });
 
   try {
-    const session = await createReadSession(connection, path, options, pool.workers, options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS);
+    const session = await createReadSession(connection, path, options, pool.workers, options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS).catch(
+      (err: unknown) => {
+        throw signal?.aborted ? abortError(signal) : err;
+      },
+    );
     stats.sessionMs = performance.now() - started;
     onSession(session);
     if (signal?.aborted) throw abortError(signal);

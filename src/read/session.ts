@@ -71,6 +71,7 @@ export async function createReadSession(
       try {
         const session = await client.createReadSession(createReadSessionRequest(path, options, defaultMinStreams), {
           deadline,
+          signal: options.signal,
         });
         const schemaMessage: Uint8Array = session.arrowSchema?.serializedSchema ?? new Uint8Array();
         if (schemaMessage.byteLength === 0) {

@@ -76,6 +76,29 @@ describe('bad input gets a clear error', () => {
     }
   });
 
+  test('aborting while the session is being created ends at once', async () => {
+    // A peer that accepts TCP and never answers: CreateReadSession would wait for its deadline.
+    const silent = net.createServer((socket) => socket.on('error', () => undefined));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const sockets = new Set<net.Socket>();
+    silent.on('connection', (socket) => sockets.add(socket));
+    try {
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(new Error('shutting down')), 300);
+      const started = Date.now();
+      await assert.rejects(
+        readTableParallel(DEMO, {
+          endpoint: `127.0.0.1:${(silent.address() as net.AddressInfo).port}`, pool, signal: controller.signal, sessionTimeoutMs: 30_000,
+        }),
+        (err: unknown) => err instanceof ReadAbortedError && /shutting down/.test(err.message),
+      );
+      assert.ok(Date.now() - started < 5000, 'did not wait for the session deadline');
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
+
   test('aborting stops the read, cancels the streams and frees the pool', async () => {
     emulator.addFault({ kind: 'delay', delayMs: 20 });
     try {
