@@ -1,6 +1,7 @@
 import { compressionRegistry, CompressionType } from 'apache-arrow';
 import { compressFrameSync, decompressFrameSync } from 'lz4-napi';
 import * as zstd from '@bokuweb/zstd-wasm';
+import { bufferView } from '../bytes.js';
 
 /**
  * Arrow IPC buffer compression (LZ4_FRAME, ZSTD) through apache-arrow's codec registry. The
@@ -9,15 +10,12 @@ import * as zstd from '@bokuweb/zstd-wasm';
  */
 let ready: Promise<void> | undefined;
 
-const asBuffer = (data: Uint8Array): Buffer =>
-  Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-
 export function registerArrowCodecs(): Promise<void> {
   ready ??= (async () => {
     await zstd.init();
     compressionRegistry.set(CompressionType.LZ4_FRAME, {
-      encode: (data) => compressFrameSync(asBuffer(data)),
-      decode: (data) => decompressFrameSync(asBuffer(data)),
+      encode: (data) => compressFrameSync(bufferView(data)),
+      decode: (data) => decompressFrameSync(bufferView(data)),
     });
     compressionRegistry.set(CompressionType.ZSTD, {
       encode: (data) => zstd.compress(data, 1),

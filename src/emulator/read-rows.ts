@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Metadata, status as Status, type ServerWritableStream } from '@grpc/grpc-js';
 import { decodeRecordBatch } from '../arrow/batch-message.js';
 import { encodeBatchMessage } from '../arrow/ipc-messages.js';
+import { bufferView } from '../bytes.js';
 import { decompressResponseRows } from '../arrow/response-codec.js';
 import { readApiTypes } from '../protocol/protos.js';
 import type { ProtoObject } from '../protocol/service.js';
@@ -24,8 +25,7 @@ function unitTail(stream: StreamState, unit: EncodedUnit, skip: number): Encoded
   const session = stream.session;
   const batch = decodeRecordBatch(session.schemaMessage, decompressResponseRows(unit.message, unit.uncompressedByteSize), unit.rowCount);
   const tail = batch.slice(skip, batch.numRows);
-  const encoded = encodeBatchMessage(tail, session.schemaMessage.byteLength, session.bufferCompression);
-  const message = Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength);
+  const message = bufferView(encodeBatchMessage(tail, session.schemaMessage.byteLength, session.bufferCompression));
   return session.responseCompression
     ? { rowCount: tail.numRows, ...responseCompressed(message) }
     : { rowCount: tail.numRows, message };
@@ -138,7 +138,7 @@ export async function serveReadRows(
     };
     if (sent === 0) response.arrowSchema = { serializedSchema: session.schemaMessage };
     if (unit.uncompressedByteSize !== undefined) response.uncompressedByteSize = unit.uncompressedByteSize;
-    const bytes = Buffer.from(ReadRowsResponse.encode(ReadRowsResponse.fromObject(response)).finish());
+    const bytes = bufferView(ReadRowsResponse.encode(ReadRowsResponse.fromObject(response)).finish());
     position += unit.rowCount;
     sent++;
     if (!call.write(bytes)) await writable(call);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { RecordBatch } from 'apache-arrow';
 import { encodeBatchMessage, encodeSchemaMessage } from '../arrow/ipc-messages.js';
 import { takeRows } from '../arrow/take.js';
+import { bufferView } from '../bytes.js';
 import { formatSessionName, formatStreamName, formatTablePath } from '../protocol/names.js';
 import type { ProtoObject } from '../protocol/service.js';
 import { responseCompressed } from './response-compression.js';
@@ -85,10 +86,6 @@ function carveUnits(batches: RecordBatch[], wantedStreams: number, limits: Sessi
   return { rowsPerUnit, pieces };
 }
 
-function asBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
-
 export interface CreatedSession {
   readonly state: SessionState;
   readonly response: ProtoObject;
@@ -114,7 +111,7 @@ export function createSession(
   const wantedStreams = Math.min(cap, maxStreamCount > 0 ? maxStreamCount : serverChoice);
   const { rowsPerUnit, pieces } = carveUnits(visible, wantedStreams, limits);
   const encode = () => {
-    const schemaMessage = asBuffer(encodeSchemaMessage(projection.schema));
+    const schemaMessage = bufferView(encodeSchemaMessage(projection.schema));
     const units: EncodedUnit[] = [];
     let firstRow = 0;
     for (const piece of pieces) {
@@ -130,7 +127,7 @@ export function createSession(
         units.push({ rowCount: 0, message: Buffer.alloc(0) });
         continue;
       }
-      const message = asBuffer(encodeBatchMessage(rows, schemaMessage.byteLength, bufferCompression));
+      const message = bufferView(encodeBatchMessage(rows, schemaMessage.byteLength, bufferCompression));
       units.push(responseCompression ? { rowCount: rows.numRows, ...responseCompressed(message) } : { rowCount: rows.numRows, message });
     }
     return { schemaMessage, units };

@@ -1,5 +1,6 @@
 import type { MethodDefinition, ServiceDefinition } from '@grpc/grpc-js';
 import type protobuf from 'protobufjs';
+import { bufferView } from '../bytes.js';
 import { READ_SERVICE, readApiTypes } from './protos.js';
 
 /**
@@ -17,7 +18,7 @@ const OBJECT_OPTIONS: protobuf.IConversionOptions = {
 
 function encoder(type: protobuf.Type) {
   // fromObject, unlike verify, accepts enum names and numeric strings for int64 fields.
-  return (value: object): Buffer => Buffer.from(type.encode(type.fromObject(value)).finish());
+  return (value: object): Buffer => bufferView(type.encode(type.fromObject(value)).finish());
 }
 
 function objectDecoder<T>(type: protobuf.Type) {

@@ -1,4 +1,5 @@
 import type { Metadata } from '@grpc/grpc-js';
+import { bufferView } from '../bytes.js';
 import { readApiTypes } from './protos.js';
 
 /**
@@ -19,7 +20,7 @@ export function encodeRetryInfoStatus(code: number, message: string, retryDelayM
     // protobufjs's bundled google.protobuf.Any keeps its proto field names (type_url), even with keepCase off.
     details: [{ type_url: RETRY_INFO_TYPE_URL, value: retryInfo }],
   });
-  return Buffer.from(Status.encode(status).finish());
+  return bufferView(Status.encode(status).finish());
 }
 
 /** The RetryInfo delay carried by an error's trailers, in milliseconds, if any. */
