@@ -9,7 +9,7 @@ import type { ConnectionConfig } from '../src/client/connection.js';
 import { ReadApiClient } from '../src/client/read-client.js';
 import { backoffMs, classifyReadError } from '../src/client/retry.js';
 import { decodeReadRowsResponse } from '../src/protocol/read-rows-response.js';
-import type { CoordinatorMessage, StreamTask, StreamTaskResult, WorkerMessage } from '../src/read/stream-task.js';
+import type { CoordinatorMessage, StreamTask, StreamTaskResult, WorkerMessage } from './stream-task.js';
 
 /**
  * Piscina worker entry: reads one ReadRows stream per task and posts each decoded record batch to

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import type { StreamTask, StreamTaskResult } from './stream-task.js';
+import type { StreamTask, StreamTaskResult } from '../../workers/stream-task.js';
 
 const WORKER_FILE = new URL('../../workers/read-stream.js', import.meta.url).href;
 

@@ -18,7 +18,7 @@ import {
 import { ReadPool } from './pool.js';
 import { createReadSession, type ReadSessionInfo } from './session.js';
 import { emptyStats, type ReadStats, type StreamStats } from './stats.js';
-import type { StreamTaskResult, WorkerMessage } from './stream-task.js';
+import type { StreamTaskResult, WorkerMessage } from '../../workers/stream-task.js';
 
 /** A batch with where it came from: stream index in the session and the row offset in that stream. */
 export interface PlacedBatch {

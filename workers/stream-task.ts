@@ -1,9 +1,9 @@
 import type { MessagePort } from 'node:worker_threads';
-import type { PackedBatch } from '../arrow/transfer.js';
-import type { ConnectionConfig } from '../client/connection.js';
-import type { RetrySettings } from '../client/retry.js';
+import type { PackedBatch } from '../src/arrow/transfer.js';
+import type { ConnectionConfig } from '../src/client/connection.js';
+import type { RetrySettings } from '../src/client/retry.js';
 
-/** The contract between the coordinator and the worker entry (workers/read-stream.ts). */
+/** The contract of the worker entry (read-stream.ts): what the coordinator sends it and gets back. */
 
 export interface StreamTask {
   /** Batches and retry notices go out on it; credits and cancellation come in. */
