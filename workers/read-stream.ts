@@ -100,7 +100,7 @@ export default async function readStream(task: StreamTask): Promise<StreamTaskRe
     let offset = task.offset;
     let failuresInARow = 0;
     while (!gate.cancelled) {
-      call = client.readRows(task.stream, offset);
+      call = client.readRows(task.stream, offset, { token: task.accessToken });
       try {
         for await (const bytes of call as AsyncIterable<Buffer>) {
           const chunk = decodeReadRowsResponse(bytes);

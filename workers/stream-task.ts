@@ -9,6 +9,8 @@ export interface StreamTask {
   /** Batches and retry notices go out on it; credits and cancellation come in. */
   readonly port: MessagePort;
   readonly connection: ConnectionConfig;
+  /** A token fetched for this stream from the caller's authClient, fresher than the connection's. */
+  readonly accessToken?: string;
   readonly stream: string;
   readonly offset: number;
   /** The session's Arrow schema message, which every record batch message is decoded against. */

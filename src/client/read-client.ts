@@ -82,11 +82,13 @@ export class ReadApiClient {
     this.client = new Client(config.endpoint, channelCredentials(config), CHANNEL_OPTIONS);
   }
 
-  private metadata(routing: Record<string, string>): Metadata {
+  /** `token`: a fresher bearer token for this call than the connection's own. */
+  private metadata(routing: Record<string, string>, token?: string): Metadata {
     const metadata = new Metadata();
     metadata.set(ROUTING_HEADER, formatRoutingHeader(routing));
     metadata.set('x-goog-api-client', API_CLIENT_HEADER.value);
-    if (this.config.auth.kind === 'token') metadata.set('authorization', `Bearer ${this.config.auth.token}`);
+    const bearer = token ?? (this.config.auth.kind === 'token' ? this.config.auth.token : undefined);
+    if (bearer) metadata.set('authorization', `Bearer ${bearer}`);
     if (this.config.quotaProject && this.config.auth.kind !== 'google') {
       metadata.set('x-goog-user-project', this.config.quotaProject);
     }
@@ -125,15 +127,16 @@ export class ReadApiClient {
   }
 
   /** ReadRows; each response arrives as its raw protobuf bytes (see decodeReadRowsResponse). */
-  readRows(readStream: string, offset: number, options: CallOptions = {}): ClientReadableStream<Buffer> {
+  readRows(readStream: string, offset: number, options: CallOptions & { readonly token?: string } = {}): ClientReadableStream<Buffer> {
     const def = this.definition.ReadRows!;
+    const { token, ...callOptions } = options;
     const call = this.client.makeServerStreamRequest(
       def.path,
       def.requestSerialize,
       def.responseDeserialize as (bytes: Buffer) => Buffer,
       { readStream, offset },
-      this.metadata({ read_stream: readStream }),
-      options,
+      this.metadata({ read_stream: readStream }, token),
+      callOptions,
     );
     // grpc-js's response stream keeps Node's object-mode default of 16 read-ahead messages, which
     // a paused reader would hold outside its byte budget; grpc-js offers no option for it, so the

@@ -34,7 +34,7 @@ export interface ReadOptions extends ConnectionOptions {
   readonly onProgress?: (progress: ReadProgress) => void;
   /** Project that owns (and pays for) the read session; default the table's project. */
   readonly billingProject?: string;
-  /** OAuth tokens from your own auth client; the coordinator fetches one per read for the workers. */
+  /** OAuth tokens from your own auth client: one for the session, then a fresh one for each stream as it starts. */
   readonly authClient?: AccessTokenSource;
   readonly retry?: Partial<RetrySettings>;
   /** A pool to run on (kept open afterwards); default a pool created and closed by this read. */

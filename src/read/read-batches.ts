@@ -37,7 +37,7 @@ export interface BatchStream extends AsyncIterable<RecordBatch> {
   toReadable(): Readable;
 }
 
-async function accessToken(source: AccessTokenSource): Promise<string> {
+async function fetchAccessToken(source: AccessTokenSource): Promise<string> {
   const answer = await source.getAccessToken();
   const token = typeof answer === 'string' ? answer : answer.token;
   if (!token) throw new ReadOptionsError('authClient returned no access token');
@@ -71,7 +71,7 @@ async function* readPlaced(
   } catch (err) {
     throw new ReadOptionsError((err as Error).message, { cause: err });
   }
-  if (options.authClient) connection = { ...connection, auth: { kind: 'token', token: await accessToken(options.authClient) } };
+  if (options.authClient) connection = { ...connection, auth: { kind: 'token', token: await fetchAccessToken(options.authClient) } };
   const { signal } = options;
   if (signal?.aborted) throw abortError(signal);
 
@@ -154,9 +154,12 @@ async function* readPlaced(
       });
       let result: StreamTaskResult | undefined;
       try {
+        // A token per stream: the auth client refreshes it, so a long read's later streams do not
+        // start with a token that expired while earlier streams ran.
+        const accessToken = options.authClient ? await fetchAccessToken(options.authClient) : undefined;
         const initialCredit = ledger.open(index, (bytes) => port1.postMessage({ type: 'credit', bytes }));
         result = await pool.run(
-          { port: port2, connection, stream: name, offset: 0, schemaMessage: session.schemaMessage, retry, initialCredit },
+          { port: port2, connection, accessToken, stream: name, offset: 0, schemaMessage: session.schemaMessage, retry, initialCredit },
           port2,
         );
         // Batches travel on the task's own port, so they can land after the task's result.

@@ -23,12 +23,13 @@ describe('TLS and OAuth tokens, as against the real service', () => {
   test('every worker sends the token from an authClient over its own TLS channel', async () => {
     let tokenRequests = 0;
     const authClient = { getAccessToken: async () => ((tokenRequests++), { token: 'ya29.token' }) };
+    // One token for the session, then one per stream as it starts.
     const { table, session } = await readTableParallel('secure-proj.ds.t', {
       endpoint: `localhost:${emulator.port}`, tls: true, rootCertsPem: cert, authClient, workers: 2, maxStreams: 4,
     });
     assert.equal(session.streams.length, 4);
     assert.deepEqual(canonicalRows(table), canonicalRows(source));
-    assert.equal(tokenRequests, 1);
+    assert.equal(tokenRequests, 1 + session.streams.length);
   });
 
   test('a rejected token is UNAUTHENTICATED, named as such', async () => {
