@@ -12,7 +12,9 @@ import type { GoogleAuth } from 'google-auth-library';
 import { formatRoutingHeader, ROUTING_HEADER } from '../protocol/routing.js';
 import { readServiceDefinition, type ProtoObject } from '../protocol/service.js';
 import { API_CLIENT_HEADER } from './api-client-header.js';
-import { READ_API_SCOPES, type ConnectionConfig } from './connection.js';
+import { READ_API_SCOPES, type AuthConfig, type ConnectionConfig } from './connection.js';
+
+type GoogleAuthConfig = Extract<AuthConfig, { kind: 'google' }>;
 
 const FLOW_CONTROL_WINDOW_BYTES = 4 * 1024 * 1024;
 
@@ -35,17 +37,17 @@ const CHANNEL_OPTIONS = {
  * createFromGoogleCredential cannot read, so the metadata is copied here. The library is loaded on
  * first use: emulator reads, and every worker thread reading from one, never pay for it.
  */
-function googleCallCredentials(config: ConnectionConfig & { auth: { kind: 'google' } }): CallCredentials {
+function googleCallCredentials(google: GoogleAuthConfig, quotaProject: string | undefined): CallCredentials {
   let auth: Promise<GoogleAuth> | undefined;
   const load = () =>
     (auth ??= import('google-auth-library').then(
       ({ GoogleAuth }) =>
         new GoogleAuth({
           scopes: READ_API_SCOPES,
-          keyFilename: config.auth.keyFilename,
-          credentials: config.auth.credentials,
-          projectId: config.auth.projectId,
-          clientOptions: config.quotaProject ? { quotaProjectId: config.quotaProject } : undefined,
+          keyFilename: google.keyFilename,
+          credentials: google.credentials,
+          projectId: google.projectId,
+          clientOptions: quotaProject ? { quotaProjectId: quotaProject } : undefined,
         }),
     ));
   return CallCredentials.createFromMetadataGenerator((options, callback) => {
@@ -64,7 +66,7 @@ function channelCredentials(config: ConnectionConfig): ChannelCredentials {
   if (!config.tls) return grpcCredentials.createInsecure();
   const ssl = grpcCredentials.createSsl(config.rootCertsPem ? Buffer.from(config.rootCertsPem) : null);
   if (config.auth.kind !== 'google') return ssl;
-  return grpcCredentials.combineChannelCredentials(ssl, googleCallCredentials(config as ConnectionConfig & { auth: { kind: 'google' } }));
+  return grpcCredentials.combineChannelCredentials(ssl, googleCallCredentials(config.auth, config.quotaProject));
 }
 
 /** Call options of the unary methods; `signal` cancels the call (it then fails with CANCELLED). */

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EMULATOR_HOST_ENV, READ_API_ENDPOINT, resolveConnection } from '../../src/client/connection.js';
 import { formatRoutingHeader, parseRoutingHeader } from '../../src/protocol/routing.js';
+import { ReadApiClient } from '../../src/client/read-client.js';
 
 test('with no endpoint and no emulator variable: the real service over TLS with Google credentials', () => {
   const c = resolveConnection({}, {});
@@ -35,4 +36,11 @@ test('the routing header is URL-encoded like Google clients send it, and parses 
   assert.equal(header, 'read_session.table=projects%2Fp%2Fdatasets%2Fd%2Ftables%2Ft');
   assert.equal(parseRoutingHeader(header).get('read_session.table'), 'projects/p/datasets/d/tables/t');
   assert.equal(parseRoutingHeader('a=1&read_stream=projects/p/x').get('read_stream'), 'projects/p/x');
+});
+
+test('Google credentials are refused on a plaintext channel, accepted (lazily) on TLS', () => {
+  const google = { kind: 'google', keyFilename: '/nonexistent/key.json' } as const;
+  assert.throws(() => new ReadApiClient({ endpoint: '127.0.0.1:1', tls: false, auth: google }), /need a TLS channel/);
+  // Building the channel loads no credentials and sends nothing until a call is made.
+  new ReadApiClient({ endpoint: '127.0.0.1:1', tls: true, auth: google }).close();
 });
