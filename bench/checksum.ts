@@ -3,6 +3,7 @@
 // hash over `id`, `f_float64` and `f_string`. Sums of per-row hashes do not depend on batch
 // boundaries or on the order streams arrive in, so a parallel read and a sequential one agree.
 import { DataType, Precision, type Data, type RecordBatch } from 'apache-arrow';
+import { fmix32 } from '../src/hash.js';
 
 /** JSON-safe: bigints as decimal strings, the 64-bit hash as 16 hex digits. */
 export interface Checksum {
@@ -32,14 +33,6 @@ function mix(h: number, word: number): number {
   h ^= Math.imul(k, 0x1b873593);
   h = (h << 13) | (h >>> 19);
   return (Math.imul(h, 5) + 0xe6546b64) | 0;
-}
-
-function finish(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
 }
 
 /** Tells whether row `index` of a column is non-null; looked up once per batch, called per row. */
@@ -114,8 +107,8 @@ export class ChecksumAccumulator {
           a = mix(a, NULL_MARK);
           b = mix(b, ~NULL_MARK);
         }
-        this.hashA = (this.hashA + finish(a)) >>> 0;
-        this.hashB = (this.hashB + finish(b)) >>> 0;
+        this.hashA = (this.hashA + fmix32(a)) >>> 0;
+        this.hashB = (this.hashB + fmix32(b)) >>> 0;
       }
       this.idSum += BigInt(low) + (BigInt(high) << 32n);
     }

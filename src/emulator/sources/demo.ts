@@ -3,6 +3,7 @@
 // come from PRNG streams seeded by (seed, column, i) alone, so they do not depend on batchRows.
 // Every NULLABLE column is NULL in about 10% of rows; some rows hold the types' extreme values.
 import * as arrow from 'apache-arrow';
+import { fmix32 } from '../../hash.js';
 import { bqSchemaToArrow, type BqField } from './bq-schema.js';
 
 export const DEMO_FIELDS: BqField[] = [
@@ -82,14 +83,6 @@ function next(): number {
   t = Math.imul(t ^ (t >>> 15), t | 1);
   t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
   return t ^ (t >>> 14);
-}
-
-function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
 }
 
 /** Starts the stream of `row` (below 2^32) for a column's seed. */
