@@ -1,13 +1,12 @@
 import { Worker } from 'node:worker_threads';
 import { resolveConnection } from '../../src/client/connection.js';
+import { DEFAULT_STREAMS_PER_WORKER } from '../../src/read/pool.js';
 import { createReadSession } from '../../src/read/session.js';
 import { parseTableReference } from '../../src/table-ref.js';
 import type { DrainRequest, DrainResult } from './raw-drain-worker.js';
 import type { Reader } from './reader.js';
 
 const WORKER_FILE = new URL('./raw-drain-worker.js', import.meta.url);
-/** bqread's default streams per worker thread. */
-const STREAMS_PER_WORKER = 4;
 
 type WorkerReply = { ready: true } | { ok: true; result: DrainResult } | { ok: false; error: string };
 
@@ -50,7 +49,7 @@ export const rawDrain: Reader = async (config) => {
     threads.forEach((thread, i) => {
       const request: DrainRequest = {
         streams: session.streams.filter((_, s) => s % config.workers === i),
-        concurrency: STREAMS_PER_WORKER,
+        concurrency: DEFAULT_STREAMS_PER_WORKER,
       };
       thread.worker.postMessage(request);
     });

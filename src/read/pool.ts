@@ -3,6 +3,9 @@ import type { MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { StreamTask, StreamTaskResult } from '../../workers/stream-task.js';
 
+/** Streams one worker thread reads at once unless told otherwise. */
+export const DEFAULT_STREAMS_PER_WORKER = 4;
+
 const WORKER_FILE = new URL('../../workers/read-stream.js', import.meta.url).href;
 
 export interface ReadPoolOptions {
@@ -24,7 +27,7 @@ export class ReadPool {
 
   constructor(options: ReadPoolOptions = {}) {
     this.workers = options.workers ?? availableParallelism();
-    this.streamsPerWorker = options.streamsPerWorker ?? 4;
+    this.streamsPerWorker = options.streamsPerWorker ?? DEFAULT_STREAMS_PER_WORKER;
     if (!Number.isInteger(this.workers) || this.workers < 1) throw new RangeError(`workers must be a positive integer (got ${options.workers})`);
     if (!Number.isInteger(this.streamsPerWorker) || this.streamsPerWorker < 1) {
       throw new RangeError(`streamsPerWorker must be a positive integer (got ${options.streamsPerWorker})`);
