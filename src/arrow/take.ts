@@ -22,7 +22,9 @@ export function takeRows(batch: arrow.RecordBatch, indices: Int32Array): arrow.R
   }
   const children = batch.data.children.map((child) => takeData(child, indices));
   const data = arrow.makeData({ type: batch.data.type, length: indices.length, nullCount: 0, children });
-  return new arrow.RecordBatch(batch.schema, data, batch.metadata);
+  // Batch metadata (and the three-argument constructor) arrived in apache-arrow 21.2; 21.1, inside
+  // the peer range, has neither and rejects a third argument.
+  return batch.metadata?.size ? new arrow.RecordBatch(batch.schema, data, batch.metadata) : new arrow.RecordBatch(batch.schema, data);
 }
 
 /** `data`'s values at `indices` (assumed in range) as fresh Data at offset 0. */

@@ -3,14 +3,39 @@ import { Command } from 'commander';
 import { API_CLIENT_HEADER } from '../client/api-client-header.js';
 import { demoCommand } from './demo-command.js';
 import { emulatorCommand } from './emulator-command.js';
+import { reportFailure } from './exit.js';
+import { headCommand } from './head-command.js';
+import { readCommand } from './read-command.js';
+import { schemaCommand } from './schema-command.js';
 
 const program = new Command('bqread')
   .description('Read BigQuery tables fast, in parallel, through the Storage Read API')
   .version(API_CLIENT_HEADER.version)
+  .addCommand(readCommand())
+  .addCommand(headCommand())
+  .addCommand(schemaCommand())
+  .addCommand(emulatorCommand())
   .addCommand(demoCommand())
-  .addCommand(emulatorCommand());
+  .addHelpText('after', `
+Examples:
+  bqread read my-proj.ds.events --out events.parquet
+  bqread head my-proj.ds.events -n 5
+  bqread schema my-proj.ds.events
+  bqread emulator --demo --port 9060
+  bqread demo
+
+Run \`bqread <command> --help\` for a command's flags.`);
+
+// Commander exits on its own errors; thrown instead, they get the exit code of a usage error.
+for (const command of [program, ...program.commands]) command.exitOverride();
+
+// The command that ran, so a failure is reported with its --verbose and without its --token.
+let active: Command = program;
+program.hook('preAction', (_program, actionCommand) => {
+  active = actionCommand;
+});
 
 program.parseAsync(process.argv).catch((err: unknown) => {
-  process.stderr.write(`bqread: ${(err as Error).message}\n`);
-  process.exitCode = 1;
+  const flags = active.opts<{ verbose?: boolean; token?: string }>();
+  process.exitCode = reportFailure(err, { verbose: flags.verbose, secrets: [flags.token] });
 });

@@ -1,0 +1,70 @@
+// Which BigQuery type an Arrow field of a Read API session carries. The Storage Read API maps each
+// BigQuery type onto one Arrow type; the few that share an Arrow type (STRING, GEOGRAPHY and JSON
+// are all Utf8) are told apart by the field's `ARROW:extension:name` metadata.
+import { DataType, type Field, type Schema } from 'apache-arrow';
+
+/** BigQuery's spellings, as `bq show --schema` prints them (legacy names for the old types). */
+export type BqTypeName =
+  | 'INTEGER' | 'FLOAT' | 'NUMERIC' | 'BIGNUMERIC' | 'STRING' | 'BYTES' | 'BOOLEAN' | 'DATE'
+  | 'DATETIME' | 'TIME' | 'TIMESTAMP' | 'GEOGRAPHY' | 'JSON' | 'INTERVAL' | 'RECORD';
+
+/** One column of a `bq show --schema` listing. */
+export interface BqSchemaField {
+  readonly name: string;
+  readonly type: BqTypeName;
+  readonly mode: 'NULLABLE' | 'REQUIRED' | 'REPEATED';
+  readonly fields?: BqSchemaField[];
+}
+
+const EXTENSION_NAME = 'ARROW:extension:name';
+const EXTENSION_TYPES: Readonly<Record<string, BqTypeName>> = {
+  'google:sqlType:geography': 'GEOGRAPHY',
+  'google:sqlType:json': 'JSON',
+};
+
+export class UnsupportedArrowTypeError extends Error {
+  override name = 'UnsupportedArrowTypeError';
+}
+
+/** The BigQuery type of one value of `field` (for a REPEATED field, of its items). */
+export function bqTypeOf(field: Field): BqTypeName {
+  const extension = EXTENSION_TYPES[field.metadata.get(EXTENSION_NAME) ?? ''];
+  if (extension) return extension;
+  const type = field.type as DataType;
+  if (DataType.isInt(type)) return 'INTEGER';
+  if (DataType.isFloat(type)) return 'FLOAT';
+  if (DataType.isDecimal(type)) return type.bitWidth > 128 ? 'BIGNUMERIC' : 'NUMERIC';
+  if (DataType.isUtf8(type) || DataType.isLargeUtf8(type)) return 'STRING';
+  if (DataType.isBinary(type) || DataType.isLargeBinary(type) || DataType.isFixedSizeBinary(type)) return 'BYTES';
+  if (DataType.isBool(type)) return 'BOOLEAN';
+  if (DataType.isDate(type)) return 'DATE';
+  if (DataType.isTimestamp(type)) return type.timezone ? 'TIMESTAMP' : 'DATETIME';
+  if (DataType.isTime(type)) return 'TIME';
+  if (DataType.isInterval(type)) return 'INTERVAL';
+  if (DataType.isStruct(type)) return 'RECORD';
+  throw new UnsupportedArrowTypeError(`column ${field.name}: Arrow type ${String(type)} has no BigQuery equivalent`);
+}
+
+/**
+ * The item field of a REPEATED column: the Read API sends REPEATED as a List (BigQuery has no
+ * NULL arrays, so the list itself is never null); undefined for any other field.
+ */
+export function repeatedItem(field: Field): Field | undefined {
+  const type = field.type as DataType;
+  return DataType.isList(type) ? (type.children[0] as Field) : undefined;
+}
+
+/** `field` described the way `bq show --schema` does. */
+export function bqSchemaField(field: Field): BqSchemaField {
+  const item = repeatedItem(field);
+  const valueField = item ?? field;
+  const type = bqTypeOf(valueField);
+  const mode = item ? 'REPEATED' : field.nullable ? 'NULLABLE' : 'REQUIRED';
+  if (type !== 'RECORD') return { name: field.name, type, mode };
+  return { name: field.name, type, mode, fields: (valueField.type as DataType).children.map((child) => bqSchemaField(child as Field)) };
+}
+
+/** A session's Arrow schema as the JSON list `bq show --schema` prints. */
+export function bqSchemaFromArrow(schema: Schema): BqSchemaField[] {
+  return schema.fields.map((field) => bqSchemaField(field));
+}

@@ -1,0 +1,32 @@
+import { InvalidArgumentError } from 'commander';
+
+/** A commander parser for an integer flag of at least `min`. */
+export function integer(name: string, min: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}`);
+    return n;
+  };
+}
+
+/** A commander parser for a number in (min, max]. */
+export function numberIn(name: string, min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !(n > min && n <= max)) throw new InvalidArgumentError(`${name} must be a number in (${min}, ${max}]`);
+    return n;
+  };
+}
+
+/** A commander parser for one of `choices`. */
+export function oneOf<T extends string>(name: string, choices: readonly T[]) {
+  return (value: string): T => {
+    if (!(choices as readonly string[]).includes(value)) throw new InvalidArgumentError(`${name} must be one of ${choices.join(', ')}`);
+    return value as T;
+  };
+}
+
+/** `a,b , c` as ['a', 'b', 'c']. */
+export function commaList(value: string): string[] {
+  return value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+}

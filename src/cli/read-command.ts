@@ -1,0 +1,88 @@
+import { Command, Option } from 'commander';
+import { readBatches } from '../read/read-batches.js';
+import { formatForPath, SINK_FORMATS, type SinkFormat } from '../sinks/formats.js';
+import type { ParquetCompression } from '../sinks/parquet.js';
+import { writeBatches } from '../sinks/write-batches.js';
+import { EXIT } from './exit.js';
+import { startProgress } from './progress.js';
+import { addConnectionFlags, addParallelismFlags, addSelectionFlags, readOptionsFromFlags, UsageError, type ReadFlags } from './read-flags.js';
+import { summaryLine, writeStatsJson } from './summary.js';
+
+interface ReadCommandFlags extends ReadFlags {
+  readonly format?: SinkFormat;
+  readonly out?: string;
+  readonly parquetCompression?: ParquetCompression;
+  readonly quiet?: boolean;
+  readonly statsJson?: string;
+}
+
+const BINARY_FORMATS: ReadonlySet<SinkFormat> = new Set(['arrow', 'arrows', 'parquet']);
+
+/** The format: --format, else the output file's extension, else NDJSON (for a pipe). */
+function chooseFormat(flags: ReadCommandFlags, toStdout: boolean): SinkFormat {
+  if (flags.format) return flags.format;
+  if (toStdout) return 'ndjson';
+  const format = formatForPath(flags.out!);
+  if (!format) throw new UsageError(`cannot tell the format from "${flags.out}": add --format ${SINK_FORMATS.join('|')}`);
+  return format;
+}
+
+export function readCommand(): Command {
+  const command = new Command('read')
+    .description('read a table into a file or onto stdout (Arrow IPC, Parquet, NDJSON or CSV)')
+    .argument('<table>', 'project.dataset.table, project:dataset.table or projects/P/datasets/D/tables/T')
+    .addOption(new Option('--format <format>', 'output format (default: from --out\'s extension, else ndjson)').choices(SINK_FORMATS))
+    .option('-o, --out <path>', 'output file, written whole or not at all (default, or -: stdout)')
+    .addOption(new Option('--parquet-compression <codec>', 'Parquet column compression').choices(['zstd', 'snappy', 'gzip', 'lz4', 'brotli', 'none']).default('zstd'))
+    .option('-q, --quiet', 'no progress bar and no summary line')
+    .option('--stats-json <path>', 'write the read\'s statistics as JSON to PATH');
+  addSelectionFlags(command);
+  addParallelismFlags(command);
+  addConnectionFlags(command);
+  return command
+    .addHelpText('after', `
+Examples:
+  bqread read my-proj.sales.orders --out orders.parquet
+  bqread read my-proj.sales.orders --columns id,amount,ts --where "ts >= TIMESTAMP '2026-01-01'" --out jan.csv
+  bqread read my-proj.sales.orders --format arrows | python -c 'import pyarrow as pa, sys; print(pa.ipc.open_stream(sys.stdin.buffer).read_all().num_rows)'
+  bqread read my-proj.sales.orders | jq -c 'select(.amount > "100")'
+  BIGQUERY_STORAGE_EMULATOR_HOST=127.0.0.1:9060 bqread read bqread-demo.samples.all_types --out demo.arrow`)
+    .action(async (table: string, flags: ReadCommandFlags) => {
+      const toStdout = flags.out === undefined || flags.out === '-';
+      const format = chooseFormat(flags, toStdout);
+      if (toStdout && process.stdout.isTTY && BINARY_FORMATS.has(format)) {
+        throw new UsageError(`not writing binary ${format} to a terminal: give --out PATH or pipe it`);
+      }
+      const showProgress = !flags.quiet && process.stderr.isTTY === true;
+      const progress = startProgress(showProgress);
+      // Ctrl-C stops the read and removes the partial file instead of leaving it behind.
+      const interrupt = new AbortController();
+      const onSigint = () => interrupt.abort(new Error('interrupted'));
+      process.once('SIGINT', onSigint);
+      const stream = readBatches(table, { ...readOptionsFromFlags(flags), onProgress: progress.onProgress, signal: interrupt.signal });
+      try {
+        const output = await writeBatches(stream, toStdout ? process.stdout : flags.out!, {
+          format,
+          end: false,
+          parquet: { compression: flags.parquetCompression },
+          signal: interrupt.signal,
+        });
+        progress.stop();
+        const report = { table, session: await stream.session, stats: stream.stats, output: { ...output, path: toStdout ? 'stdout' : flags.out! } };
+        if (!flags.quiet) process.stderr.write(`${summaryLine(report)}\n`);
+        if (flags.statsJson) await writeStatsJson(flags.statsJson, report);
+      } catch (err) {
+        progress.stop();
+        if (interrupt.signal.aborted) {
+          process.stderr.write('bqread: interrupted\n');
+          process.exitCode = EXIT.INTERRUPTED;
+          return;
+        }
+        // A reader of our stdout that stopped early (`| head`) is not a failure.
+        if ((err as NodeJS.ErrnoException).code === 'EPIPE') return;
+        throw err;
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
+    });
+}

@@ -1,0 +1,23 @@
+import { Command } from 'commander';
+import { bqSchemaFromArrow } from '../bq-type.js';
+import { addConnectionFlags, addSelectionFlags, readOptionsFromFlags, type ReadFlags } from './read-flags.js';
+import { readFirstRows } from './session-first.js';
+
+export function schemaCommand(): Command {
+  const command = new Command('schema')
+    .description('print the schema as `bq show --schema` does (JSON), from the read session')
+    .argument('<table>', 'project.dataset.table, project:dataset.table or projects/P/datasets/D/tables/T')
+    .option('--pretty', 'indent the JSON');
+  addSelectionFlags(command);
+  addConnectionFlags(command);
+  return command
+    .addHelpText('after', `
+Examples:
+  bqread schema my-proj.sales.orders
+  bqread schema my-proj.sales.orders --pretty --columns id,customer.name
+  bqread schema my-proj.sales.orders > orders.schema.json   # usable with bq load and bqread emulator --table`)
+    .action(async (table: string, flags: ReadFlags & { pretty?: boolean }) => {
+      const { session } = await readFirstRows(table, readOptionsFromFlags(flags), 0);
+      process.stdout.write(`${JSON.stringify(bqSchemaFromArrow(session.schema), null, flags.pretty ? 2 : undefined)}\n`);
+    });
+}

@@ -1,0 +1,48 @@
+import { writeFile } from 'node:fs/promises';
+import type { ReadSessionInfo } from '../read/session.js';
+import type { ReadStats } from '../read/stats.js';
+import type { SinkResult } from '../sinks/write-batches.js';
+
+export interface ReadReport {
+  readonly table: string;
+  readonly session: ReadSessionInfo;
+  readonly stats: ReadStats;
+  readonly output: SinkResult & { readonly path: string };
+}
+
+const MB = 1e6;
+
+/** The line a person reads at the end: rows, size, time, rate, where it went. */
+export function summaryLine({ session, stats, output }: ReadReport): string {
+  const seconds = Math.max(stats.wallMs, 1) / 1000;
+  return [
+    `${stats.rows.toLocaleString('en-US')} rows, ${session.schema.fields.length} columns`,
+    `${(stats.bytes / MB).toFixed(1)} MB Arrow in ${seconds.toFixed(2)} s`,
+    `${Math.round(stats.rows / seconds).toLocaleString('en-US')} rows/s, ${(stats.bytes / MB / seconds).toFixed(1)} MB/s`,
+    `${session.streams.length} streams, ${stats.retries} retries`,
+    `${output.format} ${(output.bytes / MB).toFixed(1)} MB -> ${output.path}`,
+  ].join(' | ');
+}
+
+/** The same for machines (`--stats-json`): no schema, no per-stream names beyond counts. */
+export function statsJson({ table, session, stats, output }: ReadReport): string {
+  return `${JSON.stringify({
+    table,
+    session: session.name,
+    streams: session.streams.length,
+    estimatedRows: session.estimatedRowCount,
+    rows: stats.rows,
+    arrowBytes: stats.bytes,
+    batches: stats.batches,
+    wallMs: Math.round(stats.wallMs),
+    sessionMs: Math.round(stats.sessionMs),
+    retries: stats.retries,
+    peakBufferedBytes: stats.peakBufferedBytes,
+    maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    output: { path: output.path, format: output.format, bytes: output.bytes, rows: output.rows },
+  }, null, 2)}\n`;
+}
+
+export async function writeStatsJson(path: string, report: ReadReport): Promise<void> {
+  await writeFile(path, statsJson(report));
+}

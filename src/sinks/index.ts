@@ -1,0 +1,10 @@
+// bqread/sinks: streaming writers from a `readBatches` stream (or any batches) to files or streams.
+export {
+  writeBatches, writeArrowFile, writeArrowStream, writeParquet, writeNdjson, writeCsv,
+  type SinkOptions, type SinkResult,
+} from './write-batches.js';
+export { formatForPath, SINK_FORMATS, type SinkFormat } from './formats.js';
+export type { BatchSource } from './batch-source.js';
+export type { ParquetOptions, ParquetCompression } from './parquet.js';
+export { SinkOutputError } from './output.js';
+export { CsvNestedDataError } from './csv.js';

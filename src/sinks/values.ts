@@ -1,0 +1,224 @@
+// BigQuery's text forms of values, as its JSON and CSV exports write them, read straight from the
+// Arrow buffers (arrow's own getters round timestamps to milliseconds and box every value).
+//
+// Buffer addressing follows arrow-js: a sliced Data keeps `offset` for bit-addressed buffers
+// (validity, BOOL values) while its value and value-offset arrays already start at the slice.
+import { DataType, DateUnit, type Data, type Field } from 'apache-arrow';
+import { bqTypeOf, repeatedItem, UnsupportedArrowTypeError } from '../bq-type.js';
+
+/** Text of the non-null value at `index`. */
+export type TextOf = (data: Data, index: number) => string;
+
+export function isValid(data: Data, index: number): boolean {
+  if (data.nullCount === 0 || !data.nullBitmap || data.nullBitmap.byteLength === 0) return true;
+  const at = data.offset + index;
+  return (data.nullBitmap[at >> 3]! & (1 << (at & 7))) !== 0;
+}
+
+const decoder = new TextDecoder();
+const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+
+function utf8At(data: Data, index: number): string {
+  const offsets = data.valueOffsets as ArrayLike<number | bigint>;
+  const start = Number(offsets[index]);
+  const end = Number(offsets[index + 1]);
+  return decoder.decode((data.values as Uint8Array).subarray(start, end));
+}
+
+function bytesAt(data: Data, index: number): Uint8Array {
+  const type = data.type as DataType;
+  if (DataType.isFixedSizeBinary(type)) return (data.values as Uint8Array).subarray(index * type.byteWidth, (index + 1) * type.byteWidth);
+  const offsets = data.valueOffsets as ArrayLike<number | bigint>;
+  return (data.values as Uint8Array).subarray(Number(offsets[index]), Number(offsets[index + 1]));
+}
+
+/** Proleptic Gregorian date of a day number (days since 1970-01-01), exact for years 1..9999. */
+export function formatDate(days: number): string {
+  // Howard Hinnant's civil_from_days.
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  return `${String(year).padStart(4, '0')}-${pad2(month)}-${pad2(day)}`;
+}
+
+/** `.ffffff` with trailing zeros dropped; empty for a whole second. */
+function fraction(micros: number): string {
+  if (micros === 0) return '';
+  return `.${String(micros).padStart(6, '0').replace(/0+$/, '')}`;
+}
+
+/** HH:MM:SS[.ffffff] of microseconds within a day. */
+function formatTimeOfDay(micros: number): string {
+  const seconds = Math.floor(micros / 1e6);
+  return `${pad2(Math.floor(seconds / 3600))}:${pad2(Math.floor(seconds / 60) % 60)}:${pad2(seconds % 60)}${fraction(micros % 1e6)}`;
+}
+
+const MICROS_PER_DAY = 86_400_000_000n;
+
+/** `date` + separator + time of a microsecond count since the epoch. */
+function formatMicros(micros: bigint, separator: string): string {
+  let days = micros / MICROS_PER_DAY;
+  let rest = micros % MICROS_PER_DAY;
+  if (rest < 0n) {
+    rest += MICROS_PER_DAY;
+    days -= 1n;
+  }
+  return `${formatDate(Number(days))}${separator}${formatTimeOfDay(Number(rest))}`;
+}
+
+const TO_MICROS: Readonly<Record<number, (v: bigint) => bigint>> = {
+  0: (v) => v * 1_000_000n, // SECOND
+  1: (v) => v * 1000n, // MILLISECOND
+  2: (v) => v, // MICROSECOND
+  3: (v) => (v >= 0n ? v / 1000n : -((-v + 999n) / 1000n)), // NANOSECOND, floored
+};
+
+/** A decimal's two's-complement words (little-endian uint32) as text with `scale` fraction digits, trailing zeros dropped. */
+function formatDecimal(words: Uint32Array, scale: number): string {
+  let value = 0n;
+  for (let k = words.length - 1; k >= 0; k--) value = (value << 32n) | BigInt(words[k]!);
+  value = BigInt.asIntN(words.length * 32, value);
+  const negative = value < 0n;
+  const digits = (negative ? -value : value).toString().padStart(scale + 1, '0');
+  const whole = digits.slice(0, digits.length - scale);
+  const frac = digits.slice(digits.length - scale).replace(/0+$/, '');
+  return `${negative ? '-' : ''}${whole}${frac ? `.${frac}` : ''}`;
+}
+
+/** BigQuery's canonical INTERVAL text, `Y-M D H:M:S[.F]` (each part carries its own sign). */
+export function formatInterval(months: number, days: number, nanos: bigint): string {
+  const m = Math.abs(months);
+  const ym = `${months < 0 ? '-' : ''}${Math.floor(m / 12)}-${m % 12}`;
+  const micros = nanos / 1000n;
+  const abs = Number(micros < 0n ? -micros : micros);
+  const seconds = Math.floor(abs / 1e6);
+  const hms = `${micros < 0n ? '-' : ''}${Math.floor(seconds / 3600)}:${Math.floor(seconds / 60) % 60}:${seconds % 60}${fraction(abs % 1e6)}`;
+  return `${ym} ${days} ${hms}`;
+}
+
+function intervalText(type: DataType): TextOf {
+  const unit = (type as unknown as { unit: number }).unit;
+  if (unit === 0) return (data, i) => formatInterval((data.values as Int32Array)[i]!, 0, 0n); // YEAR_MONTH
+  if (unit === 1) {
+    // DAY_TIME: days and milliseconds.
+    return (data, i) => {
+      const v = data.values as Int32Array;
+      return formatInterval(0, v[2 * i]!, BigInt(v[2 * i + 1]!) * 1_000_000n);
+    };
+  }
+  return (data, i) => {
+    // MONTH_DAY_NANO: months int32, days int32, nanoseconds int64 (little-endian words).
+    const v = data.values as Int32Array;
+    const nanos = (BigInt(v[4 * i + 3]!) << 32n) | BigInt(v[4 * i + 2]! >>> 0);
+    return formatInterval(v[4 * i]!, v[4 * i + 1]!, nanos);
+  };
+}
+
+function floatText(value: number): string {
+  if (Number.isFinite(value)) return String(value);
+  return Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity';
+}
+
+/**
+ * The text BigQuery's exports write for one scalar value of `field` (CSV cells; JSON strings for
+ * the types JSON cannot hold exactly): INT64 and NUMERIC as digits, BYTES as base64, TIMESTAMP as
+ * `YYYY-MM-DD HH:MM:SS[.ffffff] UTC`, DATETIME as `YYYY-MM-DDTHH:MM:SS[.ffffff]`, GEOGRAPHY as WKT,
+ * JSON as its text.
+ */
+export function scalarText(field: Field): TextOf {
+  const type = field.type as DataType;
+  const bq = bqTypeOf(field);
+  if (DataType.isInt(type)) return (data, i) => String((data.values as ArrayLike<number | bigint>)[i]);
+  if (DataType.isFloat(type)) return (data, i) => floatText((data.values as Float64Array)[i]!);
+  if (DataType.isDecimal(type)) {
+    const words = type.bitWidth / 32;
+    return (data, i) => formatDecimal((data.values as Uint32Array).subarray(i * words, (i + 1) * words), type.scale);
+  }
+  if (DataType.isUtf8(type) || DataType.isLargeUtf8(type)) return utf8At;
+  if (bq === 'BYTES') return (data, i) => Buffer.from(bytesAt(data, i)).toString('base64');
+  if (DataType.isBool(type)) {
+    return (data, i) => {
+      const at = data.offset + i;
+      return ((data.values as Uint8Array)[at >> 3]! & (1 << (at & 7))) !== 0 ? 'true' : 'false';
+    };
+  }
+  if (DataType.isDate(type) && type.unit === DateUnit.DAY) return (data, i) => formatDate((data.values as Int32Array)[i]!);
+  if (DataType.isTimestamp(type)) {
+    const toMicros = TO_MICROS[type.unit]!;
+    const utc = Boolean(type.timezone);
+    return (data, i) => {
+      const text = formatMicros(toMicros((data.values as BigInt64Array)[i]!), utc ? ' ' : 'T');
+      return utc ? `${text} UTC` : text;
+    };
+  }
+  if (DataType.isTime(type)) {
+    const toMicros = TO_MICROS[type.unit]!;
+    return (data, i) => formatTimeOfDay(Number(toMicros(BigInt((data.values as ArrayLike<number | bigint>)[i]!))));
+  }
+  if (DataType.isInterval(type)) return intervalText(type);
+  throw new UnsupportedArrowTypeError(`column ${field.name}: cannot render Arrow type ${String(type)} as text`);
+}
+
+// BigQuery's JSON exports write <, > and & as \u escapes, so the output is safe to embed in HTML.
+const HTML_UNSAFE = /[<>&]/g;
+const HAS_HTML_UNSAFE = /[<>&]/;
+const HTML_ESCAPES: Readonly<Record<string, string>> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026' };
+
+export function jsonString(text: string): string {
+  const quoted = JSON.stringify(text);
+  return HAS_HTML_UNSAFE.test(quoted) ? quoted.replace(HTML_UNSAFE, (c) => HTML_ESCAPES[c]!) : quoted;
+}
+
+/**
+ * JSON text of one non-null value of `field`, as BigQuery's JSON export writes it: INT64, NUMERIC,
+ * BIGNUMERIC and the time types as strings, FLOAT64 as a number (NaN and infinities as strings),
+ * BOOL as true/false, JSON columns inline, REPEATED as an array, RECORD as an object whose NULL
+ * fields are left out.
+ */
+export function jsonText(field: Field): TextOf {
+  const item = repeatedItem(field);
+  if (item) {
+    const itemText = jsonText(item);
+    return (data, i) => {
+      const offsets = data.valueOffsets as Int32Array;
+      const child = data.children[0]!;
+      const parts: string[] = [];
+      for (let j = offsets[i]!; j < offsets[i + 1]!; j++) parts.push(isValid(child, j) ? itemText(child, j) : 'null');
+      return `[${parts.join(',')}]`;
+    };
+  }
+  const type = field.type as DataType;
+  if (DataType.isStruct(type)) return objectText(type.children as Field[]);
+  const bq = bqTypeOf(field);
+  const text = scalarText(field);
+  if (bq === 'JSON') return (data, i) => text(data, i).replace(HTML_UNSAFE, (c) => HTML_ESCAPES[c]!);
+  if (bq === 'BOOLEAN') return text;
+  if (bq === 'FLOAT') {
+    return (data, i) => {
+      const value = text(data, i);
+      return value === 'NaN' || value.endsWith('Infinity') ? `"${value}"` : value;
+    };
+  }
+  return (data, i) => jsonString(text(data, i));
+}
+
+/** A JSON object over the children of a struct Data (a RECORD value, or a whole row of a batch). */
+export function objectText(fields: readonly Field[]): TextOf {
+  const keys = fields.map((f) => `${jsonString(f.name)}:`);
+  const values = fields.map((f) => jsonText(f));
+  return (data, i) => {
+    let out = '{';
+    for (let c = 0; c < keys.length; c++) {
+      const child = data.children[c]!;
+      if (!isValid(child, i)) continue;
+      out += `${out.length > 1 ? ',' : ''}${keys[c]}${values[c]!(child, i)}`;
+    }
+    return `${out}}`;
+  };
+}

@@ -1,0 +1,97 @@
+import { Readable, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { RecordBatch, Schema } from 'apache-arrow';
+import { arrowIpcEncoder } from './arrow-ipc.js';
+import { openSource, type BatchSource } from './batch-source.js';
+import { csvEncoder } from './csv.js';
+import { formatForPath, type SinkFormat } from './formats.js';
+import { ndjsonEncoder } from './ndjson.js';
+import { openFileOutput, writableOutput, type Output } from './output.js';
+import { parquetEncoder, type ParquetOptions } from './parquet.js';
+
+export interface SinkOptions {
+  /** Default: from the file's extension (a Writable target needs it). */
+  readonly format?: SinkFormat;
+  /** Schema for a plain iterable that may yield no batches (a `readBatches` stream knows its own). */
+  readonly schema?: Schema;
+  readonly parquet?: ParquetOptions;
+  /** A Writable target is ended when the data ends, unless this is false (stdout). */
+  readonly end?: boolean;
+  readonly signal?: AbortSignal;
+}
+
+export interface SinkResult {
+  readonly format: SinkFormat;
+  readonly rows: number;
+  /** Bytes written to the target. */
+  readonly bytes: number;
+}
+
+type Stage = NodeJS.ReadableStream | NodeJS.WritableStream | ((source: AsyncIterable<RecordBatch>) => AsyncIterable<string | Uint8Array>);
+
+function encoder(format: SinkFormat, schema: Schema, options: SinkOptions): Stage {
+  switch (format) {
+    case 'arrow': return arrowIpcEncoder('file');
+    case 'arrows': return arrowIpcEncoder('stream');
+    case 'parquet': return parquetEncoder(options.parquet);
+    case 'ndjson': return ndjsonEncoder(schema);
+    case 'csv': return csvEncoder(schema);
+  }
+}
+
+function resolveFormat(target: string | Writable, options: SinkOptions): SinkFormat {
+  if (options.format) return options.format;
+  const fromPath = typeof target === 'string' ? formatForPath(target) : undefined;
+  if (!fromPath) throw new TypeError(`no format given and none follows from ${typeof target === 'string' ? `"${target}"` : 'a stream'}: pass format`);
+  return fromPath;
+}
+
+/**
+ * Streams `source`'s batches into `target` (a file path or a Writable) in `format`, batch by
+ * batch with backpressure, so memory stays within the reader's buffer budget whatever the table's
+ * size. A file appears under its name only once complete. Stopping early (an error, the signal)
+ * stops a `readBatches` source's read.
+ */
+export async function writeBatches(source: BatchSource, target: string | Writable, options: SinkOptions = {}): Promise<SinkResult> {
+  const format = resolveFormat(target, options);
+  const output: Output = typeof target === 'string' ? await openFileOutput(target) : writableOutput(target, options.end ?? true);
+  let rows = 0;
+  let bytes = 0;
+  try {
+    const { schema, batches } = await openSource(source, options.schema);
+    let stage: Stage;
+    try {
+      stage = encoder(format, schema, options);
+    } catch (err) {
+      await batches.return(undefined);
+      throw err;
+    }
+    async function* counted(): AsyncGenerator<RecordBatch> {
+      for await (const batch of batches) {
+        rows += batch.numRows;
+        yield batch;
+      }
+    }
+    async function* measured(chunks: AsyncIterable<string | Uint8Array>): AsyncGenerator<string | Uint8Array> {
+      for await (const chunk of chunks) {
+        bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
+        yield chunk;
+      }
+    }
+    await pipeline(Readable.from(counted()), stage as never, measured, output.stream, { signal: options.signal, end: output.end });
+    await output.commit();
+  } catch (err) {
+    await output.discard();
+    throw err;
+  }
+  return { format, rows, bytes };
+}
+
+const fixed = (format: SinkFormat) => (source: BatchSource, target: string | Writable, options: Omit<SinkOptions, 'format'> = {}) =>
+  writeBatches(source, target, { ...options, format });
+
+export const writeArrowFile = fixed('arrow');
+export const writeArrowStream = fixed('arrows');
+export const writeParquet = fixed('parquet');
+export const writeNdjson = fixed('ndjson');
+export const writeCsv = fixed('csv');
