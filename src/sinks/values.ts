@@ -168,6 +168,8 @@ export function scalarText(field: Field): TextOf {
 // BigQuery's JSON exports write <, > and & as \u escapes, so the output is safe to embed in HTML.
 const HTML_UNSAFE = /[<>&]/g;
 const HAS_HTML_UNSAFE = /[<>&]/;
+const JSON_INLINE_UNSAFE = /[<>&\u0000-\u001f]/g;
+const unicodeEscape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 const HTML_ESCAPES: Readonly<Record<string, string>> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026' };
 
 export function jsonString(text: string): string {
@@ -197,7 +199,9 @@ export function jsonText(field: Field): TextOf {
   if (DataType.isStruct(type)) return objectText(type.children as Field[]);
   const bq = bqTypeOf(field);
   const text = scalarText(field);
-  if (bq === 'JSON') return (data, i) => text(data, i).replace(HTML_UNSAFE, (c) => HTML_ESCAPES[c]!);
+  // A JSON value is written inline. BigQuery's JSON text is canonical (no raw control characters);
+  // any that a source holds anyway can only sit inside strings, where they must be escaped.
+  if (bq === 'JSON') return (data, i) => text(data, i).replace(JSON_INLINE_UNSAFE, (c) => HTML_ESCAPES[c] ?? unicodeEscape(c));
   if (bq === 'BOOLEAN') return text;
   if (bq === 'FLOAT') {
     return (data, i) => {

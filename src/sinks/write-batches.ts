@@ -7,7 +7,7 @@ import { csvEncoder } from './csv.js';
 import { formatForPath, type SinkFormat } from './formats.js';
 import { ndjsonEncoder } from './ndjson.js';
 import { openFileOutput, writableOutput, type Output } from './output.js';
-import { parquetEncoder, type ParquetOptions } from './parquet.js';
+import type { ParquetOptions } from './parquet.js';
 
 export interface SinkOptions {
   /** Default: from the file's extension (a Writable target needs it). */
@@ -29,11 +29,12 @@ export interface SinkResult {
 
 type Stage = NodeJS.ReadableStream | NodeJS.WritableStream | ((source: AsyncIterable<RecordBatch>) => AsyncIterable<string | Uint8Array>);
 
-function encoder(format: SinkFormat, schema: Schema, options: SinkOptions): Stage {
+async function encoder(format: SinkFormat, schema: Schema, options: SinkOptions): Promise<Stage> {
   switch (format) {
     case 'arrow': return arrowIpcEncoder('file');
     case 'arrows': return arrowIpcEncoder('stream');
-    case 'parquet': return parquetEncoder(options.parquet);
+    // Loaded on first use: instantiating its WebAssembly module costs every other format time.
+    case 'parquet': return (await import('./parquet.js')).parquetEncoder(options.parquet);
     case 'ndjson': return ndjsonEncoder(schema);
     case 'csv': return csvEncoder(schema);
   }
@@ -61,7 +62,7 @@ export async function writeBatches(source: BatchSource, target: string | Writabl
     const { schema, batches } = await openSource(source, options.schema);
     let stage: Stage;
     try {
-      stage = encoder(format, schema, options);
+      stage = await encoder(format, schema, options);
     } catch (err) {
       await batches.return(undefined);
       throw err;

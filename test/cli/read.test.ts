@@ -1,0 +1,145 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { tableFromIPC, type Table } from 'apache-arrow';
+import { parquetMetadata } from 'hyparquet';
+import * as parquet from 'parquet-wasm';
+import type { Emulator } from '../../src/emulator/server.js';
+import { exportRows, exportText, parseCsv } from '../helpers/bigquery-export.js';
+import { canonicalRows, rowsById, type Canonical } from '../helpers/canonical.js';
+import { runCli } from '../helpers/cli.js';
+import { DEMO, demoEmulator } from '../helpers/demo-emulator.js';
+
+// 3000 rows: every type with nulls, and the extreme rows (row % 1000) of each type.
+const ROWS = 3000;
+const SCALARS = ['id', 'f_float64', 'f_numeric', 'f_bignumeric', 'f_string', 'f_bytes', 'f_bool', 'f_date',
+  'f_datetime', 'f_time', 'f_timestamp', 'f_geography', 'f_json'];
+
+let emulator: Emulator;
+let source: Table;
+let dir: string;
+let endpoint: string[];
+
+before(async () => {
+  ({ emulator, source } = await demoEmulator(ROWS));
+  endpoint = ['--endpoint', emulator.address, '--workers', '2', '--quiet'];
+  dir = mkdtempSync(path.join(tmpdir(), 'bqread-read-'));
+});
+after(async () => {
+  await emulator.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const byId = (rows: Canonical[]) => rowsById(rows);
+const sourceRows = () => byId(canonicalRows(source));
+
+async function readOk(args: string[]) {
+  const run = await runCli(['read', DEMO, ...endpoint, ...args]);
+  assert.equal(run.code, 0, run.stderr);
+  return run;
+}
+
+test('--out x.arrow writes an Arrow IPC file with every row and value', async () => {
+  const out = path.join(dir, 'all.arrow');
+  await readOk(['--out', out]);
+  const table = tableFromIPC(readFileSync(out));
+  assert.deepEqual(table.schema.fields.map(String), source.schema.fields.map(String));
+  assert.deepEqual(byId(canonicalRows(table)), sourceRows());
+});
+
+test('--format arrows to stdout is an Arrow IPC stream a pipe can read', async () => {
+  const run = await readOk(['--format', 'arrows']);
+  assert.deepEqual(byId(canonicalRows(tableFromIPC(run.stdout))), sourceRows());
+});
+
+test('--out x.parquet keeps every BigQuery type: lists, structs, decimals, UTC microseconds', async () => {
+  const out = path.join(dir, 'all.parquet');
+  await readOk(['--out', out]);
+  const bytes = readFileSync(out);
+  const table = tableFromIPC(parquet.readParquet(bytes).intoIPCStream());
+  assert.deepEqual(byId(canonicalRows(table)), sourceRows());
+
+  // The Parquet schema itself, as an independent reader (hyparquet) sees it.
+  const metadata = parquetMetadata(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  assert.equal(Number(metadata.num_rows), ROWS);
+  const element = (name: string) => metadata.schema.find((e) => e.name === name)!;
+  assert.deepEqual(element('f_numeric').logical_type, { type: 'DECIMAL', precision: 38, scale: 9 });
+  assert.deepEqual(element('f_bignumeric').logical_type, { type: 'DECIMAL', precision: 76, scale: 38 });
+  assert.deepEqual(element('f_timestamp').logical_type, { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'MICROS' });
+  assert.deepEqual(element('f_datetime').logical_type, { type: 'TIMESTAMP', isAdjustedToUTC: false, unit: 'MICROS' });
+  assert.deepEqual(element('f_time').logical_type, { type: 'TIME', isAdjustedToUTC: false, unit: 'MICROS' });
+  assert.equal(element('f_date').converted_type, 'DATE');
+  assert.equal(element('r_int64').converted_type, 'LIST');
+  assert.equal(element('r_int64').repetition_type, 'REQUIRED');
+  assert.equal(element('rec').num_children, 4);
+  assert.equal(element('r_rec').converted_type, 'LIST');
+});
+
+test('NDJSON (the default on a pipe) writes values as BigQuery JSON exports do', async () => {
+  const run = await readOk([]);
+  const lines = run.stdout.toString('utf8').trimEnd().split('\n');
+  assert.equal(lines.length, ROWS);
+  const parsed = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+  const expected = new Map(exportRows(source.schema, canonicalRows(source)).map((row) => [row.id as string, row]));
+  for (const row of parsed) assert.deepEqual(row, expected.get(row.id as string));
+  // BigQuery escapes <, > and & in its JSON exports; the demo's strings hold none, so check the raw text has none.
+  assert.doesNotMatch(run.stdout.toString('utf8'), /[<>&]/);
+});
+
+test('--out x.csv writes a header and BigQuery CSV values for every scalar type', async () => {
+  const out = path.join(dir, 'scalars.csv');
+  await readOk(['--out', out, '--columns', SCALARS.join(',')]);
+  const [header, ...records] = parseCsv(readFileSync(out, 'utf8'));
+  assert.deepEqual(header, SCALARS);
+  assert.equal(records.length, ROWS);
+  const fields = source.schema.fields.filter((f) => SCALARS.includes(f.name));
+  const expected = new Map(canonicalRows(source).map((row) => {
+    const r = row as Record<string, Canonical>;
+    return [r.id as string, fields.map((f) => (r[f.name] === null ? null : exportText(f, r[f.name]!)))];
+  }));
+  for (const record of records) assert.deepEqual(record, expected.get(record[0]!));
+});
+
+test('--where and --columns narrow the read', async () => {
+  const run = await readOk(['--columns', 'id,f_bool', '--where', 'id < 3']);
+  const rows = run.stdout.toString('utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { id: string });
+  assert.deepEqual(rows.map((r) => r.id).sort(), ['0', '1', '2']);
+  assert.deepEqual(Object.keys(rows[0]!).filter((k) => k !== 'f_bool'), ['id']);
+});
+
+test('the summary line and --stats-json report the read', async () => {
+  const out = path.join(dir, 'stats.ndjson');
+  const statsPath = path.join(dir, 'stats.json');
+  const run = await runCli(['read', DEMO, '--endpoint', emulator.address, '--workers', '2', '--out', out, '--stats-json', statsPath]);
+  assert.equal(run.code, 0, run.stderr);
+  // stderr is not a terminal here: no progress bar, only the summary.
+  assert.match(run.stderr, /^3,000 rows, 17 columns \| .* MB Arrow in .* s \| .* rows\/s, .* MB\/s \| \d+ streams, 0 retries \| ndjson .* MB -> .*stats\.ndjson\n$/);
+  const stats = JSON.parse(readFileSync(statsPath, 'utf8'));
+  assert.equal(stats.rows, ROWS);
+  assert.equal(stats.output.rows, ROWS);
+  assert.equal(stats.output.bytes, statSync(out).size);
+  assert.equal(stats.output.format, 'ndjson');
+});
+
+test('BIGQUERY_STORAGE_EMULATOR_HOST stands in for --endpoint', async () => {
+  const run = await runCli(['read', DEMO, '--columns', 'id', '--quiet', '--max-streams', '1'], { env: { BIGQUERY_STORAGE_EMULATOR_HOST: emulator.address } });
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(run.stdout.toString('utf8').trimEnd().split('\n').length, ROWS);
+});
+
+test('a read that fails midway leaves no output file, not even a partial one', async () => {
+  const failing = await demoEmulator(ROWS, { faults: [{ kind: 'error', code: 'INVALID_ARGUMENT', afterResponses: 1 }] });
+  try {
+    const sub = mkdtempSync(path.join(dir, 'fail-'));
+    const out = path.join(sub, 'never.parquet');
+    const run = await runCli(['read', DEMO, '--endpoint', failing.emulator.address, '--workers', '1', '--max-streams', '1', '--quiet', '--out', out]);
+    assert.equal(run.code, 7, run.stderr);
+    assert.match(run.stderr, /^bqread: reading stream .* failed at row \d+: INVALID_ARGUMENT/);
+    assert.equal(existsSync(out), false);
+    assert.deepEqual(readdirSync(sub), []);
+  } finally {
+    await failing.emulator.close();
+  }
+});
