@@ -1,56 +1,79 @@
 import { availableParallelism } from 'node:os';
-import { Command, InvalidArgumentError } from 'commander';
-import { startEmulator } from '../emulator/server.js';
-import { generateDemoTable } from '../emulator/sources/demo.js';
-import { readTableParallel } from '../read/read-table.js';
+import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
+import type { RecordBatch } from 'apache-arrow';
+import { Command, Option } from 'commander';
+import { readBatches } from '../read/read-batches.js';
+import { writeParquet } from '../sinks/write-batches.js';
+import type { DemoEmulatorData, DemoEmulatorReady } from './demo-emulator-thread.js';
 import { DEMO_TABLE } from './demo-table.js';
+import { integer } from './flag-parsers.js';
+import { startProgress } from './progress.js';
+import { summaryLine } from './summary.js';
 
-function integer(name: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a positive integer`);
-    return n;
+/** Starts the emulator thread and waits until it serves the demo table. */
+async function startDemoEmulator(data: DemoEmulatorData): Promise<{ worker: Worker; ready: DemoEmulatorReady }> {
+  const worker = new Worker(new URL('./demo-emulator-thread.js', import.meta.url), { workerData: data });
+  const [ready] = (await once(worker, 'message')) as [DemoEmulatorReady];
+  return { worker, ready };
+}
+
+/** Sums the id column as batches pass, to show every row arrived exactly once. */
+function idSummer() {
+  let sum = 0n;
+  return {
+    async *tap(batches: AsyncIterable<RecordBatch>): AsyncGenerator<RecordBatch> {
+      for await (const batch of batches) {
+        const ids = batch.getChild('id')?.data[0]?.values as BigInt64Array | undefined;
+        if (ids) for (let i = 0; i < batch.numRows; i++) sum += ids[i]!;
+        yield batch;
+      }
+    },
+    get sum() {
+      return sum;
+    },
   };
 }
 
-/** The main job with no Google account: serve a demo table on the embedded emulator and read it in parallel. */
+/** The main job with no Google account: serve a demo table from an emulator thread, read it in parallel into Parquet. */
 export function demoCommand(): Command {
   return new Command('demo')
-    .description('read a generated table (every BigQuery type) from the embedded emulator in parallel')
-    .option('--rows <n>', 'rows in the demo table', integer('--rows'), 500_000)
-    .option('--workers <n>', 'worker threads', integer('--workers'), availableParallelism())
-    .option('--streams <n>', 'streams in the read session', integer('--streams'), 16)
-    .option('--compression <codec>', 'Arrow buffer compression: none, lz4, zstd', 'none')
-    .action(async (opts) => {
-      const data = generateDemoTable({ rows: opts.rows, seed: 1 });
-      const emulator = await startEmulator({ tables: [{ table: DEMO_TABLE, data }] });
+    .description('read a generated table (every BigQuery type) from an embedded emulator in parallel into a Parquet file')
+    .option('--rows <n>', 'rows in the demo table', integer('--rows', 1), 500_000)
+    .option('--workers <n>', 'worker threads', integer('--workers', 1), availableParallelism())
+    .option('--streams <n>', 'streams in the read session', integer('--streams', 1), 16)
+    .addOption(new Option('--compression <codec>', 'Arrow buffer compression on the wire').choices(['none', 'lz4', 'zstd']).default('none'))
+    .option('-o, --out <path>', 'the Parquet file to write', 'bqread-demo.parquet')
+    .option('-q, --quiet', 'no progress bar')
+    .addHelpText('after', `
+Examples:
+  bqread demo
+  bqread demo --rows 2000000 --workers 4 --out /tmp/demo.parquet
+  bqread demo --compression lz4 --streams 32`)
+    .action(async (opts: { rows: number; workers: number; streams: number; compression: 'none' | 'lz4' | 'zstd'; out: string; quiet?: boolean }) => {
+      const { worker, ready } = await startDemoEmulator({ rows: opts.rows, seed: 1 });
       try {
-        process.stderr.write(`emulator listening on ${emulator.address}, serving ${DEMO_TABLE} (${data.numRows} rows)\n`);
-        const { table, stats, session } = await readTableParallel(DEMO_TABLE, {
-          endpoint: emulator.address,
+        process.stderr.write(`emulator thread listening on ${ready.address}, serving ${DEMO_TABLE} (${ready.rows} rows)\n`);
+        const progress = startProgress(!opts.quiet && process.stderr.isTTY === true);
+        const stream = readBatches(DEMO_TABLE, {
+          endpoint: ready.address,
           workers: opts.workers,
           maxStreams: opts.streams,
           compression: opts.compression,
+          onProgress: progress.onProgress,
         });
-        const ids = table.getChild('id');
-        let idSum = 0n;
-        for (let i = 0; i < table.numRows; i++) idSum += BigInt(ids?.get(i) ?? 0);
-        const expected = (BigInt(data.numRows) * BigInt(data.numRows - 1)) / 2n;
-        const seconds = stats.wallMs / 1000;
-        const lines = [
-          `table      ${DEMO_TABLE}`,
-          `session    ${session.name} (${session.streams.length} streams, ${opts.workers} workers)`,
-          `rows       ${table.numRows} of ${data.numRows}, ${table.numCols} columns`,
-          `id sum     ${idSum} (${idSum === expected ? 'every row exactly once' : `MISMATCH, expected ${expected}`})`,
-          `arrow      ${(stats.bytes / 1e6).toFixed(1)} MB`,
-          `time       ${seconds.toFixed(2)} s (session ${(stats.sessionMs / 1000).toFixed(2)} s)`,
-          `rate       ${Math.round(table.numRows / seconds).toLocaleString('en-US')} rows/s, ${(stats.bytes / 1e6 / seconds).toFixed(1)} MB/s`,
-          `retries    ${stats.retries}`,
-        ];
-        process.stdout.write(`${lines.join('\n')}\n`);
-        if (idSum !== expected || table.numRows !== data.numRows) process.exitCode = 1;
+        const ids = idSummer();
+        const output = await writeParquet(ids.tap(stream), opts.out);
+        progress.stop();
+        const session = await stream.session;
+        const expected = (BigInt(ready.rows) * BigInt(ready.rows - 1)) / 2n;
+        const exact = ids.sum === expected && output.rows === ready.rows;
+        process.stdout.write(`${summaryLine({ table: DEMO_TABLE, session, stats: stream.stats, output: { ...output, path: opts.out } })}\n`);
+        process.stdout.write(`id sum ${ids.sum}: ${exact ? 'every row exactly once' : `MISMATCH, expected ${expected} over ${ready.rows} rows`}\n`);
+        if (!exact) process.exitCode = 1;
       } finally {
-        await emulator.close();
+        worker.postMessage('close');
+        await once(worker, 'exit');
       }
     });
 }

@@ -1,20 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { generateDemoTable } from '../emulator/sources/demo.js';
 import { parseFaultFlag, type FaultSpec } from '../emulator/faults.js';
 import { startEmulator, type EmulatorTable } from '../emulator/server.js';
 import { DEMO_TABLE } from './demo-table.js';
+import { integer } from './flag-parsers.js';
 import { loadTableSource, parseTableFlag } from './table-sources.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
-
-function integer(name: string, min: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}`);
-    return n;
-  };
-}
 
 export function emulatorCommand(): Command {
   return new Command('emulator')
@@ -31,6 +24,12 @@ export function emulatorCommand(): Command {
     .option('--tls-cert <file>', 'PEM certificate chain for --tls-key')
     .option('--session-lifetime <seconds>', 'how long read sessions live', integer('--session-lifetime', 1), 6 * 3600)
     .option('--fault <spec>', 'inject a fault: KIND[:key=value,...], KIND one of error, drop, delay, throttle, corrupt (repeatable)', collect, [])
+    .addHelpText('after', `
+Examples:
+  bqread emulator --demo --port 9060
+  bqread emulator --table my-proj.ds.events=events.arrow --table my-proj.ds.users=users.ndjson:users.schema.json
+  bqread emulator --demo --fault error:code=UNAVAILABLE,after=3 --require-token
+  BIGQUERY_STORAGE_EMULATOR_HOST=127.0.0.1:9060 bqread read bqread-demo.samples.all_types --out demo.parquet`)
     .action(async (opts) => {
       const tables: EmulatorTable[] = (opts.table as string[]).map((flag) => {
         const { table, source } = parseTableFlag(flag);

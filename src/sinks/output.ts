@@ -48,7 +48,7 @@ export async function openFileOutput(path: string): Promise<Output> {
       // The pipeline has destroyed the stream with the failure, which it reports again as an
       // 'error' event: wait for the descriptor to close whatever it says, then remove the file.
       stream.on('error', () => undefined);
-      const closed = new Promise((resolve) => stream.once('close', resolve));
+      const closed = new Promise<void>((resolve) => stream.once('close', () => resolve()));
       stream.destroy();
       if (!stream.closed) await closed;
       await rm(temp, { force: true });

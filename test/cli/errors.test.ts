@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Emulator } from '../../src/emulator/server.js';
+import { runCli } from '../helpers/cli.js';
+import { DEMO, demoEmulator } from '../helpers/demo-emulator.js';
+
+const TOKEN = 'ya29.secret-token-for-tests';
+const WRONG_TOKEN = 'ya29.not-the-right-one';
+
+let emulator: Emulator;
+let guarded: Emulator;
+let dir: string;
+
+before(async () => {
+  ({ emulator } = await demoEmulator(100));
+  ({ emulator: guarded } = await demoEmulator(100, { requireToken: TOKEN }));
+  dir = mkdtempSync(path.join(tmpdir(), 'bqread-errors-'));
+});
+after(async () => {
+  await Promise.all([emulator.close(), guarded.close()]);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A loopback port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function failsWith(args: string[], code: number, message: RegExp): Promise<string> {
+  const run = await runCli(args, { timeoutMs: 30_000 });
+  assert.equal(run.code, code, `${args.join(' ')}: ${run.stderr}`);
+  const lines = run.stderr.trimEnd().split('\n');
+  assert.equal(lines.length, 1, `one line expected, got: ${run.stderr}`);
+  assert.match(lines[0]!, message);
+  assert.equal(run.stdout.length, 0);
+  return run.stderr;
+}
+
+const read = (...args: string[]) => ['read', DEMO, '--endpoint', emulator.address, '--workers', '1', '--quiet', ...args];
+
+test('a bad table name is a usage error (2)', async () => {
+  await failsWith(['read', 'not-a-table', '--endpoint', emulator.address], 2, /^bqread: bad table name "not-a-table": expected project\.dataset\.table/);
+});
+
+test('an unknown table, an unknown column and a bad filter are refused by the service (3)', async () => {
+  await failsWith(['read', 'test-project.ds.nope', '--endpoint', emulator.address, '--quiet'], 3, /^bqread: CreateReadSession for .*nope failed: NOT_FOUND/);
+  await failsWith(read('--columns', 'id,no_such_column'), 3, /INVALID_ARGUMENT.*no_such_column/);
+  await failsWith(read('--where', 'id <<< 3'), 3, /INVALID_ARGUMENT/);
+});
+
+test('an unreachable endpoint exits 5', async () => {
+  const port = await closedPort();
+  await failsWith(['read', DEMO, '--endpoint', `127.0.0.1:${port}`, '--quiet'], 5, /^bqread: cannot reach the Read API at 127\.0\.0\.1:\d+/);
+});
+
+test('an auth failure exits 4 and never prints the token', async () => {
+  const stderr = await failsWith(['read', DEMO, '--endpoint', guarded.address, '--token', WRONG_TOKEN, '--quiet'], 4, /UNAUTHENTICATED/);
+  const verbose = await runCli(['read', DEMO, '--endpoint', guarded.address, '--token', WRONG_TOKEN, '--quiet', '--verbose']);
+  assert.equal(verbose.code, 4);
+  for (const text of [stderr, verbose.stderr]) assert.ok(!text.includes('not-the-right-one'), text);
+  const missing = await runCli(['read', DEMO, '--endpoint', guarded.address, '--quiet']);
+  assert.equal(missing.code, 4, missing.stderr);
+  const ok = await runCli(['read', DEMO, '--endpoint', guarded.address, '--token', TOKEN, '--quiet', '--columns', 'id']);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal(ok.stdout.toString().trimEnd().split('\n').length, 100);
+});
+
+test('an output path that cannot be written exits 6 before reading anything', async () => {
+  await failsWith(read('--out', path.join(dir, 'no-such-dir', 'x.parquet')), 6, /^bqread: cannot write .*x\.parquet: ENOENT$/);
+  const blocker = path.join(dir, 'a-file');
+  writeFileSync(blocker, '');
+  await failsWith(read('--out', path.join(blocker, 'x.csv')), 6, /^bqread: cannot write .*: ENOTDIR$/);
+});
+
+test('usage errors exit 2: bad flags, an unknown extension, CSV of nested columns', async () => {
+  await failsWith(read('--sample', '0'), 2, /--sample must be a number in \(0, 100\]/);
+  await failsWith(read('--format', 'xml'), 2, /option '--format <format>' argument 'xml' is invalid/);
+  await failsWith(read('--out', path.join(dir, 'x.txt')), 2, /^bqread: cannot tell the format from ".*x\.txt": add --format/);
+  await failsWith(read('--out', path.join(dir, 'nested.csv')), 2, /^bqread: CSV cannot hold nested or repeated columns \(r_int64, r_string, rec, r_rec\)/);
+  assert.deepEqual(readdirSync(dir).filter((f) => f.includes('nested')), []);
+  await failsWith(read('--ca-cert', 'x.pem'), 2, /--ca-cert needs --tls/);
+});
+
+test('--verbose adds the stack; without it there is none', async () => {
+  const run = await runCli(['read', 'test-project.ds.nope', '--endpoint', emulator.address, '--quiet', '--verbose']);
+  assert.equal(run.code, 3);
+  assert.match(run.stderr, /\n\s+at /);
+});
