@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { readBatches } from '../read/read-batches.js';
 import { formatForPath, SINK_FORMATS, type SinkFormat } from '../sinks/formats.js';
-import type { ParquetCompression } from '../sinks/parquet.js';
+import { DEFAULT_ROW_GROUP_BYTES, type ParquetCompression } from '../sinks/parquet-options.js';
 import { writeBatches } from '../sinks/write-batches.js';
 import { EXIT } from './exit.js';
 import { startProgress } from './progress.js';
@@ -59,12 +59,14 @@ Examples:
       const interrupt = new AbortController();
       const onSigint = () => interrupt.abort(new Error('interrupted'));
       process.once('SIGINT', onSigint);
-      const stream = readBatches(table, { ...readOptionsFromFlags(flags), onProgress: progress.onProgress, signal: interrupt.signal });
+      const options = readOptionsFromFlags(flags);
+      const stream = readBatches(table, { ...options, onProgress: progress.onProgress, signal: interrupt.signal });
       try {
         const output = await writeBatches(stream, toStdout ? process.stdout : flags.out!, {
           format,
           end: false,
-          parquet: { compression: flags.parquetCompression },
+          // A Parquet row group is held whole until written: it stays within the reader's budget too.
+          parquet: { compression: flags.parquetCompression, rowGroupBytes: Math.min(options.maxBufferedBytes ?? Infinity, DEFAULT_ROW_GROUP_BYTES) },
           signal: interrupt.signal,
         });
         progress.stop();

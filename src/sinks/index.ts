@@ -5,6 +5,6 @@ export {
 } from './write-batches.js';
 export { formatForPath, SINK_FORMATS, type SinkFormat } from './formats.js';
 export type { BatchSource } from './batch-source.js';
-export type { ParquetOptions, ParquetCompression } from './parquet.js';
+export type { ParquetOptions, ParquetCompression } from './parquet-options.js';
 export { SinkOutputError } from './output.js';
 export { CsvNestedDataError } from './csv.js';

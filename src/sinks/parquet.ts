@@ -2,18 +2,7 @@ import { RecordBatchStreamWriter, type RecordBatch } from 'apache-arrow';
 // parquet-wasm is arrow-rs's Parquet writer compiled to WebAssembly: Arrow in, every Parquet
 // type and codec out. Its Node build loads the module synchronously on import.
 import * as parquet from 'parquet-wasm';
-
-export type ParquetCompression = 'zstd' | 'snappy' | 'gzip' | 'lz4' | 'brotli' | 'none';
-
-export interface ParquetOptions {
-  /** Column compression; default zstd. */
-  readonly compression?: ParquetCompression;
-  /**
-   * Most rows in one row group. The writer holds a row group's encoded pages until it is complete,
-   * so this bounds its memory; default 128 Ki rows.
-   */
-  readonly rowGroupRows?: number;
-}
+import { DEFAULT_ROW_GROUP_BYTES, DEFAULT_ROW_GROUP_ROWS, type ParquetCompression, type ParquetOptions } from './parquet-options.js';
 
 const CODECS: Readonly<Record<ParquetCompression, parquet.Compression>> = {
   zstd: parquet.Compression.ZSTD,
@@ -24,15 +13,22 @@ const CODECS: Readonly<Record<ParquetCompression, parquet.Compression>> = {
   none: parquet.Compression.UNCOMPRESSED,
 };
 
-export const DEFAULT_ROW_GROUP_ROWS = 128 * 1024;
 
-/** An arrow-js batch as record batches in WebAssembly memory (through one IPC stream message). */
-function toWasm(batch: RecordBatch): parquet.RecordBatch[] {
-  const table = parquet.Table.fromIPCStream(RecordBatchStreamWriter.writeAll([batch]).toUint8Array(true));
-  try {
-    return table.recordBatches();
-  } finally {
-    table.free();
+// Each batch crosses into WebAssembly memory as an IPC copy plus its decoded arrays, and that memory
+// only ever grows: slices of this many rows keep its high-water mark small.
+const ROWS_PER_CROSSING = 4096;
+
+/** An arrow-js batch as record batches in WebAssembly memory (through IPC stream messages). */
+function* toWasm(batch: RecordBatch): Generator<parquet.RecordBatch> {
+  for (let start = 0; start < batch.numRows || start === 0; start += ROWS_PER_CROSSING) {
+    const slice = batch.numRows <= ROWS_PER_CROSSING ? batch : batch.slice(start, start + ROWS_PER_CROSSING);
+    const table = parquet.Table.fromIPCStream(RecordBatchStreamWriter.writeAll([slice]).toUint8Array(true));
+    try {
+      yield* table.recordBatches();
+    } finally {
+      table.free();
+    }
+    if (slice === batch) return;
   }
 }
 
@@ -43,23 +39,40 @@ function toWasm(batch: RecordBatch): parquet.RecordBatch[] {
  */
 export function parquetEncoder(options: ParquetOptions = {}) {
   const rowGroupRows = options.rowGroupRows ?? DEFAULT_ROW_GROUP_ROWS;
-  if (!Number.isInteger(rowGroupRows) || rowGroupRows < 1) throw new RangeError(`rowGroupRows must be a positive integer (got ${rowGroupRows})`);
+  const rowGroupBytes = options.rowGroupBytes ?? DEFAULT_ROW_GROUP_BYTES;
+  for (const [name, value] of [['rowGroupRows', rowGroupRows], ['rowGroupBytes', rowGroupBytes]] as const) {
+    if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer (got ${value})`);
+  }
   const codec = CODECS[options.compression ?? 'zstd'];
   if (codec === undefined) throw new RangeError(`unknown Parquet compression ${String(options.compression)}`);
   return async function* encode(batches: AsyncIterable<RecordBatch>): AsyncGenerator<Uint8Array> {
     const properties = new parquet.WriterPropertiesBuilder()
       .setCompression(codec)
       .setMaxRowGroupSize(rowGroupRows)
+      .setMaxRowGroupBytes(rowGroupBytes)
       .setCreatedBy('bqread (parquet-wasm)')
       .build();
     const iterator = batches[Symbol.asyncIterator]();
+    // parquet-wasm ends its output normally when its input fails, which would pass a truncated
+    // file off as whole: the failure is kept here and rethrown once the output ends.
+    let failure: { error: unknown } | undefined;
+    let slices: Iterator<parquet.RecordBatch> | undefined;
     // A pull source: the next batch is read only when the writer asks for it.
     const input = new ReadableStream<parquet.RecordBatch>(
       {
         async pull(controller) {
-          const next = await iterator.next();
-          if (next.done) controller.close();
-          else for (const wasmBatch of toWasm(next.value)) controller.enqueue(wasmBatch);
+          try {
+            for (;;) {
+              const slice = slices?.next();
+              if (slice && !slice.done) return controller.enqueue(slice.value);
+              const next = await iterator.next();
+              if (next.done) return controller.close();
+              slices = toWasm(next.value);
+            }
+          } catch (error) {
+            failure = { error };
+            controller.error(error);
+          }
         },
         async cancel() {
           await iterator.return?.();
@@ -68,6 +81,10 @@ export function parquetEncoder(options: ParquetOptions = {}) {
       { highWaterMark: 0 },
     );
     const output = (await parquet.transformParquetStream(input, properties)) as ReadableStream<Uint8Array>;
-    yield* output;
+    for await (const chunk of output) {
+      if (failure) break;
+      yield chunk;
+    }
+    if (failure) throw failure.error;
   };
 }

@@ -1,4 +1,4 @@
-import { Readable, type Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { RecordBatch, Schema } from 'apache-arrow';
 import { arrowIpcEncoder } from './arrow-ipc.js';
@@ -7,7 +7,7 @@ import { csvEncoder } from './csv.js';
 import { formatForPath, type SinkFormat } from './formats.js';
 import { ndjsonEncoder } from './ndjson.js';
 import { openFileOutput, writableOutput, type Output } from './output.js';
-import type { ParquetOptions } from './parquet.js';
+import type { ParquetOptions } from './parquet-options.js';
 
 export interface SinkOptions {
   /** Default: from the file's extension (a Writable target needs it). */
@@ -27,7 +27,7 @@ export interface SinkResult {
   readonly bytes: number;
 }
 
-type Stage = NodeJS.ReadableStream | NodeJS.WritableStream | ((source: AsyncIterable<RecordBatch>) => AsyncIterable<string | Uint8Array>);
+type Stage = (source: AsyncIterable<RecordBatch>) => AsyncIterable<string | Uint8Array>;
 
 async function encoder(format: SinkFormat, schema: Schema, options: SinkOptions): Promise<Stage> {
   switch (format) {
@@ -79,7 +79,7 @@ export async function writeBatches(source: BatchSource, target: string | Writabl
         yield chunk;
       }
     }
-    await pipeline(Readable.from(counted()), stage as never, measured, output.stream, { signal: options.signal, end: output.end });
+    await pipeline(counted, stage, measured, output.stream, { signal: options.signal, end: output.end });
     await output.commit();
   } catch (err) {
     await output.discard();

@@ -1,0 +1,18 @@
+// The Parquet writer's options, apart from the writer so that naming them does not load parquet-wasm.
+export type ParquetCompression = 'zstd' | 'snappy' | 'gzip' | 'lz4' | 'brotli' | 'none';
+
+export interface ParquetOptions {
+  /** Column compression; default zstd. */
+  readonly compression?: ParquetCompression;
+  /**
+   * Most rows in one row group; default 128 Ki rows. The writer holds a row group's pages until it
+   * is complete, so this and `rowGroupBytes` bound its memory.
+   */
+  readonly rowGroupRows?: number;
+  /** Most bytes of one row group as the writer holds it; default 64 MiB. */
+  readonly rowGroupBytes?: number;
+}
+
+export const DEFAULT_ROW_GROUP_ROWS = 128 * 1024;
+/** parquet-wasm's memory grows to about 2.5 times the row group it holds and never shrinks. */
+export const DEFAULT_ROW_GROUP_BYTES = 64 * 1024 * 1024;
