@@ -16,7 +16,7 @@ export function startProgress(enabled: boolean, stream: NodeJS.WriteStream = pro
   const started = performance.now();
   const bar = new cliProgress.SingleBar({
     stream,
-    format: ' {bar} {percentage}% | {rows} rows | {mb} MB | {rate} MB/s | streams {done}/{total} | ETA {eta_formatted}',
+    format: ' {bar} {percentage}% | {rows} rows | {mb} MB | {rate} MB/s | streams {streamsDone}/{streamsTotal} | ETA {eta_formatted}',
     barCompleteChar: '█',
     barIncompleteChar: '░',
     hideCursor: true,
@@ -29,14 +29,15 @@ export function startProgress(enabled: boolean, stream: NodeJS.WriteStream = pro
   return {
     onProgress(p) {
       const seconds = (performance.now() - started) / 1000;
-      // The session's estimate is exact on the emulator, approximate on the service: never below what has been read.
+      // {total} and {value} are cli-progress's own (the bar's rows); the payload's names must differ.
+    // The session's estimate is exact on the emulator, approximate on the service: never below what has been read.
       const total = Math.max(p.estimatedRows, p.rows, 1);
       const payload = {
         rows: p.rows.toLocaleString('en-US'),
         mb: (p.bytes / MB).toFixed(1),
         rate: seconds > 0 ? (p.bytes / MB / seconds).toFixed(1) : '0.0',
-        done: p.streamsDone,
-        total: p.streamsTotal,
+        streamsDone: p.streamsDone,
+        streamsTotal: p.streamsTotal,
       };
       if (!begun) {
         bar.start(total, p.rows, payload);
