@@ -29,9 +29,9 @@ export function startProgress(enabled: boolean, stream: NodeJS.WriteStream = pro
   return {
     onProgress(p) {
       const seconds = (performance.now() - started) / 1000;
-      // {total} and {value} are cli-progress's own (the bar's rows); the payload's names must differ.
-    // The session's estimate is exact on the emulator, approximate on the service: never below what has been read.
+      // The session's estimate is exact on the emulator, approximate on the service: never below what has been read.
       const total = Math.max(p.estimatedRows, p.rows, 1);
+      // {total} and {value} are cli-progress's own (the bar's rows): the payload's names must differ.
       const payload = {
         rows: p.rows.toLocaleString('en-US'),
         mb: (p.bytes / MB).toFixed(1),
