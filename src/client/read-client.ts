@@ -69,8 +69,8 @@ function channelCredentials(config: ConnectionConfig): ChannelCredentials {
   return grpcCredentials.combineChannelCredentials(ssl, googleCallCredentials(config.auth, config.quotaProject));
 }
 
-/** Call options of the unary methods; `signal` cancels the call (it then fails with CANCELLED). */
-export type UnaryOptions = CallOptions & { readonly signal?: AbortSignal };
+/** Per-call options: `token`, a bearer token for this call (brokered auth); `signal` cancels a unary call (CANCELLED). */
+export type UnaryOptions = CallOptions & { readonly signal?: AbortSignal; readonly token?: string };
 
 /** Thin typed client for BigQueryRead over one channel. One per thread; never shared across threads. */
 export class ReadApiClient {
@@ -84,7 +84,7 @@ export class ReadApiClient {
     this.client = new Client(config.endpoint, channelCredentials(config), CHANNEL_OPTIONS);
   }
 
-  /** `token`: a fresher bearer token for this call than the connection's own. */
+  /** `token`: this call's bearer token, for brokered auth. */
   private metadata(routing: Record<string, string>, token?: string): Metadata {
     const metadata = new Metadata();
     metadata.set(ROUTING_HEADER, formatRoutingHeader(routing));
@@ -99,14 +99,14 @@ export class ReadApiClient {
 
   private unary(method: 'CreateReadSession' | 'SplitReadStream', request: ProtoObject, routing: Record<string, string>, options: UnaryOptions): Promise<ProtoObject> {
     const def = this.definition[method]!;
-    const { signal, ...callOptions } = options;
+    const { signal, token, ...callOptions } = options;
     return new Promise((resolve, reject) => {
       const call = this.client.makeUnaryRequest(
         def.path,
         def.requestSerialize,
         def.responseDeserialize,
         request,
-        this.metadata(routing),
+        this.metadata(routing, token),
         callOptions,
         (err: ServiceError | null, response?: ProtoObject) => {
           signal?.removeEventListener('abort', cancel);

@@ -83,6 +83,14 @@ export function planSession(request: ProtoObject, store: TableStore, nowMs: numb
   const preferredMin = Number(request.preferredMinStreamCount ?? 0);
   if (maxStreamCount < 0) throw invalidArgument(`max_stream_count must not be negative (got ${maxStreamCount})`);
   if (preferredMin < 0) throw invalidArgument(`preferred_min_stream_count must not be negative (got ${preferredMin})`);
+  // The service refuses a preferred minimum above a non-zero maximum, which is why Google's Go
+  // client sets preferred_min_stream_count only when max_stream_count is 0
+  // (googleapis/google-cloud-go#8476).
+  if (maxStreamCount > 0 && preferredMin > maxStreamCount) {
+    throw invalidArgument(
+      `preferred_min_stream_count must be less than or equal to max_stream_count (got ${preferredMin} > ${maxStreamCount})`,
+    );
+  }
 
   const options: ProtoObject = requested.readOptions ?? {};
   const selectedFields: string[] = options.selectedFields ?? [];

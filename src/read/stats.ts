@@ -7,6 +7,8 @@ export interface StreamStats {
   ms: number;
   retries: number;
   maxThrottlePercent: number;
+  /** Times this stream was resumed on a fresh worker after its worker thread died. */
+  workerRestarts: number;
 }
 
 export interface ReadStats {
@@ -17,6 +19,8 @@ export interface ReadStats {
   wallMs: number;
   sessionMs: number;
   retries: number;
+  /** Streams resumed on a fresh worker after a worker thread died. */
+  workerRestarts: number;
   /** Highest throttle_percent the service reported on any stream. */
   maxThrottlePercent: number;
   /** Most decoded bytes waiting for the consumer at any moment. */
@@ -37,7 +41,7 @@ export interface ReadProgress {
 
 export function emptyStats(): ReadStats {
   return {
-    rows: 0, bytes: 0, batches: 0, wallMs: 0, sessionMs: 0, retries: 0,
+    rows: 0, bytes: 0, batches: 0, wallMs: 0, sessionMs: 0, retries: 0, workerRestarts: 0,
     maxThrottlePercent: 0, peakBufferedBytes: 0, bytesNotDetached: 0, streams: [],
   };
 }
