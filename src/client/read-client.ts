@@ -145,6 +145,10 @@ export class ReadApiClient {
     // stream's own high-water mark is lowered to one message.
     const state = (call as unknown as { _readableState?: { highWaterMark: number } })._readableState;
     if (state) state.highWaterMark = 1;
+    // A reader waiting for credit is not iterating, so nothing listens when the call is cancelled
+    // or fails then; the error stays on the stream for the next read to throw, and must not be an
+    // uncaught 'error' event that ends the worker thread.
+    call.on('error', () => undefined);
     return call;
   }
 
