@@ -16,7 +16,8 @@ import { READ_API_SCOPES, type AuthConfig, type ConnectionConfig } from './conne
 
 type GoogleAuthConfig = Extract<AuthConfig, { kind: 'google' }>;
 
-const FLOW_CONTROL_WINDOW_BYTES = 4 * 1024 * 1024;
+/** The HTTP/2 window each reader channel opens: what a paused stream may have in flight. */
+export const FLOW_CONTROL_WINDOW_BYTES = 4 * 1024 * 1024;
 
 /** Channel settings for long, large server streams. */
 const CHANNEL_OPTIONS = {

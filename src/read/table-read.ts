@@ -105,6 +105,7 @@ export class TableRead {
         stats.rows += placed.batch.numRows;
         stats.bytes += placed.bytes;
         stats.batches++;
+        stats.largestBatchBytes = Math.max(stats.largestBatchBytes, placed.bytes);
         this.progress(session, batches.streamsFinished);
         this.notify();
       },
@@ -114,12 +115,14 @@ export class TableRead {
       failed: (err) => this.fail(err),
     }));
     stats.streams = runs.map((run) => run.stats);
+    stats.streamsInFlight = queue.concurrency;
 
     for (const run of runs) {
       void queue.add(async () => {
         if (this.controller.signal.aborted) return;
         try {
-          await run.run();
+          const result = await run.run();
+          stats.bytesNotDetached += result?.bytesNotDetached ?? 0;
         } catch (err) {
           this.fail(err);
         } finally {
