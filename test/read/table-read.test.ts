@@ -85,6 +85,40 @@ describe('the read survives, or ends cleanly, whatever happens on its threads', 
     assert.ok(await eventually(() => emulator.openConnections() <= baseline), `connections left: ${emulator.openConnections()}`);
   });
 
+  test('workerResourceLimits reach every worker thread', async () => {
+    const pool = new ReadPool({ workers: 2, resourceLimits: { maxOldGenerationSizeMb: 256 } });
+    try {
+      const { table } = await readTableParallel(DEMO, { endpoint: emulator.address, maxStreams: 2, pool, selectedFields: ['id'] });
+      assert.equal(table.numRows, 4000);
+      assert.deepEqual(threadsOf(pool).map((t) => t.resourceLimits?.maxOldGenerationSizeMb), [256, 256]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test('after an abort no queued stream starts', async () => {
+    let calls = 0;
+    const counting = await demoEmulator(4000, {
+      // Counts every authenticated call: one CreateReadSession, then one per ReadRows.
+      requireToken: () => (calls++, true),
+    });
+    counting.emulator.addFault({ kind: 'delay', delayMs: 10 });
+    try {
+      const controller = new AbortController();
+      await assert.rejects(
+        readTableParallel(DEMO, {
+          endpoint: counting.emulator.address, token: 't', maxStreams: 8, concurrency: 1, workers: 1, signal: controller.signal,
+          onProgress: () => controller.abort(new Error('enough')),
+        }),
+        /enough/,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.equal(calls, 2, 'the session and the one stream that was running');
+    } finally {
+      await counting.emulator.close();
+    }
+  });
+
   test('conflicting options are rejected, not silently ignored', async () => {
     const pool = new ReadPool({ workers: 1 });
     try {
