@@ -139,6 +139,9 @@ function resolveConnectionOrThrow(options: ReadOptions): ConnectionConfig {
   } catch (err) {
     throw new ReadOptionsError((err as Error).message, { cause: err });
   }
+  if (connection.auth.kind === 'google' && !connection.tls) {
+    throw new ReadOptionsError('keyFilename and credentials need TLS: set tls: true, or drop them for an emulator');
+  }
   // The caller's auth client lives on this thread: workers ask the coordinator for its tokens.
   return options.authClient ? { ...connection, auth: { kind: 'brokered' } } : connection;
 }

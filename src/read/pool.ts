@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { MessagePort, ResourceLimits } from 'node:worker_threads';
 import { Piscina } from 'piscina';
+import { ReadOptionsError } from './errors.js';
 import type { StreamTask, StreamTaskResult } from '../../workers/stream-task.js';
 
 /** Streams one worker thread reads at once unless told otherwise. */
@@ -33,9 +34,9 @@ export class ReadPool {
   constructor(options: ReadPoolOptions = {}) {
     this.workers = options.workers ?? availableParallelism();
     this.streamsPerWorker = options.streamsPerWorker ?? DEFAULT_STREAMS_PER_WORKER;
-    if (!Number.isInteger(this.workers) || this.workers < 1) throw new RangeError(`workers must be a positive integer (got ${options.workers})`);
+    if (!Number.isInteger(this.workers) || this.workers < 1) throw new ReadOptionsError(`workers must be a positive integer (got ${options.workers})`);
     if (!Number.isInteger(this.streamsPerWorker) || this.streamsPerWorker < 1) {
-      throw new RangeError(`streamsPerWorker must be a positive integer (got ${options.streamsPerWorker})`);
+      throw new ReadOptionsError(`streamsPerWorker must be a positive integer (got ${options.streamsPerWorker})`);
     }
     this.piscina = new Piscina({
       filename: WORKER_FILE,

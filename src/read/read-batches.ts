@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { RecordBatch } from 'apache-arrow';
 import type { TableReference } from '../table-ref.js';
+import { BqReadError } from './errors.js';
 import type { ReadOptions } from './options.js';
 import type { ReadSessionInfo } from './session.js';
 import type { ReadStats } from './stats.js';
@@ -29,7 +30,7 @@ export function readBatches(table: TableReference, options: ReadOptions = {}): B
   }
   let iterable: AsyncGenerator<RecordBatch> | undefined;
   const iterate = () => {
-    if (iterable) throw new Error('a BatchStream can be iterated only once');
+    if (iterable) throw new BqReadError('a BatchStream can be iterated only once');
     iterable = unwrap();
     return iterable;
   };

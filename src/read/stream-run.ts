@@ -76,6 +76,11 @@ export class StreamRun {
           return outcome.result;
         }
         if (this.ctx.signal.aborted) return undefined;
+        if (this.ctx.pool.closed) {
+          throw new StreamReadError(`reading stream ${this.name} of ${this.ctx.session.table} stopped at row ${this.nextOffset}: the ReadPool was closed during the read`, {
+            table: this.ctx.session.table, stream: this.name, offset: this.nextOffset, retries: this.stats.retries, cause: outcome.death,
+          });
+        }
         if (this.restarts >= this.ctx.maxWorkerRestarts) {
           throw new StreamReadError(
             `reading stream ${this.name} of ${this.ctx.session.table} failed at row ${this.nextOffset}: its worker thread died ` +

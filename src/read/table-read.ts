@@ -4,7 +4,7 @@ import type { TableReference } from '../table-ref.js';
 import { fetchAccessToken } from './access-token.js';
 import { BatchQueue, type PlacedBatch } from './batch-queue.js';
 import { CreditLedger } from './credits.js';
-import { abortError, BqReadError, CallbackError, StreamReadError } from './errors.js';
+import { abortError, BqReadError, CallbackError, ReadOptionsError, StreamReadError } from './errors.js';
 import { resolveReadOptions, type ReadOptions, type ResolvedReadOptions } from './options.js';
 import { ReadPool } from './pool.js';
 import { createReadSession, type ReadSessionInfo } from './session.js';
@@ -54,6 +54,7 @@ export class TableRead {
       this.throwIfStopped();
       const options = this.resolved!;
       if (session.streams.length === 0) return;
+      if (options.pool?.closed) throw new ReadOptionsError('the ReadPool passed as `pool` is closed');
       pool = options.pool ?? new ReadPool({ workers: options.workers, resourceLimits: options.workerResourceLimits });
       const ownsPool = options.pool === undefined;
       try {

@@ -4,6 +4,7 @@ import type { Worker } from 'node:worker_threads';
 import type { Emulator } from '../../src/emulator/server.js';
 import { BqReadError, CallbackError, ReadOptionsError, StreamReadError, TableReferenceError } from '../../src/read/errors.js';
 import { ReadPool } from '../../src/read/pool.js';
+import { readBatches } from '../../src/read/read-batches.js';
 import { readTableParallel } from '../../src/read/read-table.js';
 import { canonicalRows } from '../helpers/canonical.js';
 import { DEMO, demoEmulator, eventually } from '../helpers/demo-emulator.js';
@@ -134,6 +135,21 @@ describe('the read survives, or ends cleanly, whatever happens on its threads', 
     } finally {
       await pool.close();
     }
+  });
+
+  test('a closed pool, credentials without TLS, and a second iteration are clear errors', async () => {
+    const pool = new ReadPool({ workers: 1 });
+    await pool.close();
+    await assert.rejects(readTableParallel(DEMO, { endpoint: emulator.address, pool }), (err: unknown) =>
+      err instanceof ReadOptionsError && /ReadPool passed as `pool` is closed/.test(err.message));
+    await assert.rejects(readTableParallel(DEMO, { endpoint: emulator.address, keyFilename: '/nonexistent/key.json' }), (err: unknown) =>
+      err instanceof ReadOptionsError && /need TLS/.test(err.message));
+    assert.throws(() => new ReadPool({ workers: 0 }), ReadOptionsError);
+    const stream = readBatches(DEMO, { endpoint: emulator.address, maxStreams: 1, workers: 1, selectedFields: ['id'] });
+    let rows = 0;
+    for await (const batch of stream) rows += batch.numRows;
+    assert.equal(rows, 4000);
+    assert.throws(() => stream[Symbol.asyncIterator](), (err: unknown) => err instanceof BqReadError && /only once/.test(err.message));
   });
 
   test('every error is a BqReadError, a bad table name too', async () => {

@@ -4,7 +4,9 @@ import { status as Status } from '@grpc/grpc-js';
 import { startEmulator, type Emulator } from '../../src/emulator/server.js';
 import { generateDemoTable } from '../../src/emulator/sources/demo.js';
 import { SessionCreateError, StreamReadError } from '../../src/read/errors.js';
+import { ReadPool } from '../../src/read/pool.js';
 import { readTableParallel } from '../../src/read/read-table.js';
+import { eventually } from '../helpers/demo-emulator.js';
 import { canonicalRows } from '../helpers/canonical.js';
 import { selfSignedCert } from '../helpers/tls.js';
 
@@ -106,6 +108,22 @@ describe('tokens from an authClient are fetched for every connect, so expiry mid
       assert.equal(stats.retries, 2, 'one for the drop, one for the stale token');
     } finally {
       emulator.clearFaults();
+    }
+  });
+
+  test('a new token for every call still shares one channel per worker thread', async () => {
+    // Each read is given a token of its own, as an auth client refreshing between reads would.
+    const authClient = { getAccessToken: async () => ({ token: current }) };
+    const pool = new ReadPool({ workers: 1 });
+    try {
+      for (let read = 0; read < 3; read++) {
+        expireAfter(Infinity);
+        const { table: got } = await readTableParallel(table, { endpoint: emulator.address, authClient, pool, maxStreams: 4, selectedFields: ['id'] });
+        assert.equal(got.numRows, 3000);
+      }
+      assert.ok(await eventually(() => emulator.openConnections() === 1), `one connection for the one worker (got ${emulator.openConnections()})`);
+    } finally {
+      await pool.close();
     }
   });
 
