@@ -5,15 +5,18 @@
 // Exactness: INT64, NUMERIC and BIGNUMERIC values written as JSON strings are exact. Written as
 // JSON numbers they pass through a float64 first, so integers beyond 2^53 are rejected (quote
 // them) and decimals with more than ~15 significant digits should be quoted as well.
-// NUMERIC/BIGNUMERIC digits beyond the scale (9 / 38) are rounded (as BigQuery does) half away
-// from zero; fractional TIMESTAMP epoch seconds round the same way to the microsecond.
-// DATETIME and TIMESTAMP also accept a date alone (midnight), as BigQuery's canonical format does.
+// NUMERIC/BIGNUMERIC digits beyond the scale (the declared one, else 9 / 38) are rounded (as
+// BigQuery does) half away from zero; fractional TIMESTAMP epoch seconds round the same way to the
+// microsecond. DATETIME and TIMESTAMP also accept a date alone (midnight), as BigQuery's canonical
+// format does. INTERVAL is its canonical text (interval-text.ts); RANGE is the text `bq load` reads,
+// `[start, end)` with UNBOUNDED (or NULL) for an open bound, or an object {"start", "end"}.
 import { readFileSync } from 'node:fs';
 import * as arrow from 'apache-arrow';
 import {
-  BIGNUMERIC_SCALE, NUMERIC_SCALE, bqSchemaToArrow, normalizeBqFields, parseBqSchemaJson,
-  type BqField, type NormalizedBqField,
+  bqSchemaToArrow, decimalPrecisionScale, normalizeBqFields, parseBqSchemaJson,
+  type BqField, type NormalizedBqField, type RangeElementType,
 } from './bq-schema.js';
+import { parseIntervalText, writeIntervalParts } from './interval-text.js';
 
 /** Rows per record batch unless told otherwise: enough to amortize per-batch overhead while
  *  keeping a batch of typical rows to a few MB. */
@@ -205,8 +208,31 @@ function buildValues(
     case 'BIGNUMERIC': {
       const words = f.type === 'NUMERIC' ? 4 : 8;
       const data = new Uint32Array(n * words);
-      each((cell, i) => { writeTwosComplement(data, i * words, words, toDecimal(cell, f.type as DecimalType)); });
+      const { precision, scale } = decimalPrecisionScale(f);
+      const limits = decimalLimits(f.type, f.precision);
+      const typeName = f.precision === undefined ? f.type : `${f.type}(${precision}, ${scale})`;
+      each((cell, i) => { writeTwosComplement(data, i * words, words, toDecimal(cell, typeName, scale, limits)); });
       return arrow.makeData({ type: type as arrow.Decimal, length: n, ...nulls, data });
+    }
+    case 'INTERVAL': {
+      const data = new Int32Array(4 * n);
+      each((cell, i) => { writeIntervalParts(data, i, toInterval(cell)); });
+      return arrow.makeData({ type: type as arrow.IntervalMonthDayNano, length: n, ...nulls, data });
+    }
+    case 'RANGE': {
+      const element = f.rangeElementType!.type;
+      const bounds = cells.map((cell) => (isAbsent(cell) ? cell : undefined) as unknown);
+      const ends = [...bounds];
+      each((cell, i) => { [bounds[i], ends[i]] = toRangeBounds(cell, element); });
+      const bound = (name: string): NormalizedBqField => ({ name, type: element, mode: 'NULLABLE' });
+      const [startField, endField] = (type as arrow.Struct).children;
+      return arrow.makeData({
+        type: type as arrow.Struct, length: n, ...nulls,
+        children: [
+          buildValues(bound('start'), startField!.type, bounds, lines, joinPath(path, 'start'), true),
+          buildValues(bound('end'), endField!.type, ends, lines, joinPath(path, 'end'), true),
+        ],
+      });
     }
     case 'BOOL': {
       const data = new Uint8Array((n + 7) >> 3);
@@ -283,24 +309,71 @@ function toFloat64(v: unknown): number {
   throw new ValueProblem(`expected a FLOAT64 (number or string), got ${describe(v)}`);
 }
 
-type DecimalType = 'NUMERIC' | 'BIGNUMERIC';
+interface DecimalLimits {
+  readonly min: bigint;
+  readonly max: bigint;
+  readonly description: string;
+}
 
 const NUMERIC_MAX = 10n ** 38n - 1n; // 29 integer digits + 9 fractional
 const BIGNUMERIC_MIN = -(2n ** 255n);
 const BIGNUMERIC_MAX = 2n ** 255n - 1n;
 
-/** The value times 10^scale, as the bigint that Arrow stores. */
-function toDecimal(v: unknown, type: DecimalType): bigint {
-  const text = decimalText(v, type);
-  const scale = type === 'NUMERIC' ? NUMERIC_SCALE : BIGNUMERIC_SCALE;
+/**
+ * The unscaled values a column admits: with a declared precision P, |value| <= 10^P - 1 at the
+ * declared scale (table.proto, TableFieldSchema.precision); else the type's own range.
+ */
+function decimalLimits(type: string, precision: number | undefined): DecimalLimits {
+  if (precision !== undefined) {
+    const max = 10n ** BigInt(precision) - 1n;
+    return { min: -max, max, description: `at most ${precision} digits` };
+  }
+  return type === 'NUMERIC'
+    ? { min: -NUMERIC_MAX, max: NUMERIC_MAX, description: 'at most 29 integer digits' }
+    : { min: BIGNUMERIC_MIN, max: BIGNUMERIC_MAX, description: 'range is about ±5.79e38' };
+}
+
+/** The value times 10^scale, as the bigint that Arrow stores; `typeName` is for messages. */
+function toDecimal(v: unknown, typeName: string, scale: number, limits: DecimalLimits): bigint {
+  const text = decimalText(v, typeName);
   const scaled = scaleDecimal(text, scale);
-  if (scaled === undefined) throw new ValueProblem(`expected a ${type}, got ${JSON.stringify(v)}`);
-  const [min, max] = type === 'NUMERIC' ? [-NUMERIC_MAX, NUMERIC_MAX] : [BIGNUMERIC_MIN, BIGNUMERIC_MAX];
-  if (scaled === null || scaled < min || scaled > max) {
-    const limit = type === 'NUMERIC' ? 'at most 29 integer digits' : 'range is about ±5.79e38';
-    throw new ValueProblem(`${text} is out of ${type} range (${limit})`);
+  if (scaled === undefined) throw new ValueProblem(`expected a ${typeName}, got ${JSON.stringify(v)}`);
+  if (scaled === null || scaled < limits.min || scaled > limits.max) {
+    throw new ValueProblem(`${text} is out of ${typeName} range (${limits.description})`);
   }
   return scaled;
+}
+
+function toInterval(v: unknown) {
+  const parts = parseIntervalText(expectString(v, 'INTERVAL'));
+  if (typeof parts === 'string') throw new ValueProblem(parts);
+  return parts;
+}
+
+const RANGE_TEXT_RE = /^\[\s*([^,]*?)\s*,\s*([^,]*?)\s*\)$/;
+const OPEN_BOUND = /^(UNBOUNDED|NULL)$/i;
+
+/**
+ * A RANGE's bounds (null where unbounded), checked by converting them; BigQuery requires
+ * start < end when both are bounded.
+ */
+function toRangeBounds(v: unknown, element: RangeElementType): [unknown, unknown] {
+  let bounds: [unknown, unknown];
+  if (typeof v === 'string') {
+    const m = RANGE_TEXT_RE.exec(v.trim());
+    if (!m) throw new ValueProblem(`expected a RANGE as "[start, end)", got ${JSON.stringify(v)}`);
+    bounds = [OPEN_BOUND.test(m[1]!) ? null : m[1], OPEN_BOUND.test(m[2]!) ? null : m[2]];
+  } else if (isPlainObject(v) && Object.keys(v).every((key) => key === 'start' || key === 'end')) {
+    bounds = [v.start ?? null, v.end ?? null];
+  } else {
+    throw new ValueProblem(`expected a RANGE as "[start, end)" or {"start", "end"}, got ${describe(v)}`);
+  }
+  const convert = element === 'DATE' ? (b: unknown) => BigInt(toDate(b)) : element === 'DATETIME' ? toDatetime : toTimestamp;
+  const [start, end] = bounds.map((b) => (b === null ? null : convert(b)));
+  if (start !== null && end !== null && start! >= end!) {
+    throw new ValueProblem(`RANGE ${JSON.stringify(v)} must have start < end`);
+  }
+  return bounds;
 }
 
 function decimalText(v: unknown, type: string): string {
