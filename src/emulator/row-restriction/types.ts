@@ -22,7 +22,11 @@ export const scalarType = (kind: ScalarTypeName): ScalarType => SCALARS.get(kind
 
 export const isScalar = (type: SqlType): type is ScalarType => SCALARS.has(type.kind as ScalarTypeName);
 
-/** Decimal scale of BigQuery's exact numeric types, as the Storage API's Arrow schema carries them. */
+/**
+ * The scale at which the engine holds NUMERIC and BIGNUMERIC values (constants, widened columns).
+ * Columns declared NUMERIC(P, S) / BIGNUMERIC(P, S) arrive at their own scale S and are rescaled
+ * while reading (readers.ts).
+ */
 export const NUMERIC_SCALE = 9;
 export const BIGNUMERIC_SCALE = 38;
 
@@ -43,9 +47,11 @@ export function sqlTypeOfField(field: Field): SqlType {
   const type = field.type;
   if (DataType.isInt(type) && type.bitWidth === 64 && type.isSigned) return scalarType('INT64');
   if (DataType.isFloat(type) && type.precision === Precision.DOUBLE) return scalarType('FLOAT64');
+  // Any precision and scale: the service sends a column's declared NUMERIC(P, S) as Decimal(P, S)
+  // (Storage Read API docs, "Arrow schema details").
   if (DataType.isDecimal(type)) {
-    if (type.bitWidth === 128 && type.scale === NUMERIC_SCALE) return scalarType('NUMERIC');
-    if (type.bitWidth === 256 && type.scale === BIGNUMERIC_SCALE) return scalarType('BIGNUMERIC');
+    if (type.bitWidth === 128 && type.scale <= NUMERIC_SCALE) return scalarType('NUMERIC');
+    if (type.bitWidth === 256 && type.scale <= BIGNUMERIC_SCALE) return scalarType('BIGNUMERIC');
   }
   if (DataType.isBool(type)) return scalarType('BOOL');
   if (DataType.isUtf8(type)) {
