@@ -1,8 +1,9 @@
-import { DataType, type Data } from 'apache-arrow';
+import { DataType, type Data, type RecordBatch, type Table } from 'apache-arrow';
+import { canonicalValue, type Canonical } from './canonical.js';
 
 /**
- * BigQuery-style text of single Arrow values, for tests that assert exact values read back:
- * a Decimal at its own scale ('12.50' stays '12.5' only if the scale says so).
+ * Exact values read back, spelled for tests written by hand: decimals as text at their column's
+ * own scale; everything else as canonical.ts spells it.
  */
 
 function isNull(data: Data, row: number): boolean {
@@ -26,4 +27,31 @@ export function decimalText(data: Data, row: number): string | null {
   const whole = digits.slice(0, digits.length - type.scale);
   const fraction = digits.slice(digits.length - type.scale);
   return `${negative ? '-' : ''}${whole}${fraction ? `.${fraction}` : ''}`;
+}
+
+function readableValue(data: Data, index: number): Canonical {
+  const type = data.type as DataType;
+  if (DataType.isDecimal(type)) return decimalText(data, index);
+  if (isNull(data, index)) return null;
+  if (DataType.isStruct(type)) {
+    const out: { [key: string]: Canonical } = {};
+    type.children.forEach((field, c) => (out[field.name] = readableValue(data.children[c]!, index)));
+    return out;
+  }
+  if (DataType.isList(type)) {
+    const offsets = data.valueOffsets!;
+    const items: Canonical[] = [];
+    for (let j = offsets[index]!; j < offsets[index + 1]!; j++) items.push(readableValue(data.children[0]!, j));
+    return items;
+  }
+  return canonicalValue(data, index);
+}
+
+export function readableRows(source: Table | RecordBatch[]): Canonical[] {
+  const batches = Array.isArray(source) ? source : source.batches;
+  const rows: Canonical[] = [];
+  for (const batch of batches) {
+    for (let r = 0; r < batch.numRows; r++) rows.push(readableValue(batch.data, r));
+  }
+  return rows;
 }
