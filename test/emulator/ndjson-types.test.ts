@@ -95,3 +95,14 @@ test('RANGE values that are malformed or not start < end are rejected', () => {
   bad({ start: '2020-01-01', stop: '2020-01-02' }, /expected a RANGE/);
   bad('[2020-13-01, UNBOUNDED)', /invalid date/);
 });
+
+test('picosecond TIMESTAMPs keep up to 12 fractional digits; the precision is checked in the schema', () => {
+  const fields: BqField[] = [{ name: 'ts', type: 'TIMESTAMP', timestampPrecision: '12' }];
+  assert.deepEqual(rowsOf(fields, [{ ts: '0001-01-01 00:00:00' }, { ts: '9999-12-31T23:59:59.999999999999-00:00' }]), [
+    { ts: '0001-01-01T00:00:00.000000000000Z' },
+    { ts: '9999-12-31T23:59:59.999999999999Z' },
+  ]);
+  assert.throws(() => rowsOf(fields, [{ ts: '2020-01-01T00:00:00.1234567890123Z' }]), /more than 12 fractional second digits/);
+  assert.throws(() => rowsOf([{ name: 'ts', type: 'TIMESTAMP', timestampPrecision: 9 }], []), /"timestampPrecision" must be 6 or 12, got 9/);
+  assert.throws(() => rowsOf([{ name: 'd', type: 'DATETIME', timestampPrecision: 12 }], []), /"timestampPrecision" is only allowed on TIMESTAMP, not DATETIME/);
+});

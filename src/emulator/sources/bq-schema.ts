@@ -2,6 +2,7 @@
 // their mapping to the exact Arrow schema that the BigQuery Storage Read API sends. Each type's
 // Arrow form, and the public source it was checked against, is listed in src/emulator/README.md.
 import * as arrow from 'apache-arrow';
+import { PICOS_TIMESTAMP_KEY, PICOS_TIMESTAMP_VALUE } from './picos-timestamp.js';
 
 export type BqMode = 'NULLABLE' | 'REQUIRED' | 'REPEATED';
 
@@ -17,6 +18,8 @@ export interface BqField {
   scale?: number | string;
   /** RANGE only: the type of its bounds, DATE, DATETIME or TIMESTAMP. */
   rangeElementType?: { type: string };
+  /** TIMESTAMP only: digits of its seconds' fraction, 6 (the default) or 12 (picoseconds). */
+  timestampPrecision?: number | string;
 }
 
 /** The canonical spelling of every BigQuery column type; aliases map onto these. */
@@ -34,6 +37,8 @@ export interface NormalizedBqField extends BqField {
   precision?: number;
   scale?: number;
   rangeElementType?: { type: RangeElementType };
+  /** Set only for picosecond TIMESTAMPs. */
+  timestampPrecision?: 12;
 }
 
 export class SchemaError extends Error {
@@ -151,6 +156,13 @@ function normalizeField(raw: unknown, parentPath: string, index: number, prefix:
   } else if (raw.rangeElementType !== undefined && raw.rangeElementType !== null) {
     fail(`"rangeElementType" is only allowed on RANGE, not ${type}`);
   }
+  if (raw.timestampPrecision !== undefined && raw.timestampPrecision !== null) {
+    // table.proto, TableFieldSchema.timestamp_precision: 6 (the default) or 12, for TIMESTAMP.
+    if (type !== 'TIMESTAMP') fail(`"timestampPrecision" is only allowed on TIMESTAMP, not ${type}`);
+    const precision = Number(raw.timestampPrecision);
+    if (precision !== 6 && precision !== 12) fail(`"timestampPrecision" must be 6 or 12, got ${JSON.stringify(raw.timestampPrecision)}`);
+    if (precision === 12) normalized.timestampPrecision = 12;
+  }
 
   const hasFields = raw.fields !== undefined && raw.fields !== null;
   if (type === 'RECORD') {
@@ -233,7 +245,10 @@ const INTERVAL_METADATA: ReadonlyMap<string, string> = new Map([
   ['ARROW:extension:name', 'google:sqlType:interval'],
 ]);
 
-/** Arrow schema of a table with these BigQuery fields, as the Storage Read API sends it. */
+/**
+ * Arrow schema of a table with these BigQuery fields, as the Storage Read API sends it (picosecond
+ * TIMESTAMPs aside: those are stored as text and take their Arrow form per session).
+ */
 export function bqSchemaToArrow(fields: BqField[]): arrow.Schema {
   return new arrow.Schema(normalizeBqFields(fields).map(bqFieldToArrow));
 }
@@ -252,7 +267,7 @@ export function bqFieldToArrow(f: BqField): arrow.Field {
 
 function arrowFieldOf(f: NormalizedBqField): arrow.Field {
   const type = arrowTypeOf(f);
-  const metadata = metadataOf(f.type);
+  const metadata = metadataOf(f);
   if (f.mode === 'REPEATED') {
     const item = new arrow.Field('item', type, false, metadata);
     return new arrow.Field(f.name, new arrow.List(item), false);
@@ -260,8 +275,9 @@ function arrowFieldOf(f: NormalizedBqField): arrow.Field {
   return new arrow.Field(f.name, type, f.mode !== 'REQUIRED', metadata);
 }
 
-function metadataOf(type: BqType): Map<string, string> | null {
-  switch (type) {
+function metadataOf(f: NormalizedBqField): Map<string, string> | null {
+  if (f.timestampPrecision === 12) return new Map([[PICOS_TIMESTAMP_KEY, PICOS_TIMESTAMP_VALUE]]);
+  switch (f.type) {
     case 'GEOGRAPHY': return new Map(GEOGRAPHY_METADATA);
     case 'JSON': return new Map(JSON_METADATA);
     case 'DATETIME': return new Map(DATETIME_METADATA);
@@ -294,7 +310,8 @@ function arrowTypeOf(f: NormalizedBqField): arrow.DataType {
     case 'BOOL': return new arrow.Bool();
     case 'DATE': return new arrow.DateDay();
     case 'DATETIME': return new arrow.TimestampMicrosecond(null);
-    case 'TIMESTAMP': return new arrow.TimestampMicrosecond('UTC');
+    // A picosecond TIMESTAMP is stored as text and converted per session (timestamp-precision.ts).
+    case 'TIMESTAMP': return f.timestampPrecision === 12 ? new arrow.Utf8() : new arrow.TimestampMicrosecond('UTC');
     case 'TIME': return new arrow.TimeMicrosecond();
     case 'GEOGRAPHY': return new arrow.Utf8();
     case 'JSON': return new arrow.Utf8();

@@ -17,6 +17,7 @@ import {
   type BqField, type NormalizedBqField, type RangeElementType,
 } from './bq-schema.js';
 import { parseIntervalText, writeIntervalParts } from './interval-text.js';
+import { formatPicosTimestamp } from './picos-timestamp.js';
 
 /** Rows per record batch unless told otherwise: enough to amortize per-batch overhead while
  *  keeping a batch of typical rows to a few MB. */
@@ -189,6 +190,7 @@ function buildValues(
     }
   };
 
+  if (f.timestampPrecision === 12) return textColumn(n, lines, path, type, nulls, each, toPicosTimestamp);
   switch (f.type) {
     case 'INT64':
     case 'DATETIME':
@@ -250,21 +252,7 @@ function buildValues(
     case 'BYTES': {
       const kind = f.type;
       const convert = kind === 'BYTES' ? toBytes : kind === 'JSON' ? toJsonText : (cell: unknown) => toText(cell, kind);
-      const chunks: (Uint8Array | undefined)[] = new Array(n);
-      each((cell, i) => { chunks[i] = convert(cell); });
-      const valueOffsets = new Int32Array(n + 1);
-      let total = 0;
-      for (let i = 0; i < n; i++) {
-        total += chunks[i]?.length ?? 0;
-        if (total > 0x7fffffff) throw new NdjsonError('more than 2 GiB of text in one batch; lower batchRows', lines[i], path);
-        valueOffsets[i + 1] = total;
-      }
-      const data = new Uint8Array(total);
-      for (let i = 0; i < n; i++) {
-        const chunk = chunks[i];
-        if (chunk) data.set(chunk, valueOffsets[i]);
-      }
-      return arrow.makeData({ type: type as arrow.Utf8, length: n, ...nulls, valueOffsets, data });
+      return textColumn(n, lines, path, type, nulls, each, convert);
     }
     case 'RECORD': {
       each((cell) => { if (!isPlainObject(cell)) throw new ValueProblem(`expected a JSON object (RECORD), got ${describe(cell)}`); });
@@ -272,6 +260,31 @@ function buildValues(
       return arrow.makeData({ type: type as arrow.Struct, length: n, ...nulls, children });
     }
   }
+}
+
+type Nulls = { nullCount: number; nullBitmap: Uint8Array | null };
+type EachCell = (write: (cell: unknown, i: number) => void) => void;
+
+/** Utf8 / Binary data of `convert`ed cells. */
+function textColumn(
+  n: number, lines: number[], path: string, type: arrow.DataType, nulls: Nulls, each: EachCell,
+  convert: (cell: unknown) => Uint8Array,
+): arrow.Data {
+  const chunks: (Uint8Array | undefined)[] = new Array(n);
+  each((cell, i) => { chunks[i] = convert(cell); });
+  const valueOffsets = new Int32Array(n + 1);
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    total += chunks[i]?.length ?? 0;
+    if (total > 0x7fffffff) throw new NdjsonError('more than 2 GiB of text in one batch; lower batchRows', lines[i], path);
+    valueOffsets[i + 1] = total;
+  }
+  const data = new Uint8Array(total);
+  for (let i = 0; i < n; i++) {
+    const chunk = chunks[i];
+    if (chunk) data.set(chunk, valueOffsets[i]);
+  }
+  return arrow.makeData({ type: type as arrow.Utf8, length: n, ...nulls, valueOffsets, data });
 }
 
 const INT64_MIN = -(2n ** 63n);
@@ -489,6 +502,21 @@ function toTimestamp(v: unknown): bigint {
     throw new ValueProblem(`${JSON.stringify(v)} is outside the TIMESTAMP range 0001-01-01..9999-12-31`);
   }
   return micros;
+}
+
+const FRACTION_RE = /\.(\d+)/;
+
+/**
+ * A picosecond TIMESTAMP: the text of a TIMESTAMP with up to 12 fractional digits, read as a
+ * microsecond one plus the digits beyond the sixth, stored in its canonical text.
+ */
+function toPicosTimestamp(v: unknown): Uint8Array {
+  const text = expectString(v, 'TIMESTAMP');
+  const fraction = FRACTION_RE.exec(text)?.[1] ?? '';
+  if (fraction.length > 12) throw new ValueProblem(`more than 12 fractional second digits in ${JSON.stringify(text)}`);
+  const micros = toTimestamp(text.replace(FRACTION_RE, fraction ? `.${fraction.slice(0, 6)}` : ''));
+  const picos = micros * 1_000_000n + BigInt(fraction.slice(6).padEnd(6, '0'));
+  return Buffer.from(formatPicosTimestamp(picos), 'utf8');
 }
 
 function dateTimeMicros(m: RegExpExecArray, text: string): bigint {
