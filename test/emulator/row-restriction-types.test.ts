@@ -14,9 +14,10 @@ const FIELDS: BqField[] = [
   { name: 'plain', type: 'NUMERIC' },
   { name: 'iv', type: 'INTERVAL' },
   { name: 'r', type: 'RANGE', rangeElementType: { type: 'DATE' } },
+  { name: 'tsp', type: 'TIMESTAMP', timestampPrecision: 12 },
 ];
 const ROWS = [
-  { id: 1, price: '12.34', qty: 3, big: '0.00000000000000000001', plain: '12.34', iv: '0-0 1 0:0:0', r: '[2020-01-01, 2020-02-01)' },
+  { id: 1, price: '12.34', qty: 3, big: '0.00000000000000000001', plain: '12.34', iv: '0-0 1 0:0:0', r: '[2020-01-01, 2020-02-01)', tsp: '2020-01-01T00:00:00.000000000001Z' },
   { id: 2, price: '0.5', qty: 12, big: '123456789.5', plain: '1.5', iv: null, r: null },
   { id: 3, price: '-7', qty: -1, big: '-1', plain: '-7.00', iv: '1-0 0 0:0:0', r: '[UNBOUNDED, 2020-01-01)' },
   { id: 4, price: null, qty: null, big: null, plain: null, iv: null, r: null },
@@ -53,8 +54,10 @@ test('declared-scale decimals compare exactly against columns of another scale a
   assert.deepEqual(ids('price < 0.75e0'), [2, 3]);
 });
 
-test('INTERVAL and RANGE columns can be tested for NULL but not compared', () => {
+test('INTERVAL, RANGE and picosecond TIMESTAMP columns can be tested for NULL but not compared', () => {
   assert.deepEqual(ids('iv IS NULL'), [2, 4]);
   assert.deepEqual(ids('r IS NOT NULL'), [1, 3]);
+  assert.deepEqual(ids('tsp IS NOT NULL'), [1]);
   assert.throws(() => compileRowRestriction("iv = '0-0 1 0:0:0'", table.schema), RowRestrictionError);
+  assert.throws(() => compileRowRestriction("tsp > '2020-01-01'", table.schema), /picosecond TIMESTAMP/);
 });

@@ -239,8 +239,8 @@ const DATETIME_METADATA: ReadonlyMap<string, string> = new Map([
   ['ARROW:extension:name', 'google:sqlType:datetime'],
 ]);
 
-// Unverified against Google's sources (no Google client reads INTERVAL from the Storage API yet);
-// the name follows the google:sqlType: pattern of the verified ones.
+// Unverified: no Google source documents INTERVAL's Arrow form (see src/emulator/README.md); the
+// name follows the google:sqlType: pattern of the verified ones.
 const INTERVAL_METADATA: ReadonlyMap<string, string> = new Map([
   ['ARROW:extension:name', 'google:sqlType:interval'],
 ]);
@@ -287,7 +287,7 @@ function metadataOf(f: NormalizedBqField): Map<string, string> | null {
 }
 
 /** Arrow type of one bound of a RANGE (the bounds carry no metadata: unverified). */
-export function rangeBoundType(element: RangeElementType): arrow.DataType {
+function rangeBoundType(element: RangeElementType): arrow.DataType {
   switch (element) {
     case 'DATE': return new arrow.DateDay();
     case 'DATETIME': return new arrow.TimestampMicrosecond(null);

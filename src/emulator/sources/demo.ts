@@ -1,4 +1,5 @@
-// A synthetic table covering every BigQuery type, for tests and benchmarks of 1-4 million rows.
+// A synthetic table covering every BigQuery column type but picosecond TIMESTAMP (INTERVAL and
+// RANGE included), for tests and benchmarks of 1-4 million rows.
 // Values are written straight into typed arrays (no per-value builder calls). Row i's values
 // come from PRNG streams seeded by (seed, column, i) alone, so they do not depend on batchRows.
 // Every NULLABLE column is NULL in about 10% of rows; some rows hold the types' extreme values.

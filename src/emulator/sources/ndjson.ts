@@ -223,6 +223,7 @@ function buildValues(
     }
     case 'RANGE': {
       const element = f.rangeElementType!.type;
+      // Bounds of a NULL range stay absent (NULL, or under a NULL parent); the others are parsed.
       const bounds = cells.map((cell) => (isAbsent(cell) ? cell : undefined) as unknown);
       const ends = [...bounds];
       each((cell, i) => { [bounds[i], ends[i]] = toRangeBounds(cell, element); });
