@@ -67,6 +67,13 @@ describe('the reader on INTERVAL, RANGE, declared decimals and DATETIME metadata
     assert.deepEqual(streamed[0]!.schema.fields.map(describeField), source.schema.fields.map(describeField));
   });
 
+  test('a row restriction keeps whole rows of every type (rows taken out of INTERVAL and RANGE columns)', async () => {
+    const { table } = await readTableParallel(TABLE, { endpoint: emulator.address, maxStreams: 3, pool, rowRestriction: 'price IS NOT NULL AND id >= 10' });
+    const expected = (canonicalRows(source) as Record<string, unknown>[]).filter((row) => row.price !== null && Number(row.id) >= 10);
+    assert.equal(expected.length, (ROWS / 4) * 3 - 7);
+    assert.deepEqual(canonicalRows(table), expected);
+  });
+
   test('selected RANGE and INTERVAL sub-fields of a RECORD come through alone', async () => {
     const { table } = await readTableParallel(TABLE, { endpoint: emulator.address, maxStreams: 2, pool, selectedFields: ['id', 'rec.r', 'iv'] });
     const expected = (readableRows(source) as Record<string, any>[]).map((row) => ({ // eslint-disable-line @typescript-eslint/no-explicit-any
