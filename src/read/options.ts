@@ -13,6 +13,8 @@ export interface AccessTokenSource {
 }
 
 export type Compression = 'lz4' | 'zstd' | 'none';
+/** How picosecond TIMESTAMP columns (TIMESTAMP(12)) arrive; other columns are untouched. */
+export type PicosTimestampPrecision = 'micros' | 'nanos' | 'picos';
 
 export interface ReadOptions extends ConnectionOptions {
   /** Columns to read: top-level names or nested `record.field` paths; default all. */
@@ -38,6 +40,11 @@ export interface ReadOptions extends ConnectionOptions {
   readonly concurrency?: number;
   /** Arrow buffer compression on the wire; default none (loopback and LAN are faster uncompressed). */
   readonly compression?: Compression;
+  /**
+   * Picosecond TIMESTAMP columns as microsecond (default) or nanosecond Arrow timestamps, truncated,
+   * or as ISO 8601 text with every digit (`picos`).
+   */
+  readonly picosTimestampPrecision?: PicosTimestampPrecision;
   /** Bytes of decoded batches held between the workers and the consumer; default 256 MiB. */
   readonly maxBufferedBytes?: number;
   readonly signal?: AbortSignal;
@@ -88,6 +95,7 @@ export interface ResolvedReadOptions {
   readonly workerResourceLimits?: ResourceLimits;
   readonly concurrency?: number;
   readonly compression: Compression;
+  readonly picosTimestampPrecision?: PicosTimestampPrecision;
   readonly maxBufferedBytes: number;
   readonly ordered: boolean;
   readonly sessionTimeoutMs: number;
@@ -169,6 +177,9 @@ export function resolveReadOptions(reference: TableReference, options: ReadOptio
   if (options.compression !== undefined && !['lz4', 'zstd', 'none'].includes(options.compression)) {
     throw new ReadOptionsError(`compression must be lz4, zstd or none (got ${options.compression})`);
   }
+  if (options.picosTimestampPrecision !== undefined && !['micros', 'nanos', 'picos'].includes(options.picosTimestampPrecision)) {
+    throw new ReadOptionsError(`picosTimestampPrecision must be micros, nanos or picos (got ${options.picosTimestampPrecision})`);
+  }
   const snapshotTime = options.snapshotTime === undefined ? undefined : new Date(options.snapshotTime);
   if (snapshotTime && Number.isNaN(snapshotTime.getTime())) {
     throw new ReadOptionsError(`snapshotTime is not a valid time (got ${String(options.snapshotTime)})`);
@@ -196,6 +207,7 @@ export function resolveReadOptions(reference: TableReference, options: ReadOptio
     workerResourceLimits: options.workerResourceLimits,
     concurrency: options.concurrency,
     compression: options.compression ?? DEFAULT_READ_OPTIONS.compression,
+    picosTimestampPrecision: options.picosTimestampPrecision,
     maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_READ_OPTIONS.maxBufferedBytes,
     ordered: options.ordered ?? DEFAULT_READ_OPTIONS.ordered,
     sessionTimeoutMs: options.sessionTimeoutMs ?? DEFAULT_READ_OPTIONS.sessionTimeoutMs,

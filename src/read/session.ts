@@ -20,6 +20,7 @@ export interface ReadSessionInfo {
 }
 
 const COMPRESSION = { lz4: 'LZ4_FRAME', zstd: 'ZSTD', none: 'COMPRESSION_UNSPECIFIED' } as const;
+const PICOS_PRECISION = { micros: 'TIMESTAMP_PRECISION_MICROS', nanos: 'TIMESTAMP_PRECISION_NANOS', picos: 'TIMESTAMP_PRECISION_PICOS' } as const;
 /** CreateReadSession is idempotent, so a failed connection attempt is retried a few times. */
 const CONNECT_ATTEMPTS = 3;
 
@@ -39,7 +40,10 @@ export function createReadSessionRequest(options: ResolvedReadOptions, workers: 
   const readOptions: Record<string, unknown> = {
     selectedFields: options.selectedFields,
     rowRestriction: options.rowRestriction,
-    arrowSerializationOptions: { bufferCompression: COMPRESSION[options.compression] },
+    arrowSerializationOptions: {
+      bufferCompression: COMPRESSION[options.compression],
+      ...(options.picosTimestampPrecision && { picosTimestampPrecision: PICOS_PRECISION[options.picosTimestampPrecision] }),
+    },
   };
   if (options.samplePercentage !== undefined) readOptions.samplePercentage = options.samplePercentage;
   return {

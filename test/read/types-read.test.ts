@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Field, RecordBatch, Table } from 'apache-arrow';
 import { startEmulator, type Emulator } from '../../src/emulator/server.js';
+import type { BqField } from '../../src/emulator/sources/bq-schema.js';
+import { tableFromNdjson } from '../../src/emulator/sources/ndjson.js';
+import { ReadOptionsError } from '../../src/read/errors.js';
 import { ReadPool } from '../../src/read/pool.js';
 import { readBatches } from '../../src/read/read-batches.js';
 import { readTableParallel } from '../../src/read/read-table.js';
@@ -80,5 +83,33 @@ describe('the reader on INTERVAL, RANGE, declared decimals and DATETIME metadata
       id: row.id, iv: row.iv, rec: row.rec === null ? null : { r: row.rec.r },
     }));
     assert.deepEqual(readableRows(table), expected);
+  });
+});
+
+describe('picosTimestampPrecision asks the service for picosecond TIMESTAMPs in the form wanted', () => {
+  const fields: BqField[] = [
+    { name: 'id', type: 'INT64', mode: 'REQUIRED' },
+    { name: 'tsp', type: 'TIMESTAMP', timestampPrecision: 12 },
+  ];
+  const table = 'test-project.ds.picos';
+  let emulator: Emulator;
+
+  before(async () => {
+    const data = tableFromNdjson('{"id": 0, "tsp": "2025-01-01T12:34:56.123456789123Z"}\n{"id": 1, "tsp": null}', fields);
+    emulator = await startEmulator({ tables: [{ table, data }] });
+  });
+  after(() => emulator.close());
+
+  test('micros and nanos truncate, picos keeps every digit as text', async () => {
+    const read = async (picosTimestampPrecision?: 'micros' | 'nanos' | 'picos') => {
+      const { table: got } = await readTableParallel(table, { endpoint: emulator.address, workers: 1, picosTimestampPrecision });
+      return { type: String(got.schema.fields[1]!.type), value: got.getChild('tsp')!.get(0) as unknown };
+    };
+    const micros = Date.UTC(2025, 0, 1, 12, 34, 56) * 1000 + 123456;
+    assert.equal((await read()).type, 'Timestamp<MICROSECOND, UTC>');
+    assert.equal(Number((await read('micros')).value), micros / 1000, 'Arrow JS gives timestamps as fractional epoch ms');
+    assert.equal((await read('nanos')).type, 'Timestamp<NANOSECOND, UTC>');
+    assert.deepEqual(await read('picos'), { type: 'Utf8', value: '2025-01-01T12:34:56.123456789123Z' });
+    await assert.rejects(readTableParallel(table, { endpoint: emulator.address, picosTimestampPrecision: 'femtos' as 'picos' }), ReadOptionsError);
   });
 });
