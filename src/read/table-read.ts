@@ -57,8 +57,12 @@ export class TableRead {
       if (options.pool?.closed) throw new ReadOptionsError('the ReadPool passed as `pool` is closed');
       pool = options.pool ?? new ReadPool({ workers: options.workers, resourceLimits: options.workerResourceLimits });
       const ownsPool = options.pool === undefined;
+      queue = new PQueue({ concurrency: Math.min(options.concurrency ?? pool.capacity, session.streams.length) });
+      // A read that stops while its consumer is away (an abort, a failure) releases its streams and
+      // threads at once, not when the consumer next pulls, which it may never do.
+      const release = releaseOnStop(queue, ownsPool ? pool : undefined);
+      this.controller.signal.addEventListener('abort', release, { once: true });
       try {
-        queue = new PQueue({ concurrency: Math.min(options.concurrency ?? pool.capacity, session.streams.length) });
         yield* this.runStreams(session, options, pool, queue);
       } finally {
         this.stop();
@@ -187,4 +191,11 @@ export class TableRead {
     this.wake = undefined;
     wake?.();
   }
+}
+
+function releaseOnStop(queue: PQueue, ownedPool: ReadPool | undefined): () => void {
+  return () => {
+    queue.clear();
+    void queue.onIdle().then(() => ownedPool?.close());
+  };
 }
