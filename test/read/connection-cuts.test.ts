@@ -24,15 +24,17 @@ describe('connections reset at random points, many times over a read', () => {
     // A connection carries every stream of its worker, so each lives long enough for a few responses
   // (else no stream makes progress and retries run out, as they should); compressed streams carry
   // fewer bytes, so theirs are cut sooner.
-  for (const [compression, seed, minBytes] of [['none', 1, 150_000], ['lz4', 2, 60_000], ['zstd', 3, 40_000]] as const) {
+  for (const [compression, seed, minBytes] of [['none', 1, 80_000], ['lz4', 2, 60_000], ['zstd', 3, 40_000]] as const) {
     test(`every row exactly once through ${compression === 'none' ? 'uncompressed' : compression} streams`, async (t) => {
       const proxy = await startCuttingProxy(emulator.address, { seed, minBytes, maxBytes: 5 * minBytes, maxCuts: 40 });
       try {
         const { table, stats } = await readTableParallel(DEMO, {
           endpoint: proxy.address, maxStreams: 12, pool, compression,
-          retry: { initialBackoffMs: 1, maxBackoffMs: 20, maxRetries: 20 },
+          // More retries than cuts: a stream whose every attempt was cut (its connection is shared by its
+          // worker's other streams) must not give up while the proxy is still cutting.
+          retry: { initialBackoffMs: 1, maxBackoffMs: 20, maxRetries: 50 },
         });
-        assert.ok(proxy.cuts >= 15, `the proxy cut ${proxy.cuts} connections`);
+        assert.ok(proxy.cuts >= 10, `the proxy cut ${proxy.cuts} connections`);
         const got = canonicalRows(table);
         assert.equal(got.length, 12_000);
         assert.equal(rowsById(got).size, 12_000, 'no row twice');

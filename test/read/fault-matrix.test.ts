@@ -15,7 +15,8 @@ import { leftOver, liveResources } from '../helpers/leaks.js';
 // 8 streams of 750 rows, 250 rows a response: a fault after 1 or 2 responses lands mid-stream.
 const ROWS = 6000;
 const STREAMS = 8;
-const FAST_RETRY = { initialBackoffMs: 1, maxBackoffMs: 20, maxRetries: 12 };
+// More retries than the combined test's cuts and faults, so no stream can run out of them.
+const FAST_RETRY = { initialBackoffMs: 1, maxBackoffMs: 20, maxRetries: 40 };
 const threadsOf = (pool: ReadPool): Worker[] => (pool as unknown as { piscina: { threads: Worker[] } }).piscina.threads;
 
 /** What the matrix did, for the closing note: printed as a diagnostic at the end. */
