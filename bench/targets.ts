@@ -83,11 +83,19 @@ export function evaluateTargets(rows: readonly ResultRow[], cores: number): Targ
     // threads and gRPC reading alone cost (the idle process when it did not run), plus an allowance.
     const raw = rows.find((r) => r.reader === 'raw-drain' && r.workers === stream.workers);
     const fixedCost = raw ? raw.peakRssBytes : stream.baselineRssBytes;
-    const limit = budget + fixedCost + STREAM_RSS_ALLOWANCE_BYTES;
+    // The documented bound on held bytes: the budget plus, per stream in flight, its window, one
+    // read-ahead response and one batch over its credit (src/read/stats.ts heldBytesBound).
+    const held = stream.extra.heldBoundBytes ?? budget;
+    const limit = held + fixedCost + STREAM_RSS_ALLOWANCE_BYTES;
     const fixedName = raw ? `raw drain (w=${raw.workers}) peak` : 'idle';
     verdict(
       stream.peakRssBytes < limit,
-      `streaming peak RSS ${fixed(stream.peakRssBytes / MIB, 0)} MiB vs budget ${fixed(budget / MIB, 0)} MiB + ${fixedName} ${fixed(fixedCost / MIB, 0)} MiB + ${STREAM_RSS_ALLOWANCE_BYTES / MIB} MiB = ${fixed(limit / MIB, 0)} MiB (peakBufferedBytes ${fixed((stream.extra.peakBufferedBytes ?? 0) / MIB, 1)} MiB)`,
+      `streaming peak RSS ${fixed(stream.peakRssBytes / MIB, 0)} MiB vs held-bytes bound ${fixed(held / MIB, 0)} MiB (budget ${fixed(budget / MIB, 0)} MiB) + ${fixedName} ${fixed(fixedCost / MIB, 0)} MiB + ${STREAM_RSS_ALLOWANCE_BYTES / MIB} MiB = ${fixed(limit / MIB, 0)} MiB`,
+    );
+    const peakBuffered = stream.extra.peakBufferedBytes ?? 0;
+    verdict(
+      peakBuffered <= held,
+      `streaming peakBufferedBytes ${fixed(peakBuffered / MIB, 1)} MiB within the held-bytes bound ${fixed(held / MIB, 1)} MiB`,
     );
   }
   return results;

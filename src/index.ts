@@ -2,7 +2,7 @@
 export { readTableParallel, type ReadTableResult } from './read/read-table.js';
 export { readBatches, type BatchStream } from './read/read-batches.js';
 export { ReadPool, type ReadPoolOptions } from './read/pool.js';
-export type { ReadOptions, AccessTokenSource } from './read/options.js';
+export { DEFAULT_READ_OPTIONS, type ReadOptions, type AccessTokenSource, type Compression } from './read/options.js';
 export type { ReadStats, StreamStats, ReadProgress } from './read/stats.js';
 export type { ReadSessionInfo } from './read/session.js';
 export {
@@ -11,9 +11,11 @@ export {
   SessionCreateError,
   EndpointUnreachableError,
   StreamReadError,
+  CallbackError,
   ReadAbortedError,
+  TableReferenceError,
 } from './read/errors.js';
-export { parseTableReference, TableReferenceError, type TableReference } from './table-ref.js';
+export { parseTableReference, type TableReference } from './table-ref.js';
 export { EMULATOR_HOST_ENV, READ_API_ENDPOINT } from './client/connection.js';
 export type { RetrySettings } from './client/retry.js';
 export { bqSchemaFromArrow, bqTypeOf, type BqSchemaField, type BqTypeName } from './bq-type.js';

@@ -1,11 +1,10 @@
-import { formatTablePath, parseTablePath, tablePathProblem, type TablePath } from './protocol/names.js';
+import { parseTablePath, tablePathProblem, type TablePath } from './protocol/names.js';
+import { TableReferenceError } from './read/errors.js';
+
+export { TableReferenceError };
 
 /** A table as users write it: `project.dataset.table`, `project:dataset.table`, a resource path, or parts. */
 export type TableReference = string | { projectId: string; datasetId: string; tableId: string };
-
-export class TableReferenceError extends Error {
-  override name = 'TableReferenceError';
-}
 
 // Project ids may contain dots only inside a domain prefix ("example.com:proj"), so the legacy
 // colon form is split on the last colon and the dotted form on its first two dots after it.
@@ -34,8 +33,4 @@ function check(path: TablePath, original: string): TablePath {
   const problem = tablePathProblem(path);
   if (problem) throw new TableReferenceError(`bad table name "${original}": ${problem}`);
   return path;
-}
-
-export function tableReferenceToPath(ref: TableReference): string {
-  return formatTablePath(parseTableReference(ref));
 }

@@ -6,12 +6,12 @@ import type { RetrySettings } from '../src/client/retry.js';
 /** The contract of the worker entry (read-stream.ts): what the coordinator sends it and gets back. */
 
 export interface StreamTask {
-  /** Batches and retry notices go out on it; credits and cancellation come in. */
+  /** Batches, retry notices and token requests go out on it; credits, tokens and cancellation come in. */
   readonly port: MessagePort;
+  /** With `auth.kind === 'brokered'` the worker asks for a token on the port before each call. */
   readonly connection: ConnectionConfig;
-  /** A token fetched for this stream from the caller's authClient, fresher than the connection's. */
-  readonly accessToken?: string;
   readonly stream: string;
+  /** Row offset to start at: 0, or where a previous attempt's delivered rows end. */
   readonly offset: number;
   /** The session's Arrow schema message, which every record batch message is decoded against. */
   readonly schemaMessage: Uint8Array;
@@ -29,6 +29,7 @@ export interface StreamTaskError {
 
 export interface StreamTaskResult {
   status: 'done' | 'cancelled' | 'failed';
+  /** Rows sent to the coordinator by this task (from the task's offset). */
   rows: number;
   /** Arrow bytes sent to the coordinator. */
   bytes: number;
@@ -43,6 +44,12 @@ export interface StreamTaskResult {
 
 export type WorkerMessage =
   | { readonly type: 'batch'; readonly packed: PackedBatch; /** Stream offset of the batch's first row. */ readonly offset: number }
-  | { readonly type: 'retry'; readonly code: number; readonly details: string; readonly offset: number; readonly delayMs: number };
+  | { readonly type: 'retry'; readonly code: number; readonly details: string; readonly offset: number; readonly delayMs: number }
+  /** Brokered auth: a token for the call about to be made. */
+  | { readonly type: 'token-request' };
 
-export type CoordinatorMessage = { readonly type: 'credit'; readonly bytes: number } | { readonly type: 'cancel' };
+export type CoordinatorMessage =
+  | { readonly type: 'credit'; readonly bytes: number }
+  | { readonly type: 'cancel' }
+  /** The answer to a token request (a failing auth client ends the whole read instead). */
+  | { readonly type: 'token'; readonly token: string };

@@ -1,5 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { FLOW_CONTROL_WINDOW_BYTES } from '../../src/client/read-client.js';
 import { readBatches } from '../../src/index.js';
+import { heldBytesBound } from '../../src/read/stats.js';
 import { ChecksumAccumulator } from '../checksum.js';
 import type { Reader } from './reader.js';
 
@@ -28,6 +30,7 @@ export const bqreadStream: Reader = async (config) => {
     checksum: checksum.result(),
     extra: {
       peakBufferedBytes: stream.stats.peakBufferedBytes,
+      heldBoundBytes: heldBytesBound(config.budgetBytes, stream.stats.streamsInFlight, stream.stats.largestBatchBytes, FLOW_CONTROL_WINDOW_BYTES),
       budgetBytes: config.budgetBytes,
       decodedBytes: stream.stats.bytes,
       batchCount: stream.stats.batches,

@@ -1,8 +1,7 @@
 import { Worker } from 'node:worker_threads';
-import { resolveConnection } from '../../src/client/connection.js';
+import { resolveReadOptions } from '../../src/read/options.js';
 import { DEFAULT_STREAMS_PER_WORKER } from '../../src/read/pool.js';
 import { createReadSession } from '../../src/read/session.js';
-import { parseTableReference } from '../../src/table-ref.js';
 import type { DrainRequest, DrainResult } from './raw-drain-worker.js';
 import type { Reader } from './reader.js';
 
@@ -38,11 +37,9 @@ export const rawDrain: Reader = async (config) => {
   try {
     const started = performance.now();
     const session = await createReadSession(
-      resolveConnection({ endpoint: config.endpoint }),
-      parseTableReference(config.table),
-      { maxStreams: config.maxStreams, compression: config.compression },
+      resolveReadOptions(config.table, { endpoint: config.endpoint, maxStreams: config.maxStreams, compression: config.compression }),
       config.workers,
-      60_000,
+      new AbortController().signal,
     );
     const sessionMs = performance.now() - started;
     await Promise.all(threads.map((t) => Promise.race([t.ready, t.done])));

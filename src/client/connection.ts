@@ -17,8 +17,13 @@ export interface ConnectionConfig {
 export type AuthConfig =
   /** No credentials: an emulator. */
   | { readonly kind: 'none' }
-  /** A fixed bearer token (an emulator started with requireToken, or a token the coordinator brokers). */
+  /** A fixed bearer token (an emulator started with requireToken). */
   | { readonly kind: 'token'; readonly token: string }
+  /**
+   * Tokens from the caller's auth client, which lives on the coordinator's thread: each call is
+   * made with a token fetched for it. Holds no secret, so a worker can key its channels by it.
+   */
+  | { readonly kind: 'brokered' }
   /** google-auth-library: application default credentials, a key file, or inline credentials. */
   | {
       readonly kind: 'google';

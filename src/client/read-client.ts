@@ -16,7 +16,8 @@ import { READ_API_SCOPES, type AuthConfig, type ConnectionConfig } from './conne
 
 type GoogleAuthConfig = Extract<AuthConfig, { kind: 'google' }>;
 
-const FLOW_CONTROL_WINDOW_BYTES = 4 * 1024 * 1024;
+/** The HTTP/2 window each reader channel opens: what a paused stream may have in flight. */
+export const FLOW_CONTROL_WINDOW_BYTES = 4 * 1024 * 1024;
 
 /** Channel settings for long, large server streams. */
 const CHANNEL_OPTIONS = {
@@ -69,8 +70,8 @@ function channelCredentials(config: ConnectionConfig): ChannelCredentials {
   return grpcCredentials.combineChannelCredentials(ssl, googleCallCredentials(config.auth, config.quotaProject));
 }
 
-/** Call options of the unary methods; `signal` cancels the call (it then fails with CANCELLED). */
-export type UnaryOptions = CallOptions & { readonly signal?: AbortSignal };
+/** Per-call options: `token`, a bearer token for this call (brokered auth); `signal` cancels a unary call (CANCELLED). */
+export type UnaryOptions = CallOptions & { readonly signal?: AbortSignal; readonly token?: string };
 
 /** Thin typed client for BigQueryRead over one channel. One per thread; never shared across threads. */
 export class ReadApiClient {
@@ -84,7 +85,7 @@ export class ReadApiClient {
     this.client = new Client(config.endpoint, channelCredentials(config), CHANNEL_OPTIONS);
   }
 
-  /** `token`: a fresher bearer token for this call than the connection's own. */
+  /** `token`: this call's bearer token, for brokered auth. */
   private metadata(routing: Record<string, string>, token?: string): Metadata {
     const metadata = new Metadata();
     metadata.set(ROUTING_HEADER, formatRoutingHeader(routing));
@@ -99,14 +100,14 @@ export class ReadApiClient {
 
   private unary(method: 'CreateReadSession' | 'SplitReadStream', request: ProtoObject, routing: Record<string, string>, options: UnaryOptions): Promise<ProtoObject> {
     const def = this.definition[method]!;
-    const { signal, ...callOptions } = options;
+    const { signal, token, ...callOptions } = options;
     return new Promise((resolve, reject) => {
       const call = this.client.makeUnaryRequest(
         def.path,
         def.requestSerialize,
         def.responseDeserialize,
         request,
-        this.metadata(routing),
+        this.metadata(routing, token),
         callOptions,
         (err: ServiceError | null, response?: ProtoObject) => {
           signal?.removeEventListener('abort', cancel);
@@ -145,6 +146,10 @@ export class ReadApiClient {
     // stream's own high-water mark is lowered to one message.
     const state = (call as unknown as { _readableState?: { highWaterMark: number } })._readableState;
     if (state) state.highWaterMark = 1;
+    // A reader waiting for credit is not iterating, so nothing listens when the call is cancelled
+    // or fails then; the error stays on the stream for the next read to throw, and must not be an
+    // uncaught 'error' event that ends the worker thread.
+    call.on('error', () => undefined);
     return call;
   }
 

@@ -25,9 +25,14 @@ export interface RetryDecision {
 // Transport failures surface as UNKNOWN or INTERNAL depending on where the connection broke.
 const TRANSPORT_FAILURE = /RST_STREAM|stream removed|ECONNRESET|EPIPE|socket hang up|connection (?:dropped|closed|reset)|transport|GOAWAY/i;
 
+// The INTERNAL messages Google's clients resume a ReadRows on: RST_STREAM (python-bigquery-storage's
+// reader), and a stream cut mid-frame (java-bigquerystorage's ReadRowsHelper retry test retries
+// "Received unexpected EOS on DATA frame from server.").
+const INTERNAL_TRANSIENT = /RST_STREAM|Received unexpected EOS on DATA frame/i;
+
 /**
  * Which ReadRows failures resume at the current offset: the set Google's Python client resumes on
- * (UNAVAILABLE; INTERNAL naming RST_STREAM; RESOURCE_EXHAUSTED carrying RetryInfo), plus UNKNOWN
+ * (UNAVAILABLE; INTERNAL naming RST_STREAM or an unexpected EOS; RESOURCE_EXHAUSTED carrying RetryInfo), plus UNKNOWN
  * when it comes from a broken transport.
  */
 export function classifyReadError(err: Partial<ServiceError>): RetryDecision {
@@ -36,7 +41,7 @@ export function classifyReadError(err: Partial<ServiceError>): RetryDecision {
     case Status.UNAVAILABLE:
       return { retryable: true };
     case Status.INTERNAL:
-      return { retryable: /RST_STREAM/i.test(message) };
+      return { retryable: INTERNAL_TRANSIENT.test(message) };
     case Status.UNKNOWN:
       return { retryable: TRANSPORT_FAILURE.test(message) };
     case Status.RESOURCE_EXHAUSTED: {

@@ -36,8 +36,11 @@ export interface EmulatorOptions {
   readonly tables?: readonly EmulatorTable[];
   /** Reject calls without the right `x-goog-request-params` header, as the service does; default true. */
   readonly requireRoutingHeader?: boolean;
-  /** Require `authorization: Bearer ...`: true accepts any token, a string only that token. */
-  readonly requireToken?: boolean | string;
+  /**
+   * Require `authorization: Bearer ...`: true accepts any token, a string only that token, a
+   * function the tokens it accepts (tokens that expire, for tests of refresh).
+   */
+  readonly requireToken?: boolean | string | ((token: string) => boolean);
   /** Serve TLS with this PEM key and certificate instead of plaintext. */
   readonly tls?: { readonly key: string | Buffer; readonly cert: string | Buffer };
   /** How long a session lives; default 6 hours, as the service's sessions do. */
@@ -93,7 +96,7 @@ function checkRouting(metadata: Metadata, key: string, expected: string, require
   }
 }
 
-function checkToken(metadata: Metadata, required: boolean | string | undefined): void {
+function checkToken(metadata: Metadata, required: EmulatorOptions['requireToken']): void {
   if (!required) return;
   const auth = String(metadata.get('authorization')[0] ?? '');
   const match = /^Bearer\s+(\S+)$/i.exec(auth);
@@ -103,7 +106,8 @@ function checkToken(metadata: Metadata, required: boolean | string | undefined):
       'Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential.',
     );
   }
-  if (typeof required === 'string' && match[1] !== required) {
+  const token = match[1]!;
+  if (typeof required === 'string' ? token !== required : typeof required === 'function' && !required(token)) {
     throw new ApiError(Status.UNAUTHENTICATED, 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.');
   }
 }

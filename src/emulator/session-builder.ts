@@ -165,7 +165,6 @@ export function createSession(
     addStream(state, Math.floor((s * units.length) / streamCount), Math.floor(((s + 1) * units.length) / streamCount));
   }
 
-  const rowCount = units.reduce((n, u) => n + u.rowCount, 0);
   const response: ProtoObject = {
     name: sessionName,
     expireTime: { seconds: Math.floor(state.expireAtMs / 1000), nanos: (state.expireAtMs % 1000) * 1e6 },
@@ -176,8 +175,10 @@ export function createSession(
     readOptions: requested.readOptions ?? undefined,
     streams: state.streamList.map((s) => ({ name: s.name })),
     estimatedTotalBytesScanned: visible.reduce((n, b) => n + estimateBatchBytes(projection.apply(b)), 0),
-    estimatedTotalPhysicalFileSize: visibleBytes,
-    estimatedRowCount: rowCount,
+    // stream.proto: "only set for BigLake tables"; emulated tables are BigQuery-managed, so it stays unset.
+    // stream.proto: an estimate "based on metadata from the table": the table's row count at the
+    // snapshot, blind to what row_restriction and sample_percentage keep.
+    estimatedRowCount: visible.reduce((n, b) => n + b.numRows, 0),
     traceId: requested.traceId ?? '',
   };
   return { state, response };

@@ -1,10 +1,11 @@
-import { CompressionType } from 'apache-arrow';
+import { CompressionType, type RecordBatch } from 'apache-arrow';
 import { isValidProjectId, parseProjectName, parseTablePath, tablePathProblem, type TablePath } from '../protocol/names.js';
 import type { ProtoObject } from '../protocol/service.js';
 import { invalidArgument, notFound } from './api-error.js';
 import { compileProjection, SelectedFieldError, type Projection } from './projection.js';
 import { compileRowRestriction, RowRestrictionError, type CompiledRestriction } from './row-restriction/index.js';
 import type { StoredTable, TableStore } from './table-store.js';
+import { compileTimestampPrecision, type PicosPrecision } from './timestamp-precision.js';
 
 /** BigQuery time travel reaches back seven days. */
 const TIME_TRAVEL_WINDOW_MS = 7 * 24 * 3600 * 1000;
@@ -15,6 +16,14 @@ const BUFFER_COMPRESSION: Record<string, CompressionType | null> = {
   ZSTD: CompressionType.ZSTD,
 };
 
+/** arrow.proto: PicosTimestampPrecision; unspecified means microseconds. */
+const PICOS_PRECISION: Record<string, PicosPrecision> = {
+  PICOS_TIMESTAMP_PRECISION_UNSPECIFIED: 'MICROS',
+  TIMESTAMP_PRECISION_MICROS: 'MICROS',
+  TIMESTAMP_PRECISION_NANOS: 'NANOS',
+  TIMESTAMP_PRECISION_PICOS: 'PICOS',
+};
+
 /** A CreateReadSession request checked the way the service checks it, with its options resolved. */
 export interface SessionPlan {
   /** The billing project (the request's parent). */
@@ -23,6 +32,7 @@ export interface SessionPlan {
   readonly table: StoredTable;
   readonly maxStreamCount: number;
   readonly preferredMin: number;
+  /** selected_fields, then picos_timestamp_precision applied to what they keep. */
   readonly projection: Projection;
   readonly restriction?: CompiledRestriction;
   readonly samplePercentage?: number;
@@ -83,6 +93,14 @@ export function planSession(request: ProtoObject, store: TableStore, nowMs: numb
   const preferredMin = Number(request.preferredMinStreamCount ?? 0);
   if (maxStreamCount < 0) throw invalidArgument(`max_stream_count must not be negative (got ${maxStreamCount})`);
   if (preferredMin < 0) throw invalidArgument(`preferred_min_stream_count must not be negative (got ${preferredMin})`);
+  // The service refuses a preferred minimum above a non-zero maximum, which is why Google's Go
+  // client sets preferred_min_stream_count only when max_stream_count is 0
+  // (googleapis/google-cloud-go#8476).
+  if (maxStreamCount > 0 && preferredMin > maxStreamCount) {
+    throw invalidArgument(
+      `preferred_min_stream_count must be less than or equal to max_stream_count (got ${preferredMin} > ${maxStreamCount})`,
+    );
+  }
 
   const options: ProtoObject = requested.readOptions ?? {};
   const selectedFields: string[] = options.selectedFields ?? [];
@@ -108,6 +126,15 @@ export function planSession(request: ProtoObject, store: TableStore, nowMs: numb
     : Number(options.samplePercentage);
   if (samplePercentage !== undefined && !(samplePercentage > 0 && samplePercentage <= 100)) {
     throw invalidArgument(`sample_percentage must be in (0, 100] (got ${samplePercentage})`);
+  }
+
+  const precisionName: string = String(options.arrowSerializationOptions?.picosTimestampPrecision ?? 'PICOS_TIMESTAMP_PRECISION_UNSPECIFIED');
+  const picosPrecision = PICOS_PRECISION[precisionName];
+  if (picosPrecision === undefined) throw invalidArgument(`Unsupported picos_timestamp_precision ${precisionName}`);
+  const selected = projection;
+  const precision = compileTimestampPrecision(selected.schema, picosPrecision);
+  if (precision.schema !== selected.schema) {
+    projection = { schema: precision.schema, apply: (batch: RecordBatch) => precision.apply(selected.apply(batch)) };
   }
 
   const compressionName: string = options.arrowSerializationOptions?.bufferCompression ?? 'COMPRESSION_UNSPECIFIED';

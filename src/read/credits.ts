@@ -1,19 +1,24 @@
 /**
- * Credit-based backpressure. The byte budget is shared by the streams in flight: a worker may send
- * only the bytes it was granted, and bytes are granted again only as the consumer takes batches.
- * So bytes buffered between the workers and the consumer stay within the budget, plus at most one
- * batch per stream (a worker with any credit left may send one batch larger than that credit).
+ * Credit-based backpressure. The byte budget is shared by the streams in flight: a worker may take
+ * a response off its call only while it holds credit, and credit comes back only as the consumer
+ * takes batches. Bytes buffered between the workers and the consumer stay within the budget, plus
+ * at most one batch per stream (a worker with any credit left may send one batch larger than it).
  */
-interface StreamAccount {
-  granted: number;
-  received: number;
-  consumed: number;
-  active: boolean;
-  readonly grant: (bytes: number) => void;
+export class CreditAccount {
+  granted = 0;
+  received = 0;
+  consumed = 0;
+  active = true;
+
+  constructor(readonly grant: (bytes: number) => void) {}
+
+  get settled(): boolean {
+    return !this.active && this.consumed >= this.received;
+  }
 }
 
 export class CreditLedger {
-  private readonly accounts = new Map<number, StreamAccount>();
+  private readonly accounts = new Set<CreditAccount>();
   private peakBuffered = 0;
 
   constructor(
@@ -22,17 +27,17 @@ export class CreditLedger {
     private readonly share: number,
   ) {}
 
-  /** Bytes granted or received and not yet consumed (a finished stream's unused grant returns). */
+  /** Bytes granted or received and not yet consumed (a closed account's unused grant returns). */
   private outstanding(): number {
     let total = 0;
-    for (const a of this.accounts.values()) total += (a.active ? Math.max(a.granted, a.received) : a.received) - a.consumed;
+    for (const a of this.accounts) total += (a.active ? Math.max(a.granted, a.received) : a.received) - a.consumed;
     return total;
   }
 
   /** Bytes received from workers and not yet taken by the consumer. */
   buffered(): number {
     let total = 0;
-    for (const a of this.accounts.values()) total += a.received - a.consumed;
+    for (const a of this.accounts) total += a.received - a.consumed;
     return total;
   }
 
@@ -40,39 +45,38 @@ export class CreditLedger {
     return this.peakBuffered;
   }
 
-  /** Opens an account for a starting stream; returns its initial credit. */
-  open(stream: number, grant: (bytes: number) => void): number {
-    const initial = Math.max(0, Math.min(this.share, this.budget - this.outstanding()));
-    this.accounts.set(stream, { granted: initial, received: 0, consumed: 0, active: true, grant });
-    return initial;
+  /** Opens an account for a stream task that is starting; its initial credit is `account.granted`. */
+  open(grant: (bytes: number) => void): CreditAccount {
+    const account = new CreditAccount(grant);
+    account.granted = Math.max(0, Math.min(this.share, this.budget - this.outstanding()));
+    this.accounts.add(account);
+    return account;
   }
 
-  received(stream: number, bytes: number): void {
-    const account = this.accounts.get(stream)!;
+  received(account: CreditAccount, bytes: number): void {
     account.received += bytes;
     this.peakBuffered = Math.max(this.peakBuffered, this.buffered());
     this.distribute();
   }
 
-  consumed(stream: number, bytes: number): void {
-    const account = this.accounts.get(stream)!;
+  consumed(account: CreditAccount, bytes: number): void {
     account.consumed += bytes;
-    if (!account.active && account.consumed >= account.received) this.accounts.delete(stream);
+    if (account.settled) this.accounts.delete(account);
     this.distribute();
   }
 
-  close(stream: number): void {
-    const account = this.accounts.get(stream);
-    if (!account) return;
+  /** The task ended: its unspent grant returns to the others; its buffered batches still count until taken. */
+  close(account: CreditAccount): void {
+    if (!account.active) return;
     account.active = false;
-    if (account.consumed >= account.received) this.accounts.delete(stream);
+    if (account.settled) this.accounts.delete(account);
     this.distribute();
   }
 
-  /** Tops up active streams that have used most of their grant, within what the budget allows. */
+  /** Tops up active accounts that have used most of their grant, within what the budget allows. */
   private distribute(): void {
     let free = this.budget - this.outstanding();
-    for (const account of this.accounts.values()) {
+    for (const account of this.accounts) {
       if (free <= 0) return;
       if (!account.active) continue;
       // Negative when the worker overshot its credit with one large batch: the top-up covers that too.

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
-import type { MessagePort } from 'node:worker_threads';
+import type { MessagePort, ResourceLimits } from 'node:worker_threads';
 import { Piscina } from 'piscina';
+import { ReadOptionsError } from './errors.js';
 import type { StreamTask, StreamTaskResult } from '../../workers/stream-task.js';
 
 /** Streams one worker thread reads at once unless told otherwise. */
@@ -13,6 +14,11 @@ export interface ReadPoolOptions {
   readonly workers?: number;
   /** Streams one worker thread reads at once (reads are I/O-bound between decodes); default 4. */
   readonly streamsPerWorker?: number;
+  /**
+   * V8 heap limits of each worker thread. A worker that runs past them dies alone (its streams are
+   * resumed on a fresh one) instead of taking the process down with it.
+   */
+  readonly resourceLimits?: ResourceLimits;
 }
 
 /**
@@ -28,9 +34,9 @@ export class ReadPool {
   constructor(options: ReadPoolOptions = {}) {
     this.workers = options.workers ?? availableParallelism();
     this.streamsPerWorker = options.streamsPerWorker ?? DEFAULT_STREAMS_PER_WORKER;
-    if (!Number.isInteger(this.workers) || this.workers < 1) throw new RangeError(`workers must be a positive integer (got ${options.workers})`);
+    if (!Number.isInteger(this.workers) || this.workers < 1) throw new ReadOptionsError(`workers must be a positive integer (got ${options.workers})`);
     if (!Number.isInteger(this.streamsPerWorker) || this.streamsPerWorker < 1) {
-      throw new RangeError(`streamsPerWorker must be a positive integer (got ${options.streamsPerWorker})`);
+      throw new ReadOptionsError(`streamsPerWorker must be a positive integer (got ${options.streamsPerWorker})`);
     }
     this.piscina = new Piscina({
       filename: WORKER_FILE,
@@ -40,7 +46,12 @@ export class ReadPool {
       idleTimeout: Infinity,
       // Stream reads are async I/O: a worker must keep its event loop running between tasks too.
       atomics: 'disabled',
+      resourceLimits: options.resourceLimits,
     });
+    // Piscina reports a worker that fails with no task in hand as an 'error' event, which would
+    // crash the process if unheard; a death with tasks in hand rejects those tasks, and the
+    // coordinator resumes their streams. Piscina replaces the thread either way.
+    this.piscina.on('error', () => undefined);
   }
 
   get closed(): boolean {
@@ -57,6 +68,7 @@ export class ReadPool {
     return this.workers * this.streamsPerWorker;
   }
 
+  /** Rejects when the worker thread running the task dies (or the pool is closed). */
   run(task: StreamTask, port: MessagePort): Promise<StreamTaskResult> {
     if (this.closing) return Promise.reject(new Error('the read pool is closed'));
     return this.piscina.run(task, { transferList: [port] as never });

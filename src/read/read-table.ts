@@ -1,9 +1,10 @@
 import { Table } from 'apache-arrow';
 import type { TableReference } from '../table-ref.js';
+import type { PlacedBatch } from './batch-queue.js';
 import type { ReadOptions } from './options.js';
-import { readPlacedBatches, type PlacedBatch } from './read-batches.js';
 import type { ReadSessionInfo } from './session.js';
 import type { ReadStats } from './stats.js';
+import { TableRead } from './table-read.js';
 
 export interface ReadTableResult {
   readonly table: Table;
@@ -17,11 +18,11 @@ export interface ReadTableResult {
  * equal tables.
  */
 export async function readTableParallel(table: TableReference, options: ReadOptions = {}): Promise<ReadTableResult> {
-  const { batches, session, stats } = readPlacedBatches(table, options);
+  const read = new TableRead(table, options);
   const placed: PlacedBatch[] = [];
-  for await (const batch of batches) placed.push(batch);
-  const info = await session;
+  for await (const batch of read.batches()) placed.push(batch);
+  const session = await read.session();
   placed.sort((a, b) => a.stream - b.stream || a.offset - b.offset);
-  const arrowTable = placed.length > 0 ? new Table(placed.map((p) => p.batch)) : new Table(info.schema);
-  return { table: arrowTable, session: info, stats };
+  const arrowTable = placed.length > 0 ? new Table(placed.map((p) => p.batch)) : new Table(session.schema);
+  return { table: arrowTable, session, stats: read.stats };
 }

@@ -1,11 +1,10 @@
 import { status as Status, type ServiceError } from '@grpc/grpc-js';
 import { RecordBatchReader, type Schema } from 'apache-arrow';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ConnectionConfig } from '../client/connection.js';
 import { ReadApiClient } from '../client/read-client.js';
-import { formatTablePath, type TablePath } from '../protocol/names.js';
-import { describeStatus, EndpointUnreachableError, SessionCreateError } from './errors.js';
-import type { ReadOptions } from './options.js';
+import { backoffMs } from '../client/retry.js';
+import { abortError, describeStatus, EndpointUnreachableError, SessionCreateError } from './errors.js';
+import { preferredMinStreamsFor, type ResolvedReadOptions } from './options.js';
 
 /** What the coordinator keeps of a ReadSession. */
 export interface ReadSessionInfo {
@@ -21,11 +20,12 @@ export interface ReadSessionInfo {
 }
 
 const COMPRESSION = { lz4: 'LZ4_FRAME', zstd: 'ZSTD', none: 'COMPRESSION_UNSPECIFIED' } as const;
+const PICOS_PRECISION = { micros: 'TIMESTAMP_PRECISION_MICROS', nanos: 'TIMESTAMP_PRECISION_NANOS', picos: 'TIMESTAMP_PRECISION_PICOS' } as const;
 /** CreateReadSession is idempotent, so a failed connection attempt is retried a few times. */
 const CONNECT_ATTEMPTS = 3;
 
-function timestamp(value: Date | string | number) {
-  const ms = new Date(value).getTime();
+function timestamp(date: Date) {
+  const ms = date.getTime();
   return { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 };
 }
 
@@ -35,44 +35,48 @@ function decodeSchema(message: Uint8Array): Schema {
   return reader.schema;
 }
 
-function createReadSessionRequest(path: TablePath, options: ReadOptions, defaultMinStreams: number) {
+/** The CreateReadSession request of a read; `workers` is the pool's thread count. */
+export function createReadSessionRequest(options: ResolvedReadOptions, workers: number) {
   const readOptions: Record<string, unknown> = {
-    selectedFields: options.selectedFields ?? [],
-    rowRestriction: options.rowRestriction ?? '',
-    arrowSerializationOptions: { bufferCompression: COMPRESSION[options.compression ?? 'none'] },
+    selectedFields: options.selectedFields,
+    rowRestriction: options.rowRestriction,
+    arrowSerializationOptions: {
+      bufferCompression: COMPRESSION[options.compression],
+      ...(options.picosTimestampPrecision && { picosTimestampPrecision: PICOS_PRECISION[options.picosTimestampPrecision] }),
+    },
   };
   if (options.samplePercentage !== undefined) readOptions.samplePercentage = options.samplePercentage;
   return {
-    parent: `projects/${options.billingProject ?? path.projectId}`,
+    parent: `projects/${options.billingProject}`,
     readSession: {
-      table: formatTablePath(path),
+      table: options.tableName,
       dataFormat: 'ARROW',
       readOptions,
       tableModifiers: options.snapshotTime === undefined ? undefined : { snapshotTime: timestamp(options.snapshotTime) },
     },
-    maxStreamCount: options.maxStreams ?? 0,
-    preferredMinStreamCount: options.preferredMinStreams ?? defaultMinStreams,
+    maxStreamCount: options.maxStreams,
+    preferredMinStreamCount: preferredMinStreamsFor(options, workers),
   };
 }
 
-/** Creates the one ReadSession of a read, on the coordinator's own channel. */
+/**
+ * Creates the one ReadSession of a read, on the coordinator's own channel. `signal` cancels the
+ * call and cuts a retry's wait short; `token` is the bearer token for brokered auth.
+ */
 export async function createReadSession(
-  connection: ConnectionConfig,
-  path: TablePath,
-  options: ReadOptions,
-  defaultMinStreams: number,
-  timeoutMs: number,
+  options: ResolvedReadOptions,
+  workers: number,
+  signal: AbortSignal,
+  token?: string,
 ): Promise<ReadSessionInfo> {
-  const table = formatTablePath(path);
+  const table = options.tableName;
+  const { connection } = options;
   const client = new ReadApiClient(connection);
-  const deadline = Date.now() + timeoutMs;
+  const deadline = Date.now() + options.sessionTimeoutMs;
   try {
     for (let attempt = 1; ; attempt++) {
       try {
-        const session = await client.createReadSession(createReadSessionRequest(path, options, defaultMinStreams), {
-          deadline,
-          signal: options.signal,
-        });
+        const session = await client.createReadSession(createReadSessionRequest(options, workers), { deadline, signal, token });
         const schemaMessage: Uint8Array = session.arrowSchema?.serializedSchema ?? new Uint8Array();
         if (schemaMessage.byteLength === 0) {
           throw new SessionCreateError(`CreateReadSession for ${table} returned no Arrow schema`, { table });
@@ -88,17 +92,20 @@ export async function createReadSession(
           estimatedTotalBytesScanned: Number(session.estimatedTotalBytesScanned ?? 0),
         };
       } catch (err) {
+        if (signal.aborted) throw abortError(signal);
         if (err instanceof SessionCreateError) throw err;
         const e = err as ServiceError;
         const unreachable = e.code === Status.UNAVAILABLE || e.code === Status.DEADLINE_EXCEEDED;
         if (unreachable && attempt < CONNECT_ATTEMPTS && Date.now() < deadline) {
-          await sleep(200 * attempt);
+          await sleep(backoffMs(attempt, options.retry), undefined, { signal }).catch(() => undefined);
+          if (signal.aborted) throw abortError(signal);
           continue;
         }
-        if (options.signal?.aborted) throw err;
         const message = `CreateReadSession for ${table} failed: ${describeStatus(e.code, e.details ?? e.message)}`;
         if (unreachable) {
-          throw new EndpointUnreachableError(`cannot reach the Read API at ${connection.endpoint}: ${message}`, { code: e.code, table, cause: err });
+          throw new EndpointUnreachableError(`cannot reach the Read API at ${connection.endpoint}: ${message}`, {
+            code: e.code, table, retryable: true, cause: err,
+          });
         }
         throw new SessionCreateError(message, { code: e.code, table, cause: err });
       }

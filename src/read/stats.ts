@@ -7,6 +7,8 @@ export interface StreamStats {
   ms: number;
   retries: number;
   maxThrottlePercent: number;
+  /** Times this stream was resumed on a fresh worker after its worker thread died. */
+  workerRestarts: number;
 }
 
 export interface ReadStats {
@@ -17,10 +19,16 @@ export interface ReadStats {
   wallMs: number;
   sessionMs: number;
   retries: number;
+  /** Streams resumed on a fresh worker after a worker thread died. */
+  workerRestarts: number;
   /** Highest throttle_percent the service reported on any stream. */
   maxThrottlePercent: number;
   /** Most decoded bytes waiting for the consumer at any moment. */
   peakBufferedBytes: number;
+  /** The largest batch received (each stream in flight may overshoot its credit by one). */
+  largestBatchBytes: number;
+  /** Streams read at once (the p-queue's concurrency). */
+  streamsInFlight: number;
   /** Column bytes that stayed readable in a worker after posting (0: everything moved by transfer). */
   bytesNotDetached: number;
   streams: StreamStats[];
@@ -37,7 +45,16 @@ export interface ReadProgress {
 
 export function emptyStats(): ReadStats {
   return {
-    rows: 0, bytes: 0, batches: 0, wallMs: 0, sessionMs: 0, retries: 0,
-    maxThrottlePercent: 0, peakBufferedBytes: 0, bytesNotDetached: 0, streams: [],
+    rows: 0, bytes: 0, batches: 0, wallMs: 0, sessionMs: 0, retries: 0, workerRestarts: 0,
+    maxThrottlePercent: 0, peakBufferedBytes: 0, largestBatchBytes: 0, streamsInFlight: 0, bytesNotDetached: 0, streams: [],
   };
+}
+
+/**
+ * The documented bound on the bytes a read holds for its batches, whatever the consumer's pace:
+ * the budget, plus for each stream in flight one batch over its credit, the response grpc-js reads
+ * ahead, and the HTTP/2 window the server may fill while the stream is paused.
+ */
+export function heldBytesBound(budget: number, streamsInFlight: number, largestBatchBytes: number, windowBytes: number): number {
+  return budget + streamsInFlight * (windowBytes + 2 * largestBatchBytes);
 }

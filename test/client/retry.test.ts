@@ -7,6 +7,7 @@ import { encodeRetryInfoStatus, retryDelayFromMetadata, STATUS_DETAILS_KEY } fro
 test('which ReadRows failures resume at the offset', () => {
   assert.equal(classifyReadError({ code: Status.UNAVAILABLE, details: 'Connection dropped' }).retryable, true);
   assert.equal(classifyReadError({ code: Status.INTERNAL, details: 'Received RST_STREAM with code 2' }).retryable, true);
+  assert.equal(classifyReadError({ code: Status.INTERNAL, details: 'Received unexpected EOS on DATA frame from server.' }).retryable, true);
   assert.equal(classifyReadError({ code: Status.INTERNAL, details: 'something else broke' }).retryable, false);
   assert.equal(classifyReadError({ code: Status.UNKNOWN, details: 'Stream removed' }).retryable, true);
   assert.equal(classifyReadError({ code: Status.UNKNOWN, details: 'bad input' }).retryable, false);

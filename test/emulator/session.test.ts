@@ -173,6 +173,16 @@ test('preferred_min_stream_count raises the server-chosen stream count', async (
   assert.deepEqual(idsOf(canonicalRows(await readSession(client, preferred))), sourceRows.map((_, i) => i));
 });
 
+test('preferred_min_stream_count above a non-zero max_stream_count is INVALID_ARGUMENT, as the service answers', async () => {
+  await assertGrpcError(
+    client.createReadSession(request(TABLE, {}, { maxStreamCount: 1, preferredMinStreamCount: 2 })),
+    Status.INVALID_ARGUMENT,
+    /preferred_min_stream_count must be less than or equal to max_stream_count/,
+  );
+  const equal = await client.createReadSession(request(TABLE, { selectedFields: ['id'] }, { maxStreamCount: 3, preferredMinStreamCount: 3 }));
+  assert.equal(equal.streams.length, 3);
+});
+
 test('negative stream counts are INVALID_ARGUMENT', async () => {
   await assertGrpcError(client.createReadSession(request(TABLE, {}, { maxStreamCount: -1 })), Status.INVALID_ARGUMENT, /max_stream_count must not be negative \(got -1\)/);
   await assertGrpcError(client.createReadSession(request(TABLE, {}, { preferredMinStreamCount: -2 })), Status.INVALID_ARGUMENT, /preferred_min_stream_count must not be negative/);

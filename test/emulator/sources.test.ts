@@ -102,6 +102,14 @@ test('parseBqSchemaJson names the field path and the problem', () => {
   bad([{ name: 'a' }], /field a: missing "type"/);
   bad([{ name: 'x'.repeat(301), type: 'INT64' }], /name is longer than 300 characters/);
   bad([], /schema has no fields/);
+  bad([{ name: 'n', type: 'NUMERIC', scale: 2 }], /field n: "scale" needs "precision"/);
+  bad([{ name: 'n', type: 'NUMERIC', precision: 40, scale: 2 }], /NUMERIC\(40, 2\) is invalid: needs 1 <= precision - scale <= 29 and 0 <= scale <= 9/);
+  bad([{ name: 'n', type: 'NUMERIC', precision: 12, scale: 10 }], /NUMERIC\(12, 10\) is invalid/);
+  bad([{ name: 'n', type: 'BIGNUMERIC', precision: 'x' }], /"precision" must be a non-negative integer, got "x"/);
+  bad([{ name: 's', type: 'STRING', precision: 3 }], /only allowed on NUMERIC and BIGNUMERIC, not STRING/);
+  bad([{ name: 'r', type: 'RANGE' }], /field r: RANGE needs "rangeElementType"/);
+  bad([{ name: 'r', type: 'RANGE', rangeElementType: { type: 'TIME' } }], /field r: RANGE needs "rangeElementType"/);
+  bad([{ name: 'd', type: 'DATE', rangeElementType: { type: 'DATE' } }], /"rangeElementType" is only allowed on RANGE, not DATE/);
   bad({ columns: [] }, /expected a JSON array of fields/);
   throwsWith(() => parseBqSchemaJson('[{', 's.json'), SchemaError, /^s\.json: invalid JSON/);
 });
@@ -124,6 +132,13 @@ test('bqSchemaToArrow gives exactly the Storage Read API types, nullability and 
     { name: 'ri', type: 'INT64', mode: 'REPEATED' },
     { name: 'rg', type: 'GEOGRAPHY', mode: 'REPEATED' },
     { name: 'rec', type: 'RECORD', mode: 'REQUIRED', fields: [{ name: 'x', type: 'JSON', mode: 'REQUIRED' }, { name: 'y', type: 'DATE' }] },
+    { name: 'n92', type: 'NUMERIC', precision: '9', scale: '2' },
+    { name: 'n5', type: 'DECIMAL', precision: 5 },
+    { name: 'bn4010', type: 'BIGNUMERIC', precision: '40', scale: '10' },
+    { name: 'iv', type: 'INTERVAL' },
+    { name: 'rd', type: 'RANGE', rangeElementType: { type: 'DATE' } },
+    { name: 'rdt', type: 'RANGE', rangeElementType: { type: 'datetime' } },
+    { name: 'rts', type: 'RANGE', mode: 'REQUIRED', rangeElementType: { type: 'TIMESTAMP' } },
   ]);
   const field = (name: string) => schema.fields.find((f) => f.name === name)!;
   const describe = (f: arrow.Field) => ({ type: String(f.type), nullable: f.nullable, metadata: Object.fromEntries(f.metadata) });
@@ -138,7 +153,7 @@ test('bqSchemaToArrow gives exactly the Storage Read API types, nullability and 
     { type: 'Binary', nullable: true, metadata: {} },
     { type: 'Bool', nullable: true, metadata: {} },
     { type: 'Date32<DAY>', nullable: true, metadata: {} },
-    { type: 'Timestamp<MICROSECOND>', nullable: true, metadata: {} },
+    { type: 'Timestamp<MICROSECOND>', nullable: true, metadata: { 'ARROW:extension:name': 'google:sqlType:datetime' } },
     { type: 'Time64<MICROSECOND>', nullable: true, metadata: {} },
     { type: 'Timestamp<MICROSECOND, UTC>', nullable: true, metadata: {} },
     { type: 'Utf8', nullable: true, metadata: geography },
@@ -146,7 +161,16 @@ test('bqSchemaToArrow gives exactly the Storage Read API types, nullability and 
     { type: 'List<Int64>', nullable: false, metadata: {} },
     { type: 'List<Utf8>', nullable: false, metadata: {} },
     { type: 'Struct<{x:Utf8, y:Date32<DAY>}>', nullable: false, metadata: {} },
+    { type: 'Decimal[9e+2]', nullable: true, metadata: {} },
+    { type: 'Decimal[5e0]', nullable: true, metadata: {} },
+    { type: 'Decimal[40e+10]', nullable: true, metadata: {} },
+    { type: 'Interval<MONTH_DAY_NANO>', nullable: true, metadata: { 'ARROW:extension:name': 'google:sqlType:interval' } },
+    { type: 'Struct<{start:Date32<DAY>, end:Date32<DAY>}>', nullable: true, metadata: {} },
+    { type: 'Struct<{start:Timestamp<MICROSECOND>, end:Timestamp<MICROSECOND>}>', nullable: true, metadata: {} },
+    { type: 'Struct<{start:Timestamp<MICROSECOND, UTC>, end:Timestamp<MICROSECOND, UTC>}>', nullable: false, metadata: {} },
   ]);
+  assert.deepEqual([(field('n92').type as arrow.Decimal).bitWidth, (field('bn4010').type as arrow.Decimal).bitWidth], [128, 256]);
+  assert.ok((field('rts').type as arrow.Struct).children.every((bound) => bound.nullable), 'a NULL bound means unbounded');
   const numeric = field('n').type as arrow.Decimal;
   assert.deepEqual([numeric.scale, numeric.precision, numeric.bitWidth], [9, 38, 128]);
   const bignumeric = field('bn').type as arrow.Decimal;
@@ -385,7 +409,7 @@ test('demo table has the schema of DEMO_FIELDS, covering every BigQuery type', (
   });
   collect(DEMO_FIELDS);
   for (const type of ['INT64', 'FLOAT64', 'NUMERIC', 'BIGNUMERIC', 'STRING', 'BYTES', 'BOOL', 'DATE', 'DATETIME', 'TIME',
-    'TIMESTAMP', 'GEOGRAPHY', 'JSON', 'RECORD', 'REPEATED INT64', 'REPEATED STRING', 'REPEATED RECORD']) {
+    'TIMESTAMP', 'GEOGRAPHY', 'JSON', 'INTERVAL', 'RANGE', 'RECORD', 'REPEATED INT64', 'REPEATED STRING', 'REPEATED RECORD']) {
     assert.ok(types.has(type), `demo lacks ${type}`);
   }
   const rec = DEMO_FIELDS.find((f) => f.name === 'rec')!;

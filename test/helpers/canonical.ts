@@ -3,7 +3,7 @@ import { DataType, type Data, type RecordBatch, type Table } from 'apache-arrow'
 /**
  * Exact, JSON-comparable values of an Arrow table: 64-bit integers, timestamps and times straight
  * from their int64 buffers (arrow's getters round timestamps to milliseconds), decimals as their
- * raw words, bytes as hex.
+ * raw words, bytes as hex, month-day-nano intervals as `Mm Dd Nns`.
  */
 export type Canonical = null | boolean | number | string | Canonical[] | { [key: string]: Canonical };
 
@@ -36,6 +36,12 @@ export function canonicalValue(data: Data, index: number): Canonical {
   if (DataType.isDecimal(type)) {
     const words = type.bitWidth / 32;
     return Array.from((data.values as Uint32Array).subarray(index * words, (index + 1) * words), (w) => w.toString(16)).join(':');
+  }
+  if (DataType.isInterval(type)) {
+    // MONTH_DAY_NANO: months, days, nanoseconds (two little-endian 32-bit words).
+    const [months, days, low, high] = (data.values as Int32Array).subarray(4 * index, 4 * index + 4);
+    const nanos = BigInt.asIntN(64, (BigInt(high! >>> 0) << 32n) | BigInt(low! >>> 0));
+    return `${months}m ${days}d ${nanos}ns`;
   }
   if (DataType.isBool(type)) return bit(data.values as Uint8Array, data, index);
   if (DataType.isUtf8(type)) {

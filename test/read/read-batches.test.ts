@@ -5,6 +5,8 @@ import type { RecordBatch } from 'apache-arrow';
 import type { Emulator } from '../../src/emulator/server.js';
 import { ReadPool } from '../../src/read/pool.js';
 import { readBatches } from '../../src/read/read-batches.js';
+import { heldBytesBound } from '../../src/read/stats.js';
+import { FLOW_CONTROL_WINDOW_BYTES } from '../../src/client/read-client.js';
 import { canonicalRows, rowsById } from '../helpers/canonical.js';
 import { DEMO, demoEmulator, eventually } from '../helpers/demo-emulator.js';
 
@@ -43,7 +45,7 @@ describe('readBatches, the streaming form', () => {
     assert.deepEqual(ids, Array.from({ length: 4000 }, (_, i) => i));
   });
 
-  test('a slow consumer keeps buffered bytes under the budget', async () => {
+  test('a slow consumer keeps buffered bytes within the documented bound', async () => {
     const budget = 200_000;
     const stream = readBatches(DEMO, { endpoint: emulator.address, maxStreams: 8, pool, maxBufferedBytes: budget, concurrency: 4 });
     let largest = 0;
@@ -53,13 +55,17 @@ describe('readBatches, the streaming form', () => {
       rows += batch.numRows;
       await sleep(4);
     }
+    const { stats } = stream;
     assert.equal(rows, 4000);
-    assert.ok(stream.stats.bytes > 4 * budget, `table (${stream.stats.bytes} B) is several budgets`);
-    // Each of the 4 streams in flight may overshoot its credit by one batch.
+    assert.ok(stats.bytes > 4 * budget, `table (${stats.bytes} B) is several budgets`);
+    assert.equal(stats.streamsInFlight, 4);
+    assert.ok(stats.largestBatchBytes >= largest, 'the largest batch is measured on the transferred memory');
+    // Each stream in flight may overshoot its credit by one batch; nothing else is buffered decoded.
     assert.ok(
-      stream.stats.peakBufferedBytes <= budget + 4 * largest * 1.5,
-      `peak ${stream.stats.peakBufferedBytes} B within budget ${budget} B + one batch per stream`,
+      stats.peakBufferedBytes <= budget + stats.streamsInFlight * stats.largestBatchBytes,
+      `peak ${stats.peakBufferedBytes} B within budget ${budget} B + ${stats.streamsInFlight} x ${stats.largestBatchBytes} B`,
     );
+    assert.ok(stats.peakBufferedBytes <= heldBytesBound(budget, stats.streamsInFlight, stats.largestBatchBytes, FLOW_CONTROL_WINDOW_BYTES));
   });
 
   test('as a Node Readable', async () => {

@@ -5,7 +5,7 @@ import type { Predicate, ValueExpr } from './ir.js';
 import { likeMatches } from './like.js';
 import {
   FALSE, NULL, TRUE, WORD_WIDTHS, bigIntReader, boolColumnPredicate, bytesReader, numberReader,
-  truthNumberReader, wordsReader, type NumberReader, type PerBatch, type RowPredicate, type Truth,
+  storedRescaled, truthNumberReader, wordsReader, type NumberReader, type PerBatch, type RowPredicate, type Truth,
 } from './readers.js';
 import type { ScalarTypeName } from './types.js';
 
@@ -168,7 +168,8 @@ function numberOperand(expr: ValueExpr): PerBatch<NumberReader> {
 /**
  * Picks how two operands of comparison type `type` are compared: as doubles (FLOAT64, DATE, BOOL),
  * as bytes (STRING, BYTES), word by word when both have the comparison type's own representation,
- * or as scaled bigints when a column must be widened (INT64 vs NUMERIC, DATE vs DATETIME).
+ * or as scaled bigints when a column must be widened or rescaled (INT64 vs NUMERIC, DATE vs
+ * DATETIME, a NUMERIC(10, 2) column).
  */
 function compileOrder(type: ScalarTypeName, leftExpr: ValueExpr, rightExpr: ValueExpr): PerBatch<Order> {
   if (type === 'FLOAT64' || type === 'DATE' || type === 'BOOL') {
@@ -201,7 +202,8 @@ function compileOrder(type: ScalarTypeName, leftExpr: ValueExpr, rightExpr: Valu
       };
     };
   }
-  const widened = [left, right].some((expr) => expr.node === 'column' && expr.column.type.kind !== type);
+  const widened = [left, right].some(
+    (expr) => expr.node === 'column' && (expr.column.type.kind !== type || storedRescaled(expr.column)));
   if (widened) {
     const leftReader = bigIntReader(left, type);
     const rightReader = bigIntReader(right, type);

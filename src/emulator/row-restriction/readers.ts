@@ -1,4 +1,4 @@
-import type { RecordBatch } from 'apache-arrow';
+import { DataType, type RecordBatch } from 'apache-arrow';
 import { ALWAYS, NEVER, bindColumn, type RowTest } from './columns.js';
 import { decimalToDouble, pow10 } from './decimal.js';
 import type { ColumnRef, ValueExpr } from './ir.js';
@@ -38,6 +38,20 @@ export const WORD_WIDTHS: Readonly<Partial<Record<ScalarTypeName, number>>> = {
   INT64: 2, DATETIME: 2, TIMESTAMP: 2, TIME: 2, NUMERIC: 4, BIGNUMERIC: 8,
 };
 const DECIMAL_SCALES: Readonly<Partial<Record<ScalarTypeName, number>>> = { INT64: 0, NUMERIC: NUMERIC_SCALE, BIGNUMERIC: BIGNUMERIC_SCALE };
+
+/** The scale a column's values are stored at: a decimal column's own (declared) scale. */
+function storedScale(column: ColumnRef): number {
+  const type = column.arrowType;
+  return DataType.isDecimal(type) ? type.scale : DECIMAL_SCALES[column.type.kind as ScalarTypeName] ?? 0;
+}
+
+/**
+ * True when a column's stored values are not in the engine's representation of its type (a
+ * NUMERIC(P, S) column with S != 9), so it cannot be compared word by word and must be rescaled.
+ */
+export function storedRescaled(column: ColumnRef): boolean {
+  return DataType.isDecimal(column.arrowType) && storedScale(column) !== DECIMAL_SCALES[column.type.kind as ScalarTypeName];
+}
 
 /** A fixed-width column's values as 32-bit words (Int64/Timestamp/Time64 arrays are BigInt64Array). */
 function wordsOf(values: ArrayBufferView): Uint32Array {
@@ -113,7 +127,7 @@ export function numberReader(expr: ValueExpr & { node: 'constant' | 'column' }):
           }
           default: {
             const width = WORD_WIDTHS[source]!;
-            const scale = DECIMAL_SCALES[source]!;
+            const scale = storedScale(column);
             const words = wordsOf(data.values);
             return { isNull, get: (row) => decimalToDouble(wordsToBigInt(words, row * width, width), scale) };
           }
@@ -144,7 +158,7 @@ export function bigIntReader(expr: ValueExpr & { node: 'constant' | 'column' }, 
   }
   const column = expr.column;
   const source = column.type.kind as ScalarTypeName;
-  const factor = unitFactor(source, target);
+  const factor = unitFactor(source, storedScale(column), target);
   return (batch) => {
     const { data, isNull } = bindColumn(batch, column);
     let raw: (row: number) => bigint;
@@ -163,11 +177,14 @@ export function bigIntReader(expr: ValueExpr & { node: 'constant' | 'column' }, 
   };
 }
 
-/** What one unit of `source` is worth in units of `target` (10^9 for INT64 -> NUMERIC, a day's microseconds for DATE -> DATETIME). */
-function unitFactor(source: ScalarTypeName, target: ScalarTypeName): bigint {
-  if (source === target) return 1n;
-  if (source === 'DATE') return MICROS_PER_DAY;
-  return pow10(DECIMAL_SCALES[target]! - DECIMAL_SCALES[source]!);
+/**
+ * What one stored unit of `source` is worth in units of `target` (10^9 for INT64 -> NUMERIC, 10^7
+ * for NUMERIC(10, 2) -> NUMERIC, a day's microseconds for DATE -> DATETIME).
+ */
+function unitFactor(source: ScalarTypeName, sourceScale: number, target: ScalarTypeName): bigint {
+  if (source === 'DATE' && target !== 'DATE') return MICROS_PER_DAY;
+  const targetScale = DECIMAL_SCALES[target];
+  return targetScale === undefined ? 1n : pow10(targetScale - sourceScale);
 }
 
 export function bytesReader(expr: ValueExpr & { node: 'constant' | 'column' }): PerBatch<BytesReader> {

@@ -1,4 +1,5 @@
 import { DataType, DateUnit, Precision, TimeUnit, type Field } from 'apache-arrow';
+import { PICOS_TIMESTAMP_KEY } from '../sources/picos-timestamp.js';
 
 export type ScalarTypeName =
   | 'INT64' | 'FLOAT64' | 'NUMERIC' | 'BIGNUMERIC' | 'BOOL' | 'STRING' | 'BYTES'
@@ -22,7 +23,11 @@ export const scalarType = (kind: ScalarTypeName): ScalarType => SCALARS.get(kind
 
 export const isScalar = (type: SqlType): type is ScalarType => SCALARS.has(type.kind as ScalarTypeName);
 
-/** Decimal scale of BigQuery's exact numeric types, as the Storage API's Arrow schema carries them. */
+/**
+ * The scale at which the engine holds NUMERIC and BIGNUMERIC values (constants, widened columns).
+ * Columns declared NUMERIC(P, S) / BIGNUMERIC(P, S) arrive at their own scale S and are rescaled
+ * while reading (readers.ts).
+ */
 export const NUMERIC_SCALE = 9;
 export const BIGNUMERIC_SCALE = 38;
 
@@ -43,12 +48,16 @@ export function sqlTypeOfField(field: Field): SqlType {
   const type = field.type;
   if (DataType.isInt(type) && type.bitWidth === 64 && type.isSigned) return scalarType('INT64');
   if (DataType.isFloat(type) && type.precision === Precision.DOUBLE) return scalarType('FLOAT64');
+  // Any precision and scale: the service sends a column's declared NUMERIC(P, S) as Decimal(P, S)
+  // (Storage Read API docs, "Arrow schema details").
   if (DataType.isDecimal(type)) {
-    if (type.bitWidth === 128 && type.scale === NUMERIC_SCALE) return scalarType('NUMERIC');
-    if (type.bitWidth === 256 && type.scale === BIGNUMERIC_SCALE) return scalarType('BIGNUMERIC');
+    if (type.bitWidth === 128 && type.scale <= NUMERIC_SCALE) return scalarType('NUMERIC');
+    if (type.bitWidth === 256 && type.scale <= BIGNUMERIC_SCALE) return scalarType('BIGNUMERIC');
   }
   if (DataType.isBool(type)) return scalarType('BOOL');
   if (DataType.isUtf8(type)) {
+    // A stored picosecond TIMESTAMP (text until a session converts it): not comparable here.
+    if (field.metadata.has(PICOS_TIMESTAMP_KEY)) return { kind: 'UNSUPPORTED', arrowType: 'picosecond TIMESTAMP' };
     const extension = field.metadata.get(EXTENSION_NAME_KEY);
     if (extension === 'google:sqlType:geography') return scalarType('GEOGRAPHY');
     if (extension === 'google:sqlType:json') return scalarType('JSON');

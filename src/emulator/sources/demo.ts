@@ -1,4 +1,5 @@
-// A synthetic table covering every BigQuery type, for tests and benchmarks of 1-4 million rows.
+// A synthetic table covering every BigQuery column type but picosecond TIMESTAMP (INTERVAL and
+// RANGE included), for tests and benchmarks of 1-4 million rows.
 // Values are written straight into typed arrays (no per-value builder calls). Row i's values
 // come from PRNG streams seeded by (seed, column, i) alone, so they do not depend on batchRows.
 // Every NULLABLE column is NULL in about 10% of rows; some rows hold the types' extreme values.
@@ -20,6 +21,10 @@ export const DEMO_FIELDS: BqField[] = [
   { name: 'f_timestamp', type: 'TIMESTAMP' },
   { name: 'f_geography', type: 'GEOGRAPHY' },
   { name: 'f_json', type: 'JSON' },
+  { name: 'f_interval', type: 'INTERVAL' },
+  { name: 'f_range_date', type: 'RANGE', rangeElementType: { type: 'DATE' } },
+  { name: 'f_range_datetime', type: 'RANGE', rangeElementType: { type: 'DATETIME' } },
+  { name: 'f_range_timestamp', type: 'RANGE', rangeElementType: { type: 'TIMESTAMP' } },
   { name: 'r_int64', type: 'INT64', mode: 'REPEATED' },
   { name: 'r_string', type: 'STRING', mode: 'REPEATED' },
   {
@@ -119,6 +124,12 @@ const DATE_MAX = 2932896; // 9999-12-31
 const MICROS_MIN = int64Words(-62135596800000000n); // 0001-01-01 00:00:00
 const MICROS_MAX = int64Words(253402300799999999n); // 9999-12-31 23:59:59.999999
 const TIME_MAX = 86399999999; // 23:59:59.999999
+// INTERVAL extremes: ±10000 years, ±3660000 days, and the most whole microseconds an int64 count
+// of nanoseconds holds (BigQuery allows more hours; see interval-text.ts).
+const INTERVAL_MAX_MONTHS = 120000;
+const INTERVAL_MAX_DAYS = 3660000;
+const INTERVAL_MAX_NANOS = int64Words(9223372036854775000n);
+const INTERVAL_MIN_NANOS = int64Words(-9223372036854775000n);
 
 // 16 words, so that 4 random bits pick one.
 const WORDS = [
@@ -468,6 +479,41 @@ const COLUMN_GENERATORS: Readonly<Record<string, ColumnGenerator>> = {
     return values.data(type, valid);
   },
 
+  f_interval: (type, { start, n, seed }) => {
+    // Arrow MONTH_DAY_NANO: months, days, then nanoseconds as two little-endian 32-bit words.
+    const values = new Int32Array(4 * n);
+    const valid = new Validity(n);
+    for (let j = 0; j < n; j++) {
+      const row = start + j;
+      startRow(seed, row);
+      if (!valid.draw(j)) continue;
+      const special = row % 1000;
+      if (special === 23 || special === 24) {
+        const sign = special === 23 ? 1 : -1;
+        const nanos = special === 23 ? INTERVAL_MAX_NANOS : INTERVAL_MIN_NANOS;
+        values.set([sign * INTERVAL_MAX_MONTHS, sign * INTERVAL_MAX_DAYS, nanos[0], nanos[1]], 4 * j);
+        continue;
+      }
+      values[4 * j] = ((next() >>> 1) % 241) - 120;
+      values[4 * j + 1] = ((next() >>> 1) % 61) - 30;
+      // BigQuery intervals hold whole microseconds: |micros| < 2^40, so nanos stay exact doubles.
+      const nanos = (((next() & 0xff) - 0x80) * TWO32 + (next() >>> 0)) * 1000;
+      const high = Math.floor(nanos / TWO32);
+      values[4 * j + 2] = nanos - high * TWO32;
+      values[4 * j + 3] = high;
+    }
+    return fixedWidth(type, values, n, valid);
+  },
+
+  f_range_date: (type, rows) => rangeColumn(type, rows, () => {
+    const first = randomDate();
+    return [first, first + 1 + ((next() >>> 1) % 400)];
+  }),
+
+  f_range_datetime: (type, rows) => rangeColumn(type, rows, randomMicrosRange),
+
+  f_range_timestamp: (type, rows) => rangeColumn(type, rows, randomMicrosRange),
+
   r_int64: (type, { start, n, seed }) => {
     const offsets = new Int32Array(n + 1);
     const items = new Words64(4 * n);
@@ -609,6 +655,52 @@ function microsColumn(type: arrow.DataType, { start, n, seed }: Rows, special: n
     else values.put((next() & 0xfffff) - 0x80000, next()); // about 1898..2041
   }
   return fixedWidth(type, values.values(), n, valid);
+}
+
+/** Bounds in microseconds, about 1827..2112, start < end, as exact doubles. */
+function randomMicrosRange(): [number, number] {
+  const first = ((next() & 0xfffff) - 0x80000) * TWO32 + (next() >>> 0);
+  return [first, first + 1 + ((next() >>> 1) % 1e6) * 1e6];
+}
+
+/**
+ * A RANGE column: NULL in about 10% of rows, each bound unbounded (NULL) in about 10% of the rest;
+ * `draw` gives the bounds (days or microseconds) with start < end.
+ */
+function rangeColumn(type: arrow.DataType, { start, n, seed }: Rows, draw: () => [number, number]): arrow.Data {
+  const boundType = child(type, 'start');
+  const days = arrow.DataType.isDate(boundType);
+  const firsts = days ? new Int32Array(n) : new Words64(n);
+  const lasts = days ? new Int32Array(n) : new Words64(n);
+  const put = (out: Int32Array | Words64, j: number, value: number) => {
+    if (out instanceof Int32Array) out[j] = value;
+    else out.putSafe(value);
+  };
+  const valid = new Validity(n);
+  const firstValid = new Validity(n);
+  const lastValid = new Validity(n);
+  for (let j = 0; j < n; j++) {
+    startRow(seed, start + j);
+    let bounds: [number, number] = [0, 0];
+    if (valid.draw(j)) {
+      bounds = draw();
+      if (!firstValid.draw(j)) bounds[0] = 0;
+      if (!lastValid.draw(j)) bounds[1] = 0;
+    } else {
+      firstValid.setNull();
+      lastValid.setNull();
+    }
+    put(firsts, j, bounds[0]);
+    put(lasts, j, bounds[1]);
+  }
+  const values = (out: Int32Array | Words64) => (out instanceof Int32Array ? out : out.values());
+  return arrow.makeData({
+    type: type as arrow.Struct, length: n, ...valid.props(n),
+    children: [
+      fixedWidth(boundType, values(firsts), n, firstValid),
+      fixedWidth(child(type, 'end'), values(lasts), n, lastValid),
+    ],
+  });
 }
 
 function listData(type: arrow.DataType, valueOffsets: Int32Array, item: arrow.Data): arrow.Data {

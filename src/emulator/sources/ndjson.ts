@@ -5,15 +5,19 @@
 // Exactness: INT64, NUMERIC and BIGNUMERIC values written as JSON strings are exact. Written as
 // JSON numbers they pass through a float64 first, so integers beyond 2^53 are rejected (quote
 // them) and decimals with more than ~15 significant digits should be quoted as well.
-// NUMERIC/BIGNUMERIC digits beyond the scale (9 / 38) are rounded (as BigQuery does) half away
-// from zero; fractional TIMESTAMP epoch seconds round the same way to the microsecond.
-// DATETIME and TIMESTAMP also accept a date alone (midnight), as BigQuery's canonical format does.
+// NUMERIC/BIGNUMERIC digits beyond the scale (the declared one, else 9 / 38) are rounded (as
+// BigQuery does) half away from zero; fractional TIMESTAMP epoch seconds round the same way to the
+// microsecond. DATETIME and TIMESTAMP also accept a date alone (midnight), as BigQuery's canonical
+// format does. INTERVAL is its canonical text (interval-text.ts); RANGE is the text `bq load` reads,
+// `[start, end)` with UNBOUNDED (or NULL) for an open bound, or an object {"start", "end"}.
 import { readFileSync } from 'node:fs';
 import * as arrow from 'apache-arrow';
 import {
-  BIGNUMERIC_SCALE, NUMERIC_SCALE, bqSchemaToArrow, normalizeBqFields, parseBqSchemaJson,
-  type BqField, type NormalizedBqField,
+  bqSchemaToArrow, decimalPrecisionScale, normalizeBqFields, parseBqSchemaJson,
+  type BqField, type NormalizedBqField, type RangeElementType,
 } from './bq-schema.js';
+import { parseIntervalText, writeIntervalParts } from './interval-text.js';
+import { formatPicosTimestamp } from './picos-timestamp.js';
 
 /** Rows per record batch unless told otherwise: enough to amortize per-batch overhead while
  *  keeping a batch of typical rows to a few MB. */
@@ -186,6 +190,7 @@ function buildValues(
     }
   };
 
+  if (f.timestampPrecision === 12) return textColumn(n, lines, path, type, nulls, each, toPicosTimestamp);
   switch (f.type) {
     case 'INT64':
     case 'DATETIME':
@@ -205,8 +210,32 @@ function buildValues(
     case 'BIGNUMERIC': {
       const words = f.type === 'NUMERIC' ? 4 : 8;
       const data = new Uint32Array(n * words);
-      each((cell, i) => { writeTwosComplement(data, i * words, words, toDecimal(cell, f.type as DecimalType)); });
+      const { precision, scale } = decimalPrecisionScale(f);
+      const limits = decimalLimits(f.type, f.precision);
+      const typeName = f.precision === undefined ? f.type : `${f.type}(${precision}, ${scale})`;
+      each((cell, i) => { writeTwosComplement(data, i * words, words, toDecimal(cell, typeName, scale, limits)); });
       return arrow.makeData({ type: type as arrow.Decimal, length: n, ...nulls, data });
+    }
+    case 'INTERVAL': {
+      const data = new Int32Array(4 * n);
+      each((cell, i) => { writeIntervalParts(data, i, toInterval(cell)); });
+      return arrow.makeData({ type: type as arrow.IntervalMonthDayNano, length: n, ...nulls, data });
+    }
+    case 'RANGE': {
+      const element = f.rangeElementType!.type;
+      // Bounds of a NULL range stay absent (NULL, or under a NULL parent); the others are parsed.
+      const bounds = cells.map((cell) => (isAbsent(cell) ? cell : undefined) as unknown);
+      const ends = [...bounds];
+      each((cell, i) => { [bounds[i], ends[i]] = toRangeBounds(cell, element); });
+      const bound = (name: string): NormalizedBqField => ({ name, type: element, mode: 'NULLABLE' });
+      const [startField, endField] = (type as arrow.Struct).children;
+      return arrow.makeData({
+        type: type as arrow.Struct, length: n, ...nulls,
+        children: [
+          buildValues(bound('start'), startField!.type, bounds, lines, joinPath(path, 'start'), true),
+          buildValues(bound('end'), endField!.type, ends, lines, joinPath(path, 'end'), true),
+        ],
+      });
     }
     case 'BOOL': {
       const data = new Uint8Array((n + 7) >> 3);
@@ -224,21 +253,7 @@ function buildValues(
     case 'BYTES': {
       const kind = f.type;
       const convert = kind === 'BYTES' ? toBytes : kind === 'JSON' ? toJsonText : (cell: unknown) => toText(cell, kind);
-      const chunks: (Uint8Array | undefined)[] = new Array(n);
-      each((cell, i) => { chunks[i] = convert(cell); });
-      const valueOffsets = new Int32Array(n + 1);
-      let total = 0;
-      for (let i = 0; i < n; i++) {
-        total += chunks[i]?.length ?? 0;
-        if (total > 0x7fffffff) throw new NdjsonError('more than 2 GiB of text in one batch; lower batchRows', lines[i], path);
-        valueOffsets[i + 1] = total;
-      }
-      const data = new Uint8Array(total);
-      for (let i = 0; i < n; i++) {
-        const chunk = chunks[i];
-        if (chunk) data.set(chunk, valueOffsets[i]);
-      }
-      return arrow.makeData({ type: type as arrow.Utf8, length: n, ...nulls, valueOffsets, data });
+      return textColumn(n, lines, path, type, nulls, each, convert);
     }
     case 'RECORD': {
       each((cell) => { if (!isPlainObject(cell)) throw new ValueProblem(`expected a JSON object (RECORD), got ${describe(cell)}`); });
@@ -246,6 +261,31 @@ function buildValues(
       return arrow.makeData({ type: type as arrow.Struct, length: n, ...nulls, children });
     }
   }
+}
+
+type Nulls = { nullCount: number; nullBitmap: Uint8Array | null };
+type EachCell = (write: (cell: unknown, i: number) => void) => void;
+
+/** Utf8 / Binary data of `convert`ed cells. */
+function textColumn(
+  n: number, lines: number[], path: string, type: arrow.DataType, nulls: Nulls, each: EachCell,
+  convert: (cell: unknown) => Uint8Array,
+): arrow.Data {
+  const chunks: (Uint8Array | undefined)[] = new Array(n);
+  each((cell, i) => { chunks[i] = convert(cell); });
+  const valueOffsets = new Int32Array(n + 1);
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    total += chunks[i]?.length ?? 0;
+    if (total > 0x7fffffff) throw new NdjsonError('more than 2 GiB of text in one batch; lower batchRows', lines[i], path);
+    valueOffsets[i + 1] = total;
+  }
+  const data = new Uint8Array(total);
+  for (let i = 0; i < n; i++) {
+    const chunk = chunks[i];
+    if (chunk) data.set(chunk, valueOffsets[i]);
+  }
+  return arrow.makeData({ type: type as arrow.Utf8, length: n, ...nulls, valueOffsets, data });
 }
 
 const INT64_MIN = -(2n ** 63n);
@@ -283,24 +323,71 @@ function toFloat64(v: unknown): number {
   throw new ValueProblem(`expected a FLOAT64 (number or string), got ${describe(v)}`);
 }
 
-type DecimalType = 'NUMERIC' | 'BIGNUMERIC';
+interface DecimalLimits {
+  readonly min: bigint;
+  readonly max: bigint;
+  readonly description: string;
+}
 
 const NUMERIC_MAX = 10n ** 38n - 1n; // 29 integer digits + 9 fractional
 const BIGNUMERIC_MIN = -(2n ** 255n);
 const BIGNUMERIC_MAX = 2n ** 255n - 1n;
 
-/** The value times 10^scale, as the bigint that Arrow stores. */
-function toDecimal(v: unknown, type: DecimalType): bigint {
-  const text = decimalText(v, type);
-  const scale = type === 'NUMERIC' ? NUMERIC_SCALE : BIGNUMERIC_SCALE;
+/**
+ * The unscaled values a column admits: with a declared precision P, |value| <= 10^P - 1 at the
+ * declared scale (table.proto, TableFieldSchema.precision); else the type's own range.
+ */
+function decimalLimits(type: string, precision: number | undefined): DecimalLimits {
+  if (precision !== undefined) {
+    const max = 10n ** BigInt(precision) - 1n;
+    return { min: -max, max, description: `at most ${precision} digits` };
+  }
+  return type === 'NUMERIC'
+    ? { min: -NUMERIC_MAX, max: NUMERIC_MAX, description: 'at most 29 integer digits' }
+    : { min: BIGNUMERIC_MIN, max: BIGNUMERIC_MAX, description: 'range is about ±5.79e38' };
+}
+
+/** The value times 10^scale, as the bigint that Arrow stores; `typeName` is for messages. */
+function toDecimal(v: unknown, typeName: string, scale: number, limits: DecimalLimits): bigint {
+  const text = decimalText(v, typeName);
   const scaled = scaleDecimal(text, scale);
-  if (scaled === undefined) throw new ValueProblem(`expected a ${type}, got ${JSON.stringify(v)}`);
-  const [min, max] = type === 'NUMERIC' ? [-NUMERIC_MAX, NUMERIC_MAX] : [BIGNUMERIC_MIN, BIGNUMERIC_MAX];
-  if (scaled === null || scaled < min || scaled > max) {
-    const limit = type === 'NUMERIC' ? 'at most 29 integer digits' : 'range is about ±5.79e38';
-    throw new ValueProblem(`${text} is out of ${type} range (${limit})`);
+  if (scaled === undefined) throw new ValueProblem(`expected a ${typeName}, got ${JSON.stringify(v)}`);
+  if (scaled === null || scaled < limits.min || scaled > limits.max) {
+    throw new ValueProblem(`${text} is out of ${typeName} range (${limits.description})`);
   }
   return scaled;
+}
+
+function toInterval(v: unknown) {
+  const parts = parseIntervalText(expectString(v, 'INTERVAL'));
+  if (typeof parts === 'string') throw new ValueProblem(parts);
+  return parts;
+}
+
+const RANGE_TEXT_RE = /^\[\s*([^,]*?)\s*,\s*([^,]*?)\s*\)$/;
+const OPEN_BOUND = /^(UNBOUNDED|NULL)$/i;
+
+/**
+ * A RANGE's bounds (null where unbounded), checked by converting them; BigQuery requires
+ * start < end when both are bounded.
+ */
+function toRangeBounds(v: unknown, element: RangeElementType): [unknown, unknown] {
+  let bounds: [unknown, unknown];
+  if (typeof v === 'string') {
+    const m = RANGE_TEXT_RE.exec(v.trim());
+    if (!m) throw new ValueProblem(`expected a RANGE as "[start, end)", got ${JSON.stringify(v)}`);
+    bounds = [OPEN_BOUND.test(m[1]!) ? null : m[1], OPEN_BOUND.test(m[2]!) ? null : m[2]];
+  } else if (isPlainObject(v) && Object.keys(v).every((key) => key === 'start' || key === 'end')) {
+    bounds = [v.start ?? null, v.end ?? null];
+  } else {
+    throw new ValueProblem(`expected a RANGE as "[start, end)" or {"start", "end"}, got ${describe(v)}`);
+  }
+  const convert = element === 'DATE' ? (b: unknown) => BigInt(toDate(b)) : element === 'DATETIME' ? toDatetime : toTimestamp;
+  const [start, end] = bounds.map((b) => (b === null ? null : convert(b)));
+  if (start !== null && end !== null && start! >= end!) {
+    throw new ValueProblem(`RANGE ${JSON.stringify(v)} must have start < end`);
+  }
+  return bounds;
 }
 
 function decimalText(v: unknown, type: string): string {
@@ -416,6 +503,21 @@ function toTimestamp(v: unknown): bigint {
     throw new ValueProblem(`${JSON.stringify(v)} is outside the TIMESTAMP range 0001-01-01..9999-12-31`);
   }
   return micros;
+}
+
+const FRACTION_RE = /\.(\d+)/;
+
+/**
+ * A picosecond TIMESTAMP: the text of a TIMESTAMP with up to 12 fractional digits, read as a
+ * microsecond one plus the digits beyond the sixth, stored in its canonical text.
+ */
+function toPicosTimestamp(v: unknown): Uint8Array {
+  const text = expectString(v, 'TIMESTAMP');
+  const fraction = FRACTION_RE.exec(text)?.[1] ?? '';
+  if (fraction.length > 12) throw new ValueProblem(`more than 12 fractional second digits in ${JSON.stringify(text)}`);
+  const micros = toTimestamp(text.replace(FRACTION_RE, fraction ? `.${fraction.slice(0, 6)}` : ''));
+  const picos = micros * 1_000_000n + BigInt(fraction.slice(6).padEnd(6, '0'));
+  return Buffer.from(formatPicosTimestamp(picos), 'utf8');
 }
 
 function dateTimeMicros(m: RegExpExecArray, text: string): bigint {

@@ -1,0 +1,188 @@
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { unpackBatch } from '../arrow/transfer.js';
+import type { RetrySettings } from '../client/retry.js';
+import type { ConnectionConfig } from '../client/connection.js';
+import type { PlacedBatch } from './batch-queue.js';
+import type { CreditAccount, CreditLedger } from './credits.js';
+import { describeStatus, StreamReadError } from './errors.js';
+import type { ReadPool } from './pool.js';
+import type { ReadSessionInfo } from './session.js';
+import type { StreamStats } from './stats.js';
+import type { StreamTaskResult, WorkerMessage } from '../../workers/stream-task.js';
+
+/** What a stream run needs from the read it belongs to. */
+export interface StreamRunContext {
+  readonly session: ReadSessionInfo;
+  readonly connection: ConnectionConfig;
+  readonly retry: RetrySettings;
+  readonly pool: ReadPool;
+  readonly ledger: CreditLedger;
+  readonly maxWorkerRestarts: number;
+  /** Fires when the read stops (failure, abort, consumer gone): the run cancels its task. */
+  readonly signal: AbortSignal;
+  deliver(placed: PlacedBatch): void;
+  /** A retry notice from the worker. */
+  retried(): void;
+  /** A worker died under this stream and it is resumed on another. */
+  restarted(): void;
+  /** A token for the worker's next call (brokered auth). */
+  token(): Promise<string>;
+  /** Anything thrown while handling the worker's messages; ends the read. */
+  failed(error: unknown): void;
+}
+
+/** One attempt: a pool task, its port and its credit account. */
+interface Attempt {
+  readonly port: MessagePort;
+  readonly account: CreditAccount;
+  /** Batches received on this attempt's port. */
+  received: number;
+  /** Set once the task's result says how many batches it sent. */
+  expected: number;
+  allReceived: () => void;
+}
+
+/**
+ * Reads one stream of the session to its end on the pool, resuming it on a fresh worker at the
+ * offset after the last batch delivered when the worker thread running it dies.
+ */
+export class StreamRun {
+  /** The offset after the last row delivered to the queue: where a resumed attempt starts. */
+  private nextOffset = 0;
+  private restarts = 0;
+  readonly stats: StreamStats;
+
+  constructor(
+    readonly index: number,
+    private readonly ctx: StreamRunContext,
+  ) {
+    this.stats = { stream: this.name, rows: 0, bytes: 0, batches: 0, ms: 0, retries: 0, maxThrottlePercent: 0, workerRestarts: 0 };
+  }
+
+  get name(): string {
+    return this.ctx.session.streams[this.index]!;
+  }
+
+  /** Resolves with the last attempt's result (undefined when cancelled first); throws StreamReadError. */
+  async run(): Promise<StreamTaskResult | undefined> {
+    const started = performance.now();
+    try {
+      for (;;) {
+        if (this.ctx.signal.aborted) return undefined;
+        const outcome = await this.attempt();
+        if (outcome.result) {
+          this.record(outcome.result);
+          this.throwIfFailed(outcome.result);
+          return outcome.result;
+        }
+        if (this.ctx.signal.aborted) return undefined;
+        if (this.ctx.pool.closed) {
+          throw new StreamReadError(`reading stream ${this.name} of ${this.ctx.session.table} stopped at row ${this.nextOffset}: the ReadPool was closed during the read`, {
+            table: this.ctx.session.table, stream: this.name, offset: this.nextOffset, retries: this.stats.retries, cause: outcome.death,
+          });
+        }
+        if (this.restarts >= this.ctx.maxWorkerRestarts) {
+          throw new StreamReadError(
+            `reading stream ${this.name} of ${this.ctx.session.table} failed at row ${this.nextOffset}: its worker thread died ` +
+              `${this.restarts + 1} times (${(outcome.death as Error).message})`,
+            { table: this.ctx.session.table, stream: this.name, offset: this.nextOffset, retries: this.stats.retries, retryable: true, cause: outcome.death },
+          );
+        }
+        this.restarts++;
+        this.stats.workerRestarts++;
+        this.ctx.restarted();
+      }
+    } finally {
+      this.stats.ms = performance.now() - started;
+    }
+  }
+
+  private async attempt(): Promise<{ result?: StreamTaskResult; death?: unknown }> {
+    const { port1, port2 } = new MessageChannel();
+    let allReceived!: () => void;
+    const arrived = new Promise<void>((resolve) => (allReceived = resolve));
+    const account = this.ctx.ledger.open((bytes) => port1.postMessage({ type: 'credit', bytes }));
+    const attempt: Attempt = { port: port1, account, received: 0, expected: Infinity, allReceived };
+    port1.on('message', (message: WorkerMessage) => {
+      try {
+        this.onMessage(attempt, message);
+      } catch (err) {
+        this.ctx.failed(err);
+      }
+    });
+    const cancel = () => {
+      port1.postMessage({ type: 'cancel' });
+      // A cancelled read no longer waits for batches still on their way.
+      allReceived();
+    };
+    if (this.ctx.signal.aborted) cancel();
+    else this.ctx.signal.addEventListener('abort', cancel, { once: true });
+    try {
+      const result = await this.ctx.pool.run(
+        {
+          port: port2, connection: this.ctx.connection, stream: this.name, offset: this.nextOffset,
+          schemaMessage: this.ctx.session.schemaMessage, retry: this.ctx.retry, initialCredit: account.granted,
+        },
+        port2,
+      );
+      // Batches travel on the task's own port, so they can land after the task's result.
+      attempt.expected = result.batches;
+      if (attempt.received >= attempt.expected) allReceived();
+      await arrived;
+      return { result };
+    } catch (death) {
+      // The worker thread died. Closing the port first means no batch it sent can land after the
+      // resume offset is taken, so the next attempt starts exactly after the last delivered row.
+      return { death };
+    } finally {
+      this.ctx.signal.removeEventListener('abort', cancel);
+      port1.close();
+      this.ctx.ledger.close(account);
+    }
+  }
+
+  private onMessage(attempt: Attempt, message: WorkerMessage): void {
+    if (message.type === 'token-request') {
+      this.ctx.token().then(
+        (token) => attempt.port.postMessage({ type: 'token', token }),
+        (err: unknown) => this.ctx.failed(err),
+      );
+      return;
+    }
+    if (message.type === 'retry') {
+      this.stats.retries++;
+      this.ctx.retried();
+      return;
+    }
+    if (message.offset !== this.nextOffset) {
+      throw new StreamReadError(
+        `stream ${this.name} delivered rows at offset ${message.offset} where ${this.nextOffset} was expected`,
+        { table: this.ctx.session.table, stream: this.name, offset: this.nextOffset },
+      );
+    }
+    const batch = unpackBatch(this.ctx.session.schema, message.packed);
+    const bytes = message.packed.memory.byteLength;
+    this.ctx.ledger.received(attempt.account, bytes);
+    this.nextOffset += batch.numRows;
+    this.stats.rows += batch.numRows;
+    this.stats.bytes += bytes;
+    this.stats.batches++;
+    if (++attempt.received >= attempt.expected) attempt.allReceived();
+    this.ctx.deliver({ batch, stream: this.index, offset: message.offset, bytes, account: attempt.account });
+  }
+
+  /** Rows, bytes and retries are counted as their messages arrive, so a dead attempt's count too. */
+  private record(result: StreamTaskResult): void {
+    this.stats.maxThrottlePercent = Math.max(this.stats.maxThrottlePercent, result.maxThrottlePercent);
+  }
+
+  private throwIfFailed(result: StreamTaskResult): void {
+    if (result.status !== 'failed' || !result.error) return;
+    const { code, details, retriesExhausted } = result.error;
+    const why = retriesExhausted ? ` (gave up after ${result.retries} retries)` : '';
+    throw new StreamReadError(
+      `reading stream ${this.name} of ${this.ctx.session.table} failed at row ${this.nextOffset}: ${describeStatus(code, details)}${why}`,
+      { code, table: this.ctx.session.table, stream: this.name, offset: this.nextOffset, retries: this.stats.retries, retryable: retriesExhausted },
+    );
+  }
+}

@@ -1,0 +1,201 @@
+import { availableParallelism } from 'node:os';
+import PQueue from 'p-queue';
+import type { TableReference } from '../table-ref.js';
+import { fetchAccessToken } from './access-token.js';
+import { BatchQueue, type PlacedBatch } from './batch-queue.js';
+import { CreditLedger } from './credits.js';
+import { abortError, BqReadError, CallbackError, ReadOptionsError, StreamReadError } from './errors.js';
+import { resolveReadOptions, type ReadOptions, type ResolvedReadOptions } from './options.js';
+import { ReadPool } from './pool.js';
+import { createReadSession, type ReadSessionInfo } from './session.js';
+import { emptyStats, type ReadStats } from './stats.js';
+import { StreamRun } from './stream-run.js';
+
+/**
+ * One read of one table: resolves the options, creates the session (on demand, so the schema can
+ * be had before any row is read), runs a StreamRun per stream on the pool under p-queue, and hands
+ * the batches out of a BatchQueue under credit-based backpressure. Every way a read stops (failure,
+ * the caller's abort, the consumer leaving) goes through one internal AbortController.
+ */
+export class TableRead {
+  readonly stats: ReadStats = emptyStats();
+  private readonly started = performance.now();
+  private readonly controller = new AbortController();
+  private failure: BqReadError | undefined;
+  private sessionPromise: Promise<ReadSessionInfo> | undefined;
+  private resolved: ResolvedReadOptions | undefined;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    private readonly reference: TableReference,
+    private readonly options: ReadOptions,
+  ) {}
+
+  /** The read's session, created on first use; iteration reuses it. */
+  session(): Promise<ReadSessionInfo> {
+    if (!this.sessionPromise) {
+      this.sessionPromise = this.openSession();
+      // Iteration reports a failed session; a caller who never awaits this one gets no unhandled rejection.
+      this.sessionPromise.catch(() => undefined);
+    }
+    return this.sessionPromise;
+  }
+
+  /** The batches with their stream and offset; the read ends (and releases everything) with it. */
+  async *batches(): AsyncGenerator<PlacedBatch> {
+    const userSignal = this.options.signal;
+    const onUserAbort = () => this.stop(abortError(userSignal!));
+    userSignal?.addEventListener('abort', onUserAbort, { once: true });
+    let pool: ReadPool | undefined;
+    let queue: PQueue | undefined;
+    try {
+      if (userSignal?.aborted) throw abortError(userSignal);
+      const session = await this.session();
+      this.throwIfStopped();
+      const options = this.resolved!;
+      if (session.streams.length === 0) return;
+      if (options.pool?.closed) throw new ReadOptionsError('the ReadPool passed as `pool` is closed');
+      pool = options.pool ?? new ReadPool({ workers: options.workers, resourceLimits: options.workerResourceLimits });
+      const ownsPool = options.pool === undefined;
+      queue = new PQueue({ concurrency: Math.min(options.concurrency ?? pool.capacity, session.streams.length) });
+      // A read that stops while its consumer is away (an abort, a failure) releases its streams and
+      // threads at once, not when the consumer next pulls, which it may never do.
+      const release = releaseOnStop(queue, ownsPool ? pool : undefined);
+      this.controller.signal.addEventListener('abort', release, { once: true });
+      try {
+        yield* this.runStreams(session, options, pool, queue);
+      } finally {
+        this.stop();
+        queue?.clear();
+        await queue?.onIdle();
+        if (ownsPool) await pool.close();
+      }
+    } finally {
+      userSignal?.removeEventListener('abort', onUserAbort);
+      this.stop();
+      this.stats.wallMs = performance.now() - this.started;
+    }
+  }
+
+  private async openSession(): Promise<ReadSessionInfo> {
+    const options = (this.resolved = resolveReadOptions(this.reference, this.options));
+    const signal = this.joinedSignal();
+    if (signal.aborted) throw this.failure ?? abortError(signal);
+    const workers = options.pool?.workers ?? options.workers ?? availableParallelism();
+    const token = options.tokenSource ? await fetchAccessToken(options.tokenSource) : undefined;
+    const session = await createReadSession(options, workers, signal, token).catch((err: unknown) => {
+      throw signal.aborted ? this.failure ?? abortError(signal) : err;
+    });
+    this.stats.sessionMs = performance.now() - this.started;
+    return session;
+  }
+
+  /** The internal signal, also fired by the caller's (session creation may run before iteration). */
+  private joinedSignal(): AbortSignal {
+    const user = this.options.signal;
+    return user ? AbortSignal.any([this.controller.signal, user]) : this.controller.signal;
+  }
+
+  private async *runStreams(session: ReadSessionInfo, options: ResolvedReadOptions, pool: ReadPool, queue: PQueue): AsyncGenerator<PlacedBatch> {
+    const streamCount = session.streams.length;
+    const ledger = new CreditLedger(options.maxBufferedBytes, Math.max(1, Math.floor(options.maxBufferedBytes / queue.concurrency)));
+    const batches = new BatchQueue(streamCount, options.ordered);
+    const { stats } = this;
+    const tokenSource = options.tokenSource;
+    const runs = session.streams.map((_, index) => new StreamRun(index, {
+      session, connection: options.connection, retry: options.retry, pool, ledger,
+      maxWorkerRestarts: options.maxWorkerRestarts, signal: this.controller.signal,
+      deliver: (placed) => {
+        batches.push(placed);
+        stats.rows += placed.batch.numRows;
+        stats.bytes += placed.bytes;
+        stats.batches++;
+        stats.largestBatchBytes = Math.max(stats.largestBatchBytes, placed.bytes);
+        this.progress(session, batches.streamsFinished);
+        this.notify();
+      },
+      retried: () => stats.retries++,
+      restarted: () => stats.workerRestarts++,
+      token: () => fetchAccessToken(tokenSource!),
+      failed: (err) => this.fail(err),
+    }));
+    stats.streams = runs.map((run) => run.stats);
+    stats.streamsInFlight = queue.concurrency;
+
+    for (const run of runs) {
+      void queue.add(async () => {
+        if (this.controller.signal.aborted) return;
+        try {
+          const result = await run.run();
+          stats.bytesNotDetached += result?.bytesNotDetached ?? 0;
+        } catch (err) {
+          this.fail(err);
+        } finally {
+          stats.maxThrottlePercent = Math.max(stats.maxThrottlePercent, run.stats.maxThrottlePercent);
+          batches.finish(run.index);
+          this.notify();
+        }
+      });
+    }
+
+    try {
+      for (;;) {
+        this.throwIfStopped();
+        const placed = batches.take();
+        if (placed) {
+          yield placed;
+          ledger.consumed(placed.account, placed.bytes);
+          continue;
+        }
+        if (batches.exhausted) return;
+        await new Promise<void>((resolve) => (this.wake = resolve));
+      }
+    } finally {
+      stats.peakBufferedBytes = ledger.peakBufferedBytes;
+    }
+  }
+
+  private progress(session: ReadSessionInfo, streamsDone: number): void {
+    const { onProgress } = this.options;
+    if (!onProgress) return;
+    try {
+      onProgress({
+        rows: this.stats.rows, bytes: this.stats.bytes, streamsDone, streamsTotal: session.streams.length,
+        estimatedRows: session.estimatedRowCount,
+      });
+    } catch (err) {
+      this.fail(new CallbackError(`onProgress threw: ${(err as Error)?.message ?? String(err)}`, { table: session.table, cause: err }));
+    }
+  }
+
+  /** The first failure wins; it stops every stream. */
+  private fail(err: unknown): void {
+    this.failure ??= err instanceof BqReadError
+      ? err
+      : new StreamReadError(`the read failed: ${(err as Error)?.message ?? String(err)}`, { table: this.resolved?.tableName, cause: err });
+    this.stop();
+  }
+
+  private stop(reason?: BqReadError): void {
+    if (reason) this.failure ??= reason;
+    if (!this.controller.signal.aborted) this.controller.abort(this.failure);
+    this.notify();
+  }
+
+  private throwIfStopped(): void {
+    if (this.failure) throw this.failure;
+  }
+
+  private notify(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+}
+
+function releaseOnStop(queue: PQueue, ownedPool: ReadPool | undefined): () => void {
+  return () => {
+    queue.clear();
+    void queue.onIdle().then(() => ownedPool?.close());
+  };
+}
