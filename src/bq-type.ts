@@ -6,7 +6,10 @@ import { DataType, type Field, type Schema } from 'apache-arrow';
 /** BigQuery's spellings, as `bq show --schema` prints them (legacy names for the old types). */
 export type BqTypeName =
   | 'INTEGER' | 'FLOAT' | 'NUMERIC' | 'BIGNUMERIC' | 'STRING' | 'BYTES' | 'BOOLEAN' | 'DATE'
-  | 'DATETIME' | 'TIME' | 'TIMESTAMP' | 'GEOGRAPHY' | 'JSON' | 'INTERVAL' | 'RECORD';
+  | 'DATETIME' | 'TIME' | 'TIMESTAMP' | 'GEOGRAPHY' | 'JSON' | 'INTERVAL' | 'RANGE' | 'RECORD';
+
+/** The bounds' type of a RANGE column. */
+export type RangeElementTypeName = 'DATE' | 'DATETIME' | 'TIMESTAMP';
 
 /** One column of a `bq show --schema` listing. */
 export interface BqSchemaField {
@@ -14,12 +17,15 @@ export interface BqSchemaField {
   readonly type: BqTypeName;
   readonly mode: 'NULLABLE' | 'REQUIRED' | 'REPEATED';
   readonly fields?: BqSchemaField[];
+  readonly rangeElementType?: { readonly type: RangeElementTypeName };
 }
 
 const EXTENSION_NAME = 'ARROW:extension:name';
 const EXTENSION_TYPES: Readonly<Record<string, BqTypeName>> = {
   'google:sqlType:geography': 'GEOGRAPHY',
   'google:sqlType:json': 'JSON',
+  'google:sqlType:datetime': 'DATETIME',
+  'google:sqlType:interval': 'INTERVAL',
 };
 
 export class UnsupportedArrowTypeError extends Error {
@@ -41,8 +47,27 @@ export function bqTypeOf(field: Field): BqTypeName {
   if (DataType.isTimestamp(type)) return type.timezone ? 'TIMESTAMP' : 'DATETIME';
   if (DataType.isTime(type)) return 'TIME';
   if (DataType.isInterval(type)) return 'INTERVAL';
+  if (rangeElementType(field)) return 'RANGE';
   if (DataType.isStruct(type)) return 'RECORD';
   throw new UnsupportedArrowTypeError(`column ${field.name}: Arrow type ${String(type)} has no BigQuery equivalent`);
+}
+
+/**
+ * The bounds' type when `field` is a RANGE: the Read API sends RANGE<T> as a struct of two nullable
+ * bounds, `start` and `end`, of T's Arrow type. A RECORD of exactly those two fields and types
+ * looks the same, except that a RECORD's DATETIME fields carry their extension name and RANGE
+ * bounds none.
+ */
+export function rangeElementType(field: Field): RangeElementTypeName | undefined {
+  const type = field.type as DataType;
+  if (!DataType.isStruct(type) || type.children.length !== 2) return undefined;
+  const [start, end] = type.children as [Field, Field];
+  if (start.name !== 'start' || end.name !== 'end' || String(start.type) !== String(end.type)) return undefined;
+  if (!start.nullable || !end.nullable || start.metadata.size > 0 || end.metadata.size > 0) return undefined;
+  const bound = start.type as DataType;
+  if (DataType.isDate(bound)) return 'DATE';
+  if (DataType.isTimestamp(bound)) return bound.timezone ? 'TIMESTAMP' : 'DATETIME';
+  return undefined;
 }
 
 /**
@@ -60,6 +85,7 @@ export function bqSchemaField(field: Field): BqSchemaField {
   const valueField = item ?? field;
   const type = bqTypeOf(valueField);
   const mode = item ? 'REPEATED' : field.nullable ? 'NULLABLE' : 'REQUIRED';
+  if (type === 'RANGE') return { name: field.name, type, mode, rangeElementType: { type: rangeElementType(valueField)! } };
   if (type !== 'RECORD') return { name: field.name, type, mode };
   return { name: field.name, type, mode, fields: (valueField.type as DataType).children.map((child) => bqSchemaField(child as Field)) };
 }

@@ -1,4 +1,4 @@
-import { DataType, type Field, type RecordBatch } from 'apache-arrow';
+import type { Field, RecordBatch } from 'apache-arrow';
 import { bqTypeOf, repeatedItem } from '../bq-type.js';
 import { isValid, jsonText, scalarText, type TextOf } from '../sinks/values.js';
 
@@ -9,14 +9,14 @@ const CONTROL = /[\t\n\r]/g;
 const VISIBLE: Readonly<Record<string, string>> = { '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
 function cellText(field: Field): TextOf {
-  const nested = repeatedItem(field) !== undefined || DataType.isStruct(field.type);
+  const nested = repeatedItem(field) !== undefined || bqTypeOf(field) === 'RECORD';
   return nested ? jsonText(field) : scalarText(field);
 }
 
 /** Rows as `bq head` prints them: a grid with a header, NULL for nulls, numbers right-aligned. */
 export function alignedTable(fields: readonly Field[], batches: readonly RecordBatch[], maxRows: number): string {
   const texts = fields.map(cellText);
-  const rightAligned = fields.map((f) => !repeatedItem(f) && !DataType.isStruct(f.type) && NUMERIC_TYPES.has(bqTypeOf(f)));
+  const rightAligned = fields.map((f) => !repeatedItem(f) && NUMERIC_TYPES.has(bqTypeOf(f)));
   const rows: string[][] = [];
   for (const batch of batches) {
     for (let r = 0; r < batch.numRows && rows.length < maxRows; r++) {

@@ -35,7 +35,19 @@ program.hook('preAction', (_program, actionCommand) => {
   active = actionCommand;
 });
 
-program.parseAsync(process.argv).catch((err: unknown) => {
-  const flags = active.opts<{ verbose?: boolean; token?: string }>();
-  process.exitCode = reportFailure(err, { verbose: flags.verbose, secrets: [flags.token] });
+let settled = false;
+program
+  .parseAsync(process.argv)
+  .catch((err: unknown) => {
+    const flags = active.opts<{ verbose?: boolean; token?: string }>();
+    process.exitCode = reportFailure(err, { verbose: flags.verbose, secrets: [flags.token] });
+  })
+  .finally(() => (settled = true));
+
+// Node exits 0 when nothing is left to wait on, even with the command unfinished (a promise that
+// never settles): that must not pass for success in a script or a cron job.
+process.once('beforeExit', () => {
+  if (settled) return;
+  process.stderr.write('bqread: stopped before the command finished (internal error)\n');
+  process.exitCode = 1;
 });

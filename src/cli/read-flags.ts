@@ -10,6 +10,7 @@ export interface ReadFlags {
   readonly where?: string;
   readonly snapshot?: string;
   readonly sample?: number;
+  readonly picosPrecision?: 'micros' | 'nanos' | 'picos';
   readonly maxStreams?: number;
   readonly workers?: number;
   readonly compression?: 'lz4' | 'zstd' | 'none';
@@ -30,7 +31,8 @@ export function addSelectionFlags(command: Command): Command {
     .option('--columns <list>', 'columns to read, comma-separated (nested as record.field)', commaList)
     .option('--where <sql>', "row filter evaluated by the service, e.g. \"country = 'NL' AND ts >= TIMESTAMP '2026-01-01'\"")
     .option('--snapshot <time>', 'read the table as of this time (ISO 8601, or epoch milliseconds)')
-    .option('--sample <percent>', 'read a sample of the rows, 0 < percent <= 100', numberIn('--sample', 0, 100));
+    .option('--sample <percent>', 'read a sample of the rows, 0 < percent <= 100', numberIn('--sample', 0, 100))
+    .addOption(new Option('--picos-precision <unit>', 'picosecond TIMESTAMP columns as micros (default), nanos or picos (ISO 8601 text)').choices(['micros', 'nanos', 'picos']));
 }
 
 /** How hard to read: streams, threads, wire compression, buffer budget. */
@@ -65,6 +67,7 @@ export function readOptionsFromFlags(flags: ReadFlags): ReadOptions {
     rowRestriction: flags.where,
     snapshotTime,
     samplePercentage: flags.sample,
+    picosTimestampPrecision: flags.picosPrecision,
     maxStreams: flags.maxStreams,
     workers: flags.workers,
     compression: flags.compression,

@@ -1,4 +1,5 @@
 import { DataType, type Field, type RecordBatch, type Schema } from 'apache-arrow';
+import { bqTypeOf } from '../bq-type.js';
 import { isValid, scalarText } from './values.js';
 
 const CHUNK_CHARS = 1 << 20;
@@ -17,7 +18,7 @@ export function csvCell(text: string): string {
 
 /** CSV with a header row, values as BigQuery's CSV export writes them. */
 export function csvEncoder(schema: Schema) {
-  const nested = schema.fields.filter((f) => DataType.isStruct(f.type) || DataType.isList(f.type)).map((f) => f.name);
+  const nested = schema.fields.filter((f) => DataType.isList(f.type) || bqTypeOf(f) === 'RECORD').map((f) => f.name);
   if (nested.length > 0) {
     throw new CsvNestedDataError(
       `CSV cannot hold nested or repeated columns (${nested.join(', ')}): choose --format ndjson, parquet or arrow, or leave them out with --columns`,

@@ -2,6 +2,7 @@ import { RecordBatchStreamWriter, type RecordBatch } from 'apache-arrow';
 // parquet-wasm is arrow-rs's Parquet writer compiled to WebAssembly: Arrow in, every Parquet
 // type and codec out. Its Node build loads the module synchronously on import.
 import * as parquet from 'parquet-wasm';
+import { parquetWritable } from './parquet-types.js';
 import { DEFAULT_ROW_GROUP_BYTES, DEFAULT_ROW_GROUP_ROWS, type ParquetCompression, type ParquetOptions } from './parquet-options.js';
 
 const CODECS: Readonly<Record<ParquetCompression, parquet.Compression>> = {
@@ -34,8 +35,9 @@ function* toWasm(batch: RecordBatch): Generator<parquet.RecordBatch> {
 
 /**
  * Parquet through arrow-rs: REPEATED columns become lists, RECORDs structs, NUMERIC and BIGNUMERIC
- * decimals, TIMESTAMP UTC-adjusted microseconds, DATETIME local microseconds; the Arrow schema
- * (with the GEOGRAPHY/JSON extension names) is kept in the file's metadata.
+ * decimals, TIMESTAMP UTC-adjusted microseconds, DATETIME local microseconds, INTERVAL its
+ * canonical text; the Arrow schema (with the GEOGRAPHY/JSON extension names) is kept in the file's
+ * metadata.
  */
 export function parquetEncoder(options: ParquetOptions = {}) {
   const rowGroupRows = options.rowGroupRows ?? DEFAULT_ROW_GROUP_ROWS;
@@ -57,6 +59,7 @@ export function parquetEncoder(options: ParquetOptions = {}) {
     // file off as whole: the failure is kept here and rethrown once the output ends.
     let failure: { error: unknown } | undefined;
     let slices: Iterator<parquet.RecordBatch> | undefined;
+    let writable: ((batch: RecordBatch) => RecordBatch) | undefined;
     // A pull source: the next batch is read only when the writer asks for it.
     const input = new ReadableStream<parquet.RecordBatch>(
       {
@@ -67,7 +70,7 @@ export function parquetEncoder(options: ParquetOptions = {}) {
               if (slice && !slice.done) return controller.enqueue(slice.value);
               const next = await iterator.next();
               if (next.done) return controller.close();
-              slices = toWasm(next.value);
+              slices = toWasm((writable ??= parquetWritable(next.value.schema))(next.value));
             }
           } catch (error) {
             failure = { error };

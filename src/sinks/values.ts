@@ -3,8 +3,8 @@
 //
 // Buffer addressing follows arrow-js: a sliced Data keeps `offset` for bit-addressed buffers
 // (validity, BOOL values) while its value and value-offset arrays already start at the slice.
-import { DataType, DateUnit, type Data, type Field } from 'apache-arrow';
-import { bqTypeOf, repeatedItem, UnsupportedArrowTypeError } from '../bq-type.js';
+import { DataType, DateUnit, type Data, type Field, type Struct } from 'apache-arrow';
+import { bqTypeOf, rangeElementType, repeatedItem, UnsupportedArrowTypeError } from '../bq-type.js';
 
 /** Text of the non-null value at `index`. */
 export type TextOf = (data: Data, index: number) => string;
@@ -47,37 +47,29 @@ export function formatDate(days: number): string {
   return `${String(year).padStart(4, '0')}-${pad2(month)}-${pad2(day)}`;
 }
 
-/** `.ffffff` with trailing zeros dropped; empty for a whole second. */
-function fraction(micros: number): string {
-  if (micros === 0) return '';
-  return `.${String(micros).padStart(6, '0').replace(/0+$/, '')}`;
+/** A fraction of a second, `digits` wide, with trailing zeros dropped; empty when zero. */
+function fraction(value: number, digits = 6): string {
+  if (value === 0) return '';
+  return `.${String(value).padStart(digits, '0').replace(/0+$/, '')}`;
 }
 
-/** HH:MM:SS[.ffffff] of microseconds within a day. */
-function formatTimeOfDay(micros: number): string {
-  const seconds = Math.floor(micros / 1e6);
-  return `${pad2(Math.floor(seconds / 3600))}:${pad2(Math.floor(seconds / 60) % 60)}:${pad2(seconds % 60)}${fraction(micros % 1e6)}`;
-}
+const NANOS_PER_DAY = 86_400_000_000_000n;
 
-const MICROS_PER_DAY = 86_400_000_000n;
-
-/** `date` + separator + time of a microsecond count since the epoch. */
-function formatMicros(micros: bigint, separator: string): string {
-  let days = micros / MICROS_PER_DAY;
-  let rest = micros % MICROS_PER_DAY;
+/** `date` + separator + time of a nanosecond count since the epoch (up to nine fraction digits). */
+function formatNanos(nanos: bigint, separator: string): string {
+  let days = nanos / NANOS_PER_DAY;
+  let rest = nanos % NANOS_PER_DAY;
   if (rest < 0n) {
-    rest += MICROS_PER_DAY;
+    rest += NANOS_PER_DAY;
     days -= 1n;
   }
-  return `${formatDate(Number(days))}${separator}${formatTimeOfDay(Number(rest))}`;
+  const seconds = Number(rest / 1_000_000_000n);
+  const time = `${pad2(Math.floor(seconds / 3600))}:${pad2(Math.floor(seconds / 60) % 60)}:${pad2(seconds % 60)}`;
+  return `${formatDate(Number(days))}${separator}${time}${fraction(Number(rest % 1_000_000_000n), 9)}`;
 }
 
-const TO_MICROS: Readonly<Record<number, (v: bigint) => bigint>> = {
-  0: (v) => v * 1_000_000n, // SECOND
-  1: (v) => v * 1000n, // MILLISECOND
-  2: (v) => v, // MICROSECOND
-  3: (v) => (v >= 0n ? v / 1000n : -((-v + 999n) / 1000n)), // NANOSECOND, floored
-};
+/** Nanoseconds per unit of Arrow's TimeUnit (SECOND, MILLISECOND, MICROSECOND, NANOSECOND). */
+const NANOS_PER_UNIT: readonly bigint[] = [1_000_000_000n, 1_000_000n, 1000n, 1n];
 
 /** A decimal's two's-complement words (little-endian uint32) as text with `scale` fraction digits, trailing zeros dropped. */
 function formatDecimal(words: Uint32Array, scale: number): string {
@@ -95,10 +87,11 @@ function formatDecimal(words: Uint32Array, scale: number): string {
 export function formatInterval(months: number, days: number, nanos: bigint): string {
   const m = Math.abs(months);
   const ym = `${months < 0 ? '-' : ''}${Math.floor(m / 12)}-${m % 12}`;
+  // BigQuery keeps microseconds; 2^63 nanoseconds exceed a double's exact integers, so BigInt throughout.
   const micros = nanos / 1000n;
-  const abs = Number(micros < 0n ? -micros : micros);
-  const seconds = Math.floor(abs / 1e6);
-  const hms = `${micros < 0n ? '-' : ''}${Math.floor(seconds / 3600)}:${Math.floor(seconds / 60) % 60}:${seconds % 60}${fraction(abs % 1e6)}`;
+  const abs = micros < 0n ? -micros : micros;
+  const seconds = abs / 1_000_000n;
+  const hms = `${micros < 0n ? '-' : ''}${seconds / 3600n}:${(seconds / 60n) % 60n}:${seconds % 60n}${fraction(Number(abs % 1_000_000n))}`;
   return `${ym} ${days} ${hms}`;
 }
 
@@ -120,6 +113,15 @@ function intervalText(type: DataType): TextOf {
   };
 }
 
+/** RANGE as BigQuery prints it: `[start, end)`, an unbounded side as UNBOUNDED. */
+function rangeText(type: Struct): TextOf {
+  const [start, end] = type.children.map((bound) => scalarText(bound as Field));
+  return (data, i) => {
+    const [s, e] = data.children as [Data, Data];
+    return `[${isValid(s, i) ? start!(s, i) : 'UNBOUNDED'}, ${isValid(e, i) ? end!(e, i) : 'UNBOUNDED'})`;
+  };
+}
+
 function floatText(value: number): string {
   if (Number.isFinite(value)) return String(value);
   return Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity';
@@ -129,7 +131,7 @@ function floatText(value: number): string {
  * The text BigQuery's exports write for one scalar value of `field` (CSV cells; JSON strings for
  * the types JSON cannot hold exactly): INT64 and NUMERIC as digits, BYTES as base64, TIMESTAMP as
  * `YYYY-MM-DD HH:MM:SS[.ffffff] UTC`, DATETIME as `YYYY-MM-DDTHH:MM:SS[.ffffff]`, GEOGRAPHY as WKT,
- * JSON as its text.
+ * JSON as its text, INTERVAL as `Y-M D H:M:S[.F]`, RANGE as `[start, end)`.
  */
 export function scalarText(field: Field): TextOf {
   const type = field.type as DataType;
@@ -150,17 +152,19 @@ export function scalarText(field: Field): TextOf {
   }
   if (DataType.isDate(type) && type.unit === DateUnit.DAY) return (data, i) => formatDate((data.values as Int32Array)[i]!);
   if (DataType.isTimestamp(type)) {
-    const toMicros = TO_MICROS[type.unit]!;
+    const perUnit = NANOS_PER_UNIT[type.unit]!;
     const utc = Boolean(type.timezone);
     return (data, i) => {
-      const text = formatMicros(toMicros((data.values as BigInt64Array)[i]!), utc ? ' ' : 'T');
+      const text = formatNanos((data.values as BigInt64Array)[i]! * perUnit, utc ? ' ' : 'T');
       return utc ? `${text} UTC` : text;
     };
   }
   if (DataType.isTime(type)) {
-    const toMicros = TO_MICROS[type.unit]!;
-    return (data, i) => formatTimeOfDay(Number(toMicros(BigInt((data.values as ArrayLike<number | bigint>)[i]!))));
+    const perUnit = NANOS_PER_UNIT[type.unit]!;
+    return (data, i) => formatNanos(BigInt((data.values as ArrayLike<number | bigint>)[i]!) * perUnit, 'T').slice(11);
   }
+  const range = rangeElementType(field);
+  if (range) return rangeText(type as Struct);
   if (DataType.isInterval(type)) return intervalText(type);
   throw new UnsupportedArrowTypeError(`column ${field.name}: cannot render Arrow type ${String(type)} as text`);
 }
@@ -179,9 +183,9 @@ export function jsonString(text: string): string {
 
 /**
  * JSON text of one non-null value of `field`, as BigQuery's JSON export writes it: INT64, NUMERIC,
- * BIGNUMERIC and the time types as strings, FLOAT64 as a number (NaN and infinities as strings),
- * BOOL as true/false, JSON columns inline, REPEATED as an array, RECORD as an object whose NULL
- * fields are left out.
+ * BIGNUMERIC, the time types, INTERVAL and RANGE as strings, FLOAT64 as a number (NaN and
+ * infinities as strings), BOOL as true/false, JSON columns inline, REPEATED as an array, RECORD as
+ * an object whose NULL fields are left out.
  */
 export function jsonText(field: Field): TextOf {
   const item = repeatedItem(field);
@@ -196,8 +200,8 @@ export function jsonText(field: Field): TextOf {
     };
   }
   const type = field.type as DataType;
-  if (DataType.isStruct(type)) return objectText(type.children as Field[]);
   const bq = bqTypeOf(field);
+  if (bq === 'RECORD') return objectText((type as Struct).children as Field[]);
   const text = scalarText(field);
   // A JSON value is written inline. BigQuery's JSON text is canonical (no raw control characters);
   // any that a source holds anyway can only sit inside strings, where they must be escaped.

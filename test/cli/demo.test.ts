@@ -15,7 +15,7 @@ test('demo serves from an emulator thread, reads into Parquet and prints the sum
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stderr, /^emulator thread listening on 127\.0\.0\.1:\d+, serving bqread-demo\.samples\.all_types \(3000 rows\)\n$/);
     const [summary, check] = run.stdout.toString('utf8').trimEnd().split('\n');
-    assert.match(summary!, /^3,000 rows, 17 columns \| .* \| 2 streams, 0 retries \| parquet .* MB -> .*demo\.parquet$/);
+    assert.match(summary!, /^3,000 rows, \d+ columns \| .* \| 2 streams, 0 retries \| parquet .* MB -> .*demo\.parquet$/);
     assert.equal(check, 'id sum 4498500: every row exactly once');
     const table = tableFromIPC(parquet.readParquet(readFileSync(out)).intoIPCStream());
     assert.equal(table.numRows, 3000);

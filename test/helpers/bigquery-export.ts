@@ -30,9 +30,31 @@ function extension(field: Field): string | undefined {
   return field.metadata.get('ARROW:extension:name');
 }
 
+/** BigQuery's canonical INTERVAL text of the canonical `Mm Dd Nns` triple. */
+function intervalText(value: string): string {
+  const [, months, days, nanos] = /^(-?\d+)m (-?\d+)d (-?\d+)ns$/.exec(value)!;
+  const m = Number(months);
+  const micros = BigInt(nanos!) / 1000n;
+  const abs = micros < 0n ? -micros : micros;
+  const seconds = abs / 1_000_000n;
+  const sub = (abs % 1_000_000n).toString().padStart(6, '0').replace(/0+$/, '');
+  const hms = `${seconds / 3600n}:${(seconds / 60n) % 60n}:${seconds % 60n}${sub ? `.${sub}` : ''}`;
+  return `${m < 0 ? '-' : ''}${Math.trunc(Math.abs(m) / 12)}-${Math.abs(m) % 12} ${days} ${micros < 0n ? '-' : ''}${hms}`;
+}
+
+/** A RANGE in the demo: a struct of exactly `start` and `end`. */
+export const isRange = (field: Field): boolean =>
+  DataType.isStruct(field.type) && field.type.children.map((c) => c.name).join() === 'start,end';
+
 /** The scalar text BigQuery exports for a canonical value of `field`. */
 export function exportText(field: Field, value: Canonical): string {
   const type = field.type as DataType;
+  if (DataType.isInterval(type)) return intervalText(value as string);
+  if (isRange(field)) {
+    const bound = (f: Field, v: Canonical) => (v === null ? 'UNBOUNDED' : exportText(f, v));
+    const { start, end } = value as Record<string, Canonical>;
+    return `[${bound(type.children[0]!, start!)}, ${bound(type.children[1]!, end!)})`;
+  }
   if (DataType.isDecimal(type)) return decimalText(value as string, type.scale);
   if (DataType.isBinary(type)) return Buffer.from(value as string, 'hex').toString('base64');
   if (DataType.isDate(type)) return new Date((value as number) * 86_400_000).toISOString().slice(0, 10);
@@ -49,7 +71,7 @@ export function exportJson(field: Field, value: Canonical): Json | undefined {
   if (value === null) return undefined;
   const type = field.type as DataType;
   if (DataType.isList(type)) return (value as Canonical[]).map((item) => exportJson(type.children[0]!, item)!);
-  if (DataType.isStruct(type)) return exportRow(type.children, value as Record<string, Canonical>);
+  if (DataType.isStruct(type) && !isRange(field)) return exportRow(type.children, value as Record<string, Canonical>);
   // The demo's JSON text holds raw tabs inside strings; an export escapes them.
   if (extension(field) === 'google:sqlType:json') {
     return JSON.parse((value as string).replace(/[\u0000-\u001f]/g, (c) => JSON.stringify(c).slice(1, -1))) as Json;
