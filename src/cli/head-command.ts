@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { integer } from './flag-parsers.js';
 import { alignedTable } from './aligned-table.js';
 import { addConnectionFlags, addSelectionFlags, readOptionsFromFlags, type ReadFlags } from './read-flags.js';
-import { readFirstRows } from './session-first.js';
+import { readFirstRows } from './first-rows.js';
 
 export function headCommand(): Command {
   const command = new Command('head')

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { bqSchemaFromArrow } from '../bq-type.js';
 import { addConnectionFlags, addSelectionFlags, readOptionsFromFlags, type ReadFlags } from './read-flags.js';
-import { readFirstRows } from './session-first.js';
+import { readBatches } from '../read/read-batches.js';
 
 export function schemaCommand(): Command {
   const command = new Command('schema')
@@ -17,7 +17,8 @@ Examples:
   bqread schema my-proj.sales.orders --pretty --columns id,customer.name
   bqread schema my-proj.sales.orders > orders.schema.json   # usable with bq load and bqread emulator --table`)
     .action(async (table: string, flags: ReadFlags & { pretty?: boolean }) => {
-      const { session } = await readFirstRows(table, readOptionsFromFlags(flags), 0);
+      // The session alone: no stream is read.
+      const session = await readBatches(table, readOptionsFromFlags(flags)).session;
       process.stdout.write(`${JSON.stringify(bqSchemaFromArrow(session.schema), null, flags.pretty ? 2 : undefined)}\n`);
     });
 }

@@ -28,38 +28,43 @@ function emptyBatch(schema: Schema): RecordBatch {
 }
 
 /**
- * Starts the source and learns its schema: the session's for a `readBatches` stream (its first
- * batch is awaited first, since the session is created when iteration starts), else the first
- * batch's, else `schema`.
+ * Learns the source's schema and hands out its batches: a `readBatches` stream's session gives the
+ * schema before any row is read (so a sink can refuse a schema before the read starts); other
+ * sources give their first batch's, else `schema`.
  */
 export async function openSource(source: BatchSource, schema?: Schema): Promise<OpenedSource> {
   if (isTable(source)) return openSource(source.batches, source.schema);
-  const iterator: AsyncIterator<RecordBatch> | Iterator<RecordBatch> =
+  const iterate = (): AsyncIterator<RecordBatch> | Iterator<RecordBatch> =>
     Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]();
-  const first = await iterator.next();
-  const known = hasSession(source) ? (await source.session).schema : first.done ? schema : first.value.schema;
-  if (!known) throw new TypeError('the source yielded no batches and no schema was given');
-  async function* batches(): AsyncGenerator<RecordBatch> {
-    let done = false;
-    try {
-      if (first.done) {
-        done = true;
-        yield emptyBatch(known!);
-        return;
-      }
-      yield first.value;
-      for (;;) {
-        const next = await iterator.next();
-        if (next.done) {
-          done = true;
-          return;
-        }
-        yield next.value;
-      }
-    } finally {
-      // A consumer that stops early (a failed write) stops the read too.
-      if (!done) await iterator.return?.();
-    }
+  if (hasSession(source)) {
+    const known = (await source.session).schema;
+    return { schema: known, batches: withSchema(known, iterate) };
   }
-  return { schema: known, batches: batches() };
+  const iterator = iterate();
+  const first = await iterator.next();
+  const known = first.done ? schema : first.value.schema;
+  if (!known) throw new TypeError('the source yielded no batches and no schema was given');
+  return { schema: known, batches: withSchema(known, () => iterator, first) };
+}
+
+/** The source's batches (after `first`, when one was taken already), or one empty batch if there are none. */
+async function* withSchema(
+  schema: Schema,
+  iterate: () => AsyncIterator<RecordBatch> | Iterator<RecordBatch>,
+  first?: IteratorResult<RecordBatch>,
+): AsyncGenerator<RecordBatch> {
+  const iterator = iterate();
+  let done = false;
+  let any = false;
+  try {
+    for (let next = first ?? (await iterator.next()); !next.done; next = await iterator.next()) {
+      any = true;
+      yield next.value;
+    }
+    done = true;
+    if (!any) yield emptyBatch(schema);
+  } finally {
+    // A consumer that stops early (a failed write) stops the read too.
+    if (!done) await iterator.return?.();
+  }
 }

@@ -13,7 +13,6 @@ export async function readFirstRows(table: string, options: ReadOptions, rows: n
   let count = 0;
   const iterator = stream[Symbol.asyncIterator]();
   try {
-    // The session is created when iteration starts, so the first step comes before awaiting it.
     do {
       const next = await iterator.next();
       if (next.done) break;
