@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Emulator } from '../../src/emulator/server.js';
-import { runCli } from '../helpers/cli.js';
+import { CLI, runCli } from '../helpers/cli.js';
 import { DEMO, demoEmulator } from '../helpers/demo-emulator.js';
 
 const TOKEN = 'ya29.secret-token-for-tests';
@@ -93,4 +94,25 @@ test('--verbose adds the stack; without it there is none', async () => {
   const run = await runCli(['read', 'test-project.ds.nope', '--endpoint', emulator.address, '--quiet', '--verbose']);
   assert.equal(run.code, 3);
   assert.match(run.stderr, /\n\s+at /);
+});
+
+test('Ctrl-C (SIGINT) stops the read, removes the partial file and exits 130', async () => {
+  const slow = await demoEmulator(3000, { faults: [{ kind: 'delay', delayMs: 400, times: 1000 }] });
+  try {
+    const sub = mkdtempSync(path.join(dir, 'interrupted-'));
+    const child = spawn(process.execPath, [CLI, 'read', DEMO, '--endpoint', slow.emulator.address, '--workers', '1', '--quiet', '--out', path.join(sub, 'x.parquet')], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+    // Interrupt once the partial file exists: the read is under way.
+    while (readdirSync(sub).length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    assert.equal(code, 130, stderr);
+    assert.equal(stderr, 'bqread: interrupted\n');
+    assert.deepEqual(readdirSync(sub), []);
+  } finally {
+    await slow.emulator.close();
+  }
 });
