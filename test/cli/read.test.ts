@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,7 +10,7 @@ import * as parquet from 'parquet-wasm';
 import type { Emulator } from '../../src/emulator/server.js';
 import { exportRows, exportText, parseCsv } from '../helpers/bigquery-export.js';
 import { canonicalRows, rowsById, type Canonical } from '../helpers/canonical.js';
-import { runCli } from '../helpers/cli.js';
+import { CLI, runCli } from '../helpers/cli.js';
 import { DEMO, demoEmulator } from '../helpers/demo-emulator.js';
 
 // 3000 rows: every type with nulls, and the extreme rows (row % 1000) of each type.
@@ -148,4 +149,17 @@ test('a read that fails midway leaves no output file, not even a partial one', a
   } finally {
     await failing.emulator.close();
   }
+});
+
+test('a reader of stdout that stops early (`| head`) ends the read quietly with exit 0', async () => {
+  // All columns: megabytes of NDJSON, far more than a pipe holds, so the write hits the closed pipe.
+  const child = spawn(process.execPath, [CLI, 'read', DEMO, ...endpoint], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+  // Take the first chunk, then close the pipe as `head` does.
+  await new Promise((resolve) => child.stdout.once('data', resolve));
+  child.stdout.destroy();
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+  assert.equal(code, 0, stderr);
+  assert.equal(stderr, '');
 });
