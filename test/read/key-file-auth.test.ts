@@ -119,8 +119,10 @@ describe('service-account key files: google-auth-library tokens from a token end
     // token lives, so every reconnect happens after the tokens used so far have expired.
     emulator.addFault({ kind: 'drop', afterResponses: 1, times: 4 });
     const lifetimeMs = TOKEN_LIFETIME_S * 1000;
+    // Backoff is jittered down to half its step: half of this step is still longer than a token lives.
+    const backoffMs = 2 * lifetimeMs + 200;
     try {
-      const outcome = await readInChild(options('good', { retry: { initialBackoffMs: lifetimeMs + 500, maxBackoffMs: 2 * lifetimeMs + 1000 } }), env);
+      const outcome = await readInChild(options('good', { retry: { initialBackoffMs: backoffMs, maxBackoffMs: backoffMs } }), env);
       assert.equal(outcome.signal, null, 'the child finished on its own');
       assert.equal(outcome.result.ok, true, outcome.stderr);
       assert.equal(outcome.result.rows, source.numRows);
