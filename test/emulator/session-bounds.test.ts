@@ -46,6 +46,35 @@ describe('sessions expire without another session being created', () => {
   });
 });
 
+describe('past maxSessions', () => {
+  test('the least recently used session goes: one read since stays, one left alone goes', async () => {
+    const emulator = await startEmulator({ tables: [{ table: 'test-project.ds.t', data: generateDemoTable({ rows: 100, seed: 2 }) }], maxSessions: 3 });
+    const client = emulatorClient(emulator);
+    const create = () => client.createReadSession(sessionRequest(tablePath('t'), {}, { maxStreamCount: 1 }));
+    try {
+      const a = await create();
+      const b = await create();
+      await create();
+      assert.equal((await readStream(client, a.streams[0].name)).error, undefined);
+      await create();
+      assert.equal(emulator.stats.liveSessions, 3);
+      assert.equal(emulator.stats.sessionsEvicted, 1);
+      assert.equal((await readStream(client, a.streams[0].name)).error, undefined, 'a was used after b');
+      const late = await readStream(client, b.streams[0].name);
+      assert.equal(late.error?.code, Status.FAILED_PRECONDITION);
+      assert.match(late.error.details, /session expired at .*the emulator keeps at most 3 sessions/);
+    } finally {
+      client.close();
+      await emulator.close();
+    }
+  });
+});
+
+test('bounds that cannot work are refused at start', async () => {
+  await assert.rejects(startEmulator({ maxSessions: 0 }), /maxSessions must be a positive integer/);
+  await assert.rejects(startEmulator({ maxEncodedBytes: -1 }), /maxEncodedBytes must be a non-negative number/);
+});
+
 describe("a user's test suite: thousands of sessions, filtered and projected, most never read", () => {
   const MAX_SESSIONS = 200;
   const MAX_ENCODED_BYTES = 1024 * 1024;
