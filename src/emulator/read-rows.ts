@@ -79,7 +79,8 @@ export async function serveReadRows(
   ctx: ReadRowsContext,
 ): Promise<void> {
   const session = stream.session;
-  const totalRows = streamRowCount(stream);
+  const { units } = await session.encoding();
+  const totalRows = streamRowCount(stream, units);
   if (offset > totalRows) {
     throw new ApiError(Status.OUT_OF_RANGE, `offset ${offset} is beyond the end of stream ${stream.name} (${totalRows} rows)`);
   }
@@ -88,8 +89,8 @@ export async function serveReadRows(
 
   let unitIndex = stream.start;
   let rowsBefore = 0;
-  while (unitIndex < stream.end && rowsBefore + session.units[unitIndex]!.rowCount <= offset) {
-    rowsBefore += session.units[unitIndex]!.rowCount;
+  while (unitIndex < stream.end && rowsBefore + units[unitIndex]!.rowCount <= offset) {
+    rowsBefore += units[unitIndex]!.rowCount;
     unitIndex++;
   }
   let skip = offset - rowsBefore;
@@ -99,7 +100,7 @@ export async function serveReadRows(
   const claimed = new Set<ArmedFault>();
 
   for (; unitIndex < stream.end && !call.cancelled; unitIndex++) {
-    const stored = session.units[unitIndex]!;
+    const stored = units[unitIndex]!;
     if (stored.rowCount === 0) continue;
     let throttlePercent = 0;
     for (const fault of faults) {
@@ -129,7 +130,7 @@ export async function serveReadRows(
     );
     const unit = corruptFault && ctx.faults.consume(corruptFault) ? corrupt(stream, tail) : tail;
     stream.servedEnd = Math.max(stream.servedEnd, unitIndex + 1);
-    const streamRows = streamRowCount(stream);
+    const streamRows = streamRowCount(stream, units);
     const response: ProtoObject = {
       arrowRecordBatch: { serializedRecordBatch: unit.message },
       rowCount: unit.rowCount,
