@@ -98,6 +98,8 @@ export async function serveReadRows(
   let position = offset;
   // Delay and throttle faults act on every response of a call but count `times` per call.
   const claimed = new Set<ArmedFault>();
+  /** Settles once the last response written has gone out to the connection. */
+  let flushed = Promise.resolve();
 
   for (; unitIndex < stream.end && !call.cancelled; unitIndex++) {
     const stored = units[unitIndex]!;
@@ -115,7 +117,10 @@ export async function serveReadRows(
         else throttlePercent = fault.spec.throttlePercent ?? 0;
       } else if (sent === (fault.spec.afterResponses ?? 0) && kind !== 'corrupt' && ctx.faults.consume(fault)) {
         if (kind === 'drop') {
-          ctx.dropConnection(call);
+          // "After N responses" means after the client could have them: a socket destroyed with
+          // responses still in its write buffers would drop those too, as no real cut after N does.
+          if (!call.cancelled) await Promise.race([flushed, new Promise((resolve) => call.once('cancelled', resolve))]);
+          if (!call.cancelled) ctx.dropConnection(call);
           return;
         }
         throw faultError(fault);
@@ -142,7 +147,11 @@ export async function serveReadRows(
     const bytes = bufferView(ReadRowsResponse.encode(ReadRowsResponse.fromObject(response)).finish());
     position += unit.rowCount;
     sent++;
-    if (!call.write(bytes)) await writable(call);
+    let room = true;
+    flushed = new Promise<void>((resolve) => {
+      room = call.write(bytes, () => resolve());
+    });
+    if (!room) await writable(call);
   }
   call.end();
 }
