@@ -8,6 +8,7 @@ import { readApiTypes } from '../protocol/protos.js';
 import type { ProtoObject } from '../protocol/service.js';
 import { encodeRetryInfoStatus, STATUS_DETAILS_KEY } from '../protocol/status-details.js';
 import { ApiError } from './api-error.js';
+import { StreamPacer, type ServicePace } from './pace.js';
 import { faultCode, type ArmedFault, type FaultPlan } from './faults.js';
 import { responseCompressed } from './response-compression.js';
 import type { EncodedUnit, StreamState } from './session-state.js';
@@ -15,6 +16,8 @@ import { streamRowCount } from './session-state.js';
 
 export interface ReadRowsContext {
   readonly faults: FaultPlan;
+  /** The service's pace to imitate; none serves as fast as loopback allows. */
+  readonly pace?: ServicePace;
   /** Tears down the TCP connection the call arrived on. */
   dropConnection(call: ServerWritableStream<ProtoObject, Buffer>): void;
 }
@@ -98,6 +101,7 @@ export async function serveReadRows(
   let position = offset;
   // Delay and throttle faults act on every response of a call but count `times` per call.
   const claimed = new Set<ArmedFault>();
+  const pacer = new StreamPacer(ctx.pace);
   /** Settles once the last response written has gone out to the connection. */
   let flushed = Promise.resolve();
 
@@ -145,6 +149,8 @@ export async function serveReadRows(
     if (sent === 0) response.arrowSchema = { serializedSchema: session.schemaMessage };
     if (unit.uncompressedByteSize !== undefined) response.uncompressedByteSize = unit.uncompressedByteSize;
     const bytes = bufferView(ReadRowsResponse.encode(ReadRowsResponse.fromObject(response)).finish());
+    await pacer.beforeResponse(bytes.byteLength, () => call.cancelled);
+    if (call.cancelled) return;
     position += unit.rowCount;
     sent++;
     let room = true;

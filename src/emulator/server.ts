@@ -19,6 +19,7 @@ import { FaultPlan, type FaultSpec } from './faults.js';
 import { serveReadRows } from './read-rows.js';
 import { EncodingCache } from './encoding-cache.js';
 import { createSession, type EncodingCounters, type SessionLimits } from './session-builder.js';
+import { SERVICE_PACE_PROFILES, validatePace, type ServicePace, type ServicePaceProfile } from './pace.js';
 import { SessionRegistry } from './session-registry.js';
 import type { StreamState } from './session-state.js';
 import { splitStream } from './split.js';
@@ -61,6 +62,8 @@ export interface EmulatorOptions {
   /** Location in session names; default "us". */
   readonly location?: string;
   readonly faults?: readonly FaultSpec[];
+  /** Serve at the service's pace (a named profile or figures) instead of as fast as loopback allows. */
+  readonly pace?: ServicePace | ServicePaceProfile;
 }
 
 export interface EmulatorStats {
@@ -150,6 +153,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const store = new TableStore();
   for (const t of options.tables ?? []) store.put(parseTableReference(t.table), t.data);
   const faults = new FaultPlan();
+  const pace = typeof options.pace === 'string' ? SERVICE_PACE_PROFILES[options.pace] : options.pace;
+  if (typeof options.pace === 'string' && !pace) {
+    throw new RangeError(`unknown pace profile "${options.pace}": one of ${Object.keys(SERVICE_PACE_PROFILES).join(', ')}`);
+  }
+  if (pace) validatePace(pace);
   for (const f of options.faults ?? []) faults.add(f);
   const sessions = new SessionRegistry(settings.maxSessions);
   const encodings = new EncodingCache(settings.maxEncodedBytes);
@@ -190,14 +198,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     return stream;
   }
 
-  function unary<Req, Res>(handler: (call: ServerUnaryCall<Req, Res>) => Res) {
+  function unary<Req, Res>(handler: (call: ServerUnaryCall<Req, Res>) => Res, latencyMs = 0) {
     return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => {
-      try {
-        checkToken(call.metadata, options.requireToken);
-        callback(null, handler(call));
-      } catch (err) {
-        callback(err as ApiError);
-      }
+      const answer = () => {
+        try {
+          checkToken(call.metadata, options.requireToken);
+          callback(null, handler(call));
+        } catch (err) {
+          callback(err as ApiError);
+        }
+      };
+      if (latencyMs > 0) setTimeout(answer, latencyMs);
+      else answer();
     };
   }
 
@@ -211,7 +223,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       sessions.add(state, now);
       stats.sessionsCreated++;
       return response;
-    }),
+    }, pace?.sessionLatencyMs),
     SplitReadStream: unary<ProtoObject, ProtoObject>((call) => {
       const name = String(call.request.name ?? '');
       checkRouting(call.metadata, 'name', name, requireRouting);
@@ -229,6 +241,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         if (!Number.isSafeInteger(offset) || offset < 0) throw invalidArgument(`offset must be a non-negative integer (got ${call.request.offset})`);
         await serveReadRows(call, findStream(name, Date.now()), offset, {
           faults,
+          pace,
           dropConnection: (c) => socketsByPeer.get(c.getPeer())?.destroy(),
         });
       };
