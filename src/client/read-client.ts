@@ -3,6 +3,7 @@ import {
   Client,
   credentials as grpcCredentials,
   Metadata,
+  status as Status,
   type CallOptions,
   type ChannelCredentials,
   type ClientReadableStream,
@@ -59,8 +60,19 @@ function googleCallCredentials(google: GoogleAuthConfig, quotaProject: string | 
         headers.forEach((value, key) => metadata.add(key, value));
         callback(null, metadata);
       })
-      .catch((err: Error) => callback(err));
+      .catch((err: Error) => callback(tokenFailure(err)));
   });
+}
+
+/**
+ * A token that could not be had fails the call as UNAUTHENTICATED, as gRPC's Go transport does.
+ * grpc-js would otherwise take the error's `code` as the call's status, and gaxios sets it to the
+ * token endpoint's HTTP status (400 invalid_grant), which is no gRPC status at all. The message is
+ * the library's (`invalid_grant: Invalid JWT Signature.`); the error itself, whose request holds
+ * the signed assertion, goes no further.
+ */
+function tokenFailure(err: Error): Error & { code: number } {
+  return Object.assign(new Error(`could not get an OAuth access token: ${err.message}`), { code: Status.UNAUTHENTICATED });
 }
 
 function channelCredentials(config: ConnectionConfig): ChannelCredentials {

@@ -8,6 +8,7 @@ import { readApiTypes } from '../protocol/protos.js';
 import type { ProtoObject } from '../protocol/service.js';
 import { encodeRetryInfoStatus, STATUS_DETAILS_KEY } from '../protocol/status-details.js';
 import { ApiError } from './api-error.js';
+import { StreamPacer, type ServicePace } from './pace.js';
 import { faultCode, type ArmedFault, type FaultPlan } from './faults.js';
 import { responseCompressed } from './response-compression.js';
 import type { EncodedUnit, StreamState } from './session-state.js';
@@ -15,6 +16,8 @@ import { streamRowCount } from './session-state.js';
 
 export interface ReadRowsContext {
   readonly faults: FaultPlan;
+  /** The service's pace to imitate; none serves as fast as loopback allows. */
+  readonly pace?: ServicePace;
   /** Tears down the TCP connection the call arrived on. */
   dropConnection(call: ServerWritableStream<ProtoObject, Buffer>): void;
 }
@@ -79,7 +82,8 @@ export async function serveReadRows(
   ctx: ReadRowsContext,
 ): Promise<void> {
   const session = stream.session;
-  const totalRows = streamRowCount(stream);
+  const { units } = await session.encoding();
+  const totalRows = streamRowCount(stream, units);
   if (offset > totalRows) {
     throw new ApiError(Status.OUT_OF_RANGE, `offset ${offset} is beyond the end of stream ${stream.name} (${totalRows} rows)`);
   }
@@ -88,8 +92,8 @@ export async function serveReadRows(
 
   let unitIndex = stream.start;
   let rowsBefore = 0;
-  while (unitIndex < stream.end && rowsBefore + session.units[unitIndex]!.rowCount <= offset) {
-    rowsBefore += session.units[unitIndex]!.rowCount;
+  while (unitIndex < stream.end && rowsBefore + units[unitIndex]!.rowCount <= offset) {
+    rowsBefore += units[unitIndex]!.rowCount;
     unitIndex++;
   }
   let skip = offset - rowsBefore;
@@ -97,9 +101,12 @@ export async function serveReadRows(
   let position = offset;
   // Delay and throttle faults act on every response of a call but count `times` per call.
   const claimed = new Set<ArmedFault>();
+  const pacer = new StreamPacer(ctx.pace);
+  /** Settles once the last response written has gone out to the connection. */
+  let flushed = Promise.resolve();
 
   for (; unitIndex < stream.end && !call.cancelled; unitIndex++) {
-    const stored = session.units[unitIndex]!;
+    const stored = units[unitIndex]!;
     if (stored.rowCount === 0) continue;
     let throttlePercent = 0;
     for (const fault of faults) {
@@ -114,7 +121,10 @@ export async function serveReadRows(
         else throttlePercent = fault.spec.throttlePercent ?? 0;
       } else if (sent === (fault.spec.afterResponses ?? 0) && kind !== 'corrupt' && ctx.faults.consume(fault)) {
         if (kind === 'drop') {
-          ctx.dropConnection(call);
+          // "After N responses" means after the client could have them: a socket destroyed with
+          // responses still in its write buffers would drop those too, as no real cut after N does.
+          if (!call.cancelled) await Promise.race([flushed, new Promise((resolve) => call.once('cancelled', resolve))]);
+          if (!call.cancelled) ctx.dropConnection(call);
           return;
         }
         throw faultError(fault);
@@ -129,7 +139,7 @@ export async function serveReadRows(
     );
     const unit = corruptFault && ctx.faults.consume(corruptFault) ? corrupt(stream, tail) : tail;
     stream.servedEnd = Math.max(stream.servedEnd, unitIndex + 1);
-    const streamRows = streamRowCount(stream);
+    const streamRows = streamRowCount(stream, units);
     const response: ProtoObject = {
       arrowRecordBatch: { serializedRecordBatch: unit.message },
       rowCount: unit.rowCount,
@@ -139,9 +149,15 @@ export async function serveReadRows(
     if (sent === 0) response.arrowSchema = { serializedSchema: session.schemaMessage };
     if (unit.uncompressedByteSize !== undefined) response.uncompressedByteSize = unit.uncompressedByteSize;
     const bytes = bufferView(ReadRowsResponse.encode(ReadRowsResponse.fromObject(response)).finish());
+    await pacer.beforeResponse(bytes.byteLength, () => call.cancelled);
+    if (call.cancelled) return;
     position += unit.rowCount;
     sent++;
-    if (!call.write(bytes)) await writable(call);
+    let room = true;
+    flushed = new Promise<void>((resolve) => {
+      room = call.write(bytes, () => resolve());
+    });
+    if (!room) await writable(call);
   }
   call.end();
 }

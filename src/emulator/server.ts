@@ -17,8 +17,11 @@ import { parseTableReference, type TableReference } from '../table-ref.js';
 import { ApiError, invalidArgument, notFound } from './api-error.js';
 import { FaultPlan, type FaultSpec } from './faults.js';
 import { serveReadRows } from './read-rows.js';
-import { createSession, type SessionLimits } from './session-builder.js';
-import type { SessionState, StreamState } from './session-state.js';
+import { EncodingCache } from './encoding-cache.js';
+import { createSession, type EncodingCounters, type SessionLimits } from './session-builder.js';
+import { SERVICE_PACE_PROFILES, validatePace, type ServicePace, type ServicePaceProfile } from './pace.js';
+import { SessionRegistry } from './session-registry.js';
+import type { StreamState } from './session-state.js';
 import { splitStream } from './split.js';
 import { TableStore } from './table-store.js';
 
@@ -45,6 +48,13 @@ export interface EmulatorOptions {
   readonly tls?: { readonly key: string | Buffer; readonly cert: string | Buffer };
   /** How long a session lives; default 6 hours, as the service's sessions do. */
   readonly sessionLifetimeMs?: number;
+  /**
+   * Most sessions kept at once; default 1000. Past it the least recently used session is let go
+   * (its reads then fail as expired), so a test suite creating sessions by the thousand stays bounded.
+   */
+  readonly maxSessions?: number;
+  /** Bytes of encoded session rows kept for later reads; default 256 MiB (one larger encoding is still kept). */
+  readonly maxEncodedBytes?: number;
   /** Target Arrow bytes per ReadRows response; default 1 MiB. */
   readonly batchTargetBytes?: number;
   /** Most rows per ReadRows response; default 65536. */
@@ -52,12 +62,23 @@ export interface EmulatorOptions {
   /** Location in session names; default "us". */
   readonly location?: string;
   readonly faults?: readonly FaultSpec[];
+  /** Serve at the service's pace (a named profile or figures) instead of as fast as loopback allows. */
+  readonly pace?: ServicePace | ServicePaceProfile;
 }
 
 export interface EmulatorStats {
   sessionsCreated: number;
   readRowsCalls: number;
   splitCalls: number;
+  /** Sessions held now (expired ones are released within a sweep interval). */
+  readonly liveSessions: number;
+  /** Sessions let go before they expired, to stay within maxSessions. */
+  readonly sessionsEvicted: number;
+  /** Bytes of encoded rows held for later reads, and how many encodings that is. */
+  readonly encodedBytes: number;
+  readonly cachedEncodings: number;
+  /** Response units encoded so far (each encoding yields to other calls between two). */
+  readonly unitsEncoded: number;
 }
 
 export interface Emulator {
@@ -80,6 +101,8 @@ const DEFAULTS = {
   host: '127.0.0.1',
   port: 0,
   sessionLifetimeMs: 6 * 3600 * 1000,
+  maxSessions: 1000,
+  maxEncodedBytes: 256 * 1024 * 1024,
   batchTargetBytes: 1024 * 1024,
   maxBatchRows: 65536,
   location: 'us',
@@ -112,14 +135,14 @@ function checkToken(metadata: Metadata, required: EmulatorOptions['requireToken'
   }
 }
 
-function isoSeconds(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, '+00:00');
-}
-
 /** Starts a BigQuery Storage Read API (v1) server on loopback. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   await registerArrowCodecs();
   const settings = { ...DEFAULTS, ...stripUndefined(options) };
+  if (!Number.isInteger(settings.maxSessions) || settings.maxSessions < 1) {
+    throw new RangeError(`maxSessions must be a positive integer (got ${settings.maxSessions})`);
+  }
+  if (!(settings.maxEncodedBytes >= 0)) throw new RangeError(`maxEncodedBytes must be a non-negative number (got ${settings.maxEncodedBytes})`);
   const limits: SessionLimits = {
     location: settings.location,
     sessionLifetimeMs: settings.sessionLifetimeMs,
@@ -130,21 +153,35 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const store = new TableStore();
   for (const t of options.tables ?? []) store.put(parseTableReference(t.table), t.data);
   const faults = new FaultPlan();
+  const pace = typeof options.pace === 'string' ? SERVICE_PACE_PROFILES[options.pace] : options.pace;
+  if (typeof options.pace === 'string' && !pace) {
+    throw new RangeError(`unknown pace profile "${options.pace}": one of ${Object.keys(SERVICE_PACE_PROFILES).join(', ')}`);
+  }
+  if (pace) validatePace(pace);
   for (const f of options.faults ?? []) faults.add(f);
-  const sessions = new Map<string, SessionState>();
-  // Expired sessions are dropped (their rows can be large); their ids stay, so a late reader still
-  // hears that the session expired rather than that it never existed.
-  const expiredSessions = new Map<string, number>();
-  const dropExpiredSessions = (nowMs: number) => {
-    for (const [id, session] of sessions) {
-      if (nowMs < session.expireAtMs) continue;
-      sessions.delete(id);
-      expiredSessions.set(id, session.expireAtMs);
-    }
+  const sessions = new SessionRegistry(settings.maxSessions);
+  const encodings = new EncodingCache(settings.maxEncodedBytes);
+  const counters: EncodingCounters = { unitsEncoded: 0 };
+  const stats: EmulatorStats = {
+    sessionsCreated: 0,
+    readRowsCalls: 0,
+    splitCalls: 0,
+    get liveSessions() {
+      return sessions.size;
+    },
+    get sessionsEvicted() {
+      return sessions.evictions;
+    },
+    get encodedBytes() {
+      return encodings.bytes;
+    },
+    get cachedEncodings() {
+      return encodings.size;
+    },
+    get unitsEncoded() {
+      return counters.unitsEncoded;
+    },
   };
-  const sessionExpired = (name: string, expireAtMs: number) =>
-    new ApiError(Status.FAILED_PRECONDITION, `there was an error operating on '${name}': session expired at ${isoSeconds(expireAtMs)}`);
-  const stats: EmulatorStats = { sessionsCreated: 0, readRowsCalls: 0, splitCalls: 0 };
 
   const sockets = new Set<net.Socket>();
   const socketsByPeer = new Map<string, net.Socket>();
@@ -154,25 +191,25 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (!parsed) {
       throw invalidArgument(`Invalid stream name "${name}": expected projects/{project}/locations/{location}/sessions/{session}/streams/{stream}`);
     }
-    const expiredAt = expiredSessions.get(parsed.sessionId);
-    if (expiredAt !== undefined) throw sessionExpired(name, expiredAt);
-    const session = sessions.get(parsed.sessionId);
-    const stream = session?.streams.get(parsed.streamId);
-    if (!session || !stream || stream.name !== name) {
+    const stream = sessions.use(parsed.sessionId, name, nowMs)?.streams.get(parsed.streamId);
+    if (!stream || stream.name !== name) {
       throw notFound(`there was an error operating on '${name}': Requested entity was not found.`);
     }
-    if (nowMs >= session.expireAtMs) throw sessionExpired(name, session.expireAtMs);
     return stream;
   }
 
-  function unary<Req, Res>(handler: (call: ServerUnaryCall<Req, Res>) => Res) {
+  function unary<Req, Res>(handler: (call: ServerUnaryCall<Req, Res>) => Res, latencyMs = 0) {
     return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => {
-      try {
-        checkToken(call.metadata, options.requireToken);
-        callback(null, handler(call));
-      } catch (err) {
-        callback(err as ApiError);
-      }
+      const answer = () => {
+        try {
+          checkToken(call.metadata, options.requireToken);
+          callback(null, handler(call));
+        } catch (err) {
+          callback(err as ApiError);
+        }
+      };
+      if (latencyMs > 0) setTimeout(answer, latencyMs);
+      else answer();
     };
   }
 
@@ -182,12 +219,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       const table = String(call.request.readSession?.table ?? '');
       checkRouting(call.metadata, 'read_session.table', table, requireRouting);
       const now = Date.now();
-      dropExpiredSessions(now);
-      const { state, response } = createSession(call.request, store, limits, now);
-      sessions.set(state.id, state);
+      const { state, response } = createSession(call.request, store, limits, encodings, counters, now);
+      sessions.add(state, now);
       stats.sessionsCreated++;
       return response;
-    }),
+    }, pace?.sessionLatencyMs),
     SplitReadStream: unary<ProtoObject, ProtoObject>((call) => {
       const name = String(call.request.name ?? '');
       checkRouting(call.metadata, 'name', name, requireRouting);
@@ -205,6 +241,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         if (!Number.isSafeInteger(offset) || offset < 0) throw invalidArgument(`offset must be a non-negative integer (got ${call.request.offset})`);
         await serveReadRows(call, findStream(name, Date.now()), offset, {
           faults,
+          pace,
           dropConnection: (c) => socketsByPeer.get(c.getPeer())?.destroy(),
         });
       };
@@ -237,6 +274,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       resolve();
     });
   });
+  // Expired sessions are released between calls too, not only when the next session is created.
+  const sweeper = setInterval(() => sessions.sweep(Date.now()), Math.min(Math.max(settings.sessionLifetimeMs, 50), 60_000));
+  sweeper.unref();
   const bound = listener.address() as net.AddressInfo;
   const host = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
 
@@ -253,6 +293,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     openConnections: () => sockets.size,
     close: () => {
       closed ??= (async () => {
+        clearInterval(sweeper);
         // The listener reports closed only once every connection has ended, so end them first.
         const stopped = new Promise<void>((resolve) => listener.close(() => resolve()));
         const socketsClosed = [...sockets].map((socket) => new Promise((resolve) => socket.once('close', resolve)));

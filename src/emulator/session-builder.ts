@@ -5,10 +5,11 @@ import { takeRows } from '../arrow/take.js';
 import { bufferView } from '../bytes.js';
 import { formatSessionName, formatStreamName, formatTablePath } from '../protocol/names.js';
 import type { ProtoObject } from '../protocol/service.js';
+import type { EncodingCache } from './encoding-cache.js';
 import { responseCompressed } from './response-compression.js';
-import { planSession } from './session-request.js';
-import type { EncodedUnit, SessionState, StreamState } from './session-state.js';
-import type { TableStore } from './table-store.js';
+import { planSession, type SessionPlan } from './session-request.js';
+import type { EncodedUnit, SessionEncoding, SessionState, StreamState } from './session-state.js';
+import type { StoredTable, TableStore } from './table-store.js';
 
 export interface SessionLimits {
   readonly location: string;
@@ -66,42 +67,104 @@ function estimateBatchBytes(batch: RecordBatch): number {
   return bytes;
 }
 
-/** Slices the visible rows into response-sized pieces, small enough to give each wanted stream one. */
-function carveUnits(batches: RecordBatch[], wantedStreams: number, limits: SessionLimits): { rowsPerUnit: number; pieces: RecordBatch[] } {
+/**
+ * How many rows go in one unit: a response's worth, and few enough that each wanted stream gets
+ * at least one unit.
+ */
+function rowsPerUnit(batches: readonly RecordBatch[], wantedStreams: number, limits: SessionLimits): number {
   const totalRows = batches.reduce((n, b) => n + b.numRows, 0);
-  if (totalRows === 0) return { rowsPerUnit: 0, pieces: [] };
+  if (totalRows === 0) return 0;
   const totalBytes = batches.reduce((n, b) => n + estimateBatchBytes(b), 0);
   const bytesPerRow = Math.max(1, totalBytes / totalRows);
   // floor, not ceil: ceil(rows / wanted)-row units can number fewer than `wanted` (3000 rows, 999 wanted: 750).
-  const rowsPerUnit = Math.max(
+  return Math.max(
     1,
     Math.min(limits.maxBatchRows, Math.floor(limits.batchTargetBytes / bytesPerRow), Math.floor(totalRows / wantedStreams)),
   );
-  const pieces: RecordBatch[] = [];
-  for (const batch of batches) {
-    for (let start = 0; start < batch.numRows; start += rowsPerUnit) {
-      pieces.push(batch.slice(start, Math.min(batch.numRows, start + rowsPerUnit)));
-    }
-  }
-  return { rowsPerUnit, pieces };
 }
+
+/** The visible rows cut into units of `rows` rows (never across a batch boundary). */
+function* carveUnits(batches: readonly RecordBatch[], rows: number): Generator<RecordBatch> {
+  for (const batch of batches) {
+    for (let start = 0; start < batch.numRows; start += rows) yield batch.slice(start, Math.min(batch.numRows, start + rows));
+  }
+}
+
+const unitCountOf = (batches: readonly RecordBatch[], rows: number): number =>
+  rows === 0 ? 0 : batches.reduce((n, b) => n + Math.ceil(b.numRows / rows), 0);
+
+/** Lets other calls run between two units of a long encoding. */
+const yieldToOtherCalls = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export interface CreatedSession {
   readonly state: SessionState;
   readonly response: ProtoObject;
 }
 
-/** Validates a CreateReadSession request the way the service does and builds the session. */
+/** What a session's encoding is made from: everything that decides its bytes. */
+interface EncodingRecipe {
+  readonly visible: readonly RecordBatch[];
+  readonly rowsPerUnit: number;
+  readonly plan: SessionPlan;
+  readonly schemaBytes: number;
+}
+
+/** Encodes a session's units, yielding to other calls after each. */
+async function encodeUnits({ visible, rowsPerUnit: rows, plan, schemaBytes }: EncodingRecipe, counters: EncodingCounters): Promise<SessionEncoding> {
+  const { projection, restriction, samplePercentage, bufferCompression, responseCompression } = plan;
+  const units: EncodedUnit[] = [];
+  let firstRow = 0;
+  for (const piece of carveUnits(visible, rows)) {
+    let indices = restriction ? restriction.filter(piece) : undefined;
+    if (samplePercentage !== undefined && samplePercentage < 100) {
+      const sampled = sampleIndices(firstRow, piece.numRows, samplePercentage);
+      indices = indices ? intersectSorted(indices, sampled) : sampled;
+    }
+    firstRow += piece.numRows;
+    const projected = projection.apply(piece);
+    const kept = indices && indices.length !== piece.numRows ? takeRows(projected, indices) : projected;
+    if (kept.numRows === 0) {
+      units.push({ rowCount: 0, message: Buffer.alloc(0) });
+    } else {
+      const message = bufferView(encodeBatchMessage(kept, schemaBytes, bufferCompression));
+      units.push(responseCompression ? { rowCount: kept.numRows, ...responseCompressed(message) } : { rowCount: kept.numRows, message });
+    }
+    counters.unitsEncoded++;
+    await yieldToOtherCalls();
+  }
+  return { units };
+}
+
+/** Work the emulator reports in its stats. */
+export interface EncodingCounters {
+  unitsEncoded: number;
+}
+
+/**
+ * The cache key of a session's encoding: sessions reading the same table version with the same
+ * units, columns, filter, sample and compression share one.
+ */
+function encodingKey(table: StoredTable, visible: readonly RecordBatch[], rows: number, plan: SessionPlan): string {
+  return [
+    table.uid, table.generation, visible.length, rows, plan.projection.schema.fields.map(String).join(','),
+    plan.restriction?.text ?? '', plan.samplePercentage ?? 100, plan.bufferCompression, plan.responseCompression,
+  ].join('|');
+}
+
+/**
+ * Validates a CreateReadSession request the way the service does and builds the session; its rows
+ * are encoded on first read, through `cache`.
+ */
 export function createSession(
   request: ProtoObject,
   store: TableStore,
   limits: SessionLimits,
+  cache: EncodingCache,
+  counters: EncodingCounters,
   nowMs = Date.now(),
 ): CreatedSession {
-  const {
-    parentProject, tablePath, table, maxStreamCount, preferredMin, projection, restriction,
-    samplePercentage, bufferCompression, responseCompression, snapshotMs,
-  } = planSession(request, store, nowMs);
+  const plan = planSession(request, store, nowMs);
+  const { parentProject, tablePath, table, maxStreamCount, preferredMin, projection, snapshotMs } = plan;
   const requested: ProtoObject = request.readSession;
 
   const visible = table.batchesAsOf(snapshotMs);
@@ -109,42 +172,15 @@ export function createSession(
   const visibleBytes = visible.reduce((n, b) => n + estimateBatchBytes(b), 0);
   const serverChoice = Math.max(preferredMin, Math.ceil(visibleBytes / SERVER_CHOSEN_BYTES_PER_STREAM), 1);
   const wantedStreams = Math.min(cap, maxStreamCount > 0 ? maxStreamCount : serverChoice);
-  const { rowsPerUnit, pieces } = carveUnits(visible, wantedStreams, limits);
-  const encode = () => {
-    const schemaMessage = bufferView(encodeSchemaMessage(projection.schema));
-    const units: EncodedUnit[] = [];
-    let firstRow = 0;
-    for (const piece of pieces) {
-      let indices = restriction ? restriction.filter(piece) : undefined;
-      if (samplePercentage !== undefined && samplePercentage < 100) {
-        const sampled = sampleIndices(firstRow, piece.numRows, samplePercentage);
-        indices = indices ? intersectSorted(indices, sampled) : sampled;
-      }
-      firstRow += piece.numRows;
-      const projected = projection.apply(piece);
-      const rows = indices && indices.length !== piece.numRows ? takeRows(projected, indices) : projected;
-      if (rows.numRows === 0) {
-        units.push({ rowCount: 0, message: Buffer.alloc(0) });
-        continue;
-      }
-      const message = bufferView(encodeBatchMessage(rows, schemaMessage.byteLength, bufferCompression));
-      units.push(responseCompression ? { rowCount: rows.numRows, ...responseCompressed(message) } : { rowCount: rows.numRows, message });
-    }
-    return { schemaMessage, units };
-  };
-  // Sessions that read the same rows the same way share one encoding: batches are encoded once and
-  // served from memory, however many sessions read them.
-  const filtered = restriction !== undefined || (samplePercentage !== undefined && samplePercentage < 100);
-  const { schemaMessage, units } = filtered
-    ? encode()
-    : table.encoding(
-        [table.generation, visible.length, rowsPerUnit, projection.schema.fields.map(String).join(','), bufferCompression, responseCompression].join('|'),
-        encode,
-      );
+  const rows = rowsPerUnit(visible, wantedStreams, limits);
+  const unitCount = unitCountOf(visible, rows);
+  const schemaMessage = bufferView(encodeSchemaMessage(projection.schema));
+  const recipe: EncodingRecipe = { visible, rowsPerUnit: rows, plan, schemaBytes: schemaMessage.byteLength };
+  const key = encodingKey(table, visible, rows, plan);
 
   const sessionId = newResourceId(24);
   const sessionName = formatSessionName(parentProject, limits.location, sessionId);
-  const streamCount = Math.min(wantedStreams, units.length);
+  const streamCount = Math.min(wantedStreams, unitCount);
   const state: SessionState = {
     id: sessionId,
     name: sessionName,
@@ -153,16 +189,17 @@ export function createSession(
     table,
     schema: projection.schema,
     schemaMessage,
-    units,
+    unitCount,
+    encoding: () => cache.get(key, () => encodeUnits(recipe, counters)),
     streams: new Map(),
     streamList: [],
-    bufferCompression,
-    responseCompression,
+    bufferCompression: plan.bufferCompression,
+    responseCompression: plan.responseCompression,
     createdAtMs: nowMs,
     expireAtMs: nowMs + limits.sessionLifetimeMs,
   };
   for (let s = 0; s < streamCount; s++) {
-    addStream(state, Math.floor((s * units.length) / streamCount), Math.floor(((s + 1) * units.length) / streamCount));
+    addStream(state, Math.floor((s * unitCount) / streamCount), Math.floor(((s + 1) * unitCount) / streamCount));
   }
 
   const response: ProtoObject = {

@@ -1,13 +1,18 @@
 import type { CompressionType, Schema } from 'apache-arrow';
 import type { StoredTable } from './table-store.js';
 
-/** One response's worth of rows, encoded once when the session is created. */
+/** One response's worth of rows. */
 export interface EncodedUnit {
   readonly rowCount: number;
   /** The Arrow record-batch message exactly as sent in serialized_record_batch. */
   readonly message: Buffer;
   /** With response compression: the uncompressed size, or -1 when compressing did not help. */
   readonly uncompressedByteSize?: number;
+}
+
+/** A session's rows as the Arrow messages ReadRows sends, one unit per response. */
+export interface SessionEncoding {
+  readonly units: readonly EncodedUnit[];
 }
 
 export interface StreamState {
@@ -30,7 +35,14 @@ export interface SessionState {
   readonly table: StoredTable;
   readonly schema: Schema;
   readonly schemaMessage: Buffer;
-  readonly units: readonly EncodedUnit[];
+  /** How many units the session's rows are cut into (some may be empty after filtering). */
+  readonly unitCount: number;
+  /**
+   * The session's units, encoded on first read rather than at creation: a session never read costs
+   * no encoding, and creating one never blocks the server. Cached (see EncodingCache), and made
+   * again, byte for byte, if the cache let it go.
+   */
+  encoding(): Promise<SessionEncoding>;
   readonly streams: Map<string, StreamState>;
   /** Streams in creation order: index i is what faults call stream i. */
   readonly streamList: StreamState[];
@@ -40,8 +52,8 @@ export interface SessionState {
   readonly expireAtMs: number;
 }
 
-export function streamRowCount(stream: StreamState): number {
+export function streamRowCount(stream: StreamState, units: readonly EncodedUnit[]): number {
   let rows = 0;
-  for (let u = stream.start; u < stream.end; u++) rows += stream.session.units[u]!.rowCount;
+  for (let u = stream.start; u < stream.end; u++) rows += units[u]!.rowCount;
   return rows;
 }

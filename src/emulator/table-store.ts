@@ -1,6 +1,5 @@
 import type { RecordBatch, Schema, Table } from 'apache-arrow';
 import { formatTablePath, type TablePath } from '../protocol/names.js';
-import type { EncodedUnit } from './session-state.js';
 
 /** One committed write: the rows it added and when (time travel reads rows committed by then). */
 export interface TableVersion {
@@ -8,18 +7,12 @@ export interface TableVersion {
   readonly batches: readonly RecordBatch[];
 }
 
-/** The Arrow messages of a session's rows, shareable by sessions that read the same rows the same way. */
-export interface TableEncoding {
-  readonly schemaMessage: Buffer;
-  readonly units: readonly EncodedUnit[];
-}
-
-/** Encodings kept per table: enough for a benchmark that alternates two settings, bounded in memory. */
-const MAX_CACHED_ENCODINGS = 2;
+/** Tells tables apart in the encoding cache, a replaced table from the one it replaced. */
+let nextUid = 1;
 
 export class StoredTable {
   readonly versions: TableVersion[] = [];
-  private readonly encodings = new Map<string, TableEncoding>();
+  readonly uid = nextUid++;
   /** Bumped on every write so caches of encoded batches know when they are stale. */
   generation = 0;
 
@@ -31,17 +24,6 @@ export class StoredTable {
 
   get name(): string {
     return formatTablePath(this.path);
-  }
-
-  /** The cached encoding under `key`, made by `encode` on a miss. */
-  encoding(key: string, encode: () => TableEncoding): TableEncoding {
-    let cached = this.encodings.get(key);
-    if (!cached) {
-      cached = encode();
-      this.encodings.set(key, cached);
-      if (this.encodings.size > MAX_CACHED_ENCODINGS) this.encodings.delete(this.encodings.keys().next().value!);
-    }
-    return cached;
   }
 
   /** Rows visible at `snapshotMs` (all rows when undefined), in commit order. */

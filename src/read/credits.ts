@@ -82,7 +82,11 @@ export class CreditLedger {
       // Negative when the worker overshot its credit with one large batch: the top-up covers that too.
       const unspent = account.granted - account.received;
       if (unspent > this.share / 2) continue;
-      const topUp = Math.min(free, this.share - unspent);
+      let topUp = Math.min(free, this.share - unspent);
+      // A batch larger than all the free budget would leave the worker short even after the
+      // consumer took everything it sent; with nothing of its own buffered, no later event would top
+      // it up, so it gets just enough to take one more response (within the bound: one batch over).
+      if (unspent + topUp <= 0 && account.received === account.consumed) topUp = 1 - unspent;
       if (topUp <= 0) continue;
       account.granted += topUp;
       free -= topUp;

@@ -49,7 +49,6 @@ interface Attempt {
 export class StreamRun {
   /** The offset after the last row delivered to the queue: where a resumed attempt starts. */
   private nextOffset = 0;
-  private restarts = 0;
   readonly stats: StreamStats;
 
   constructor(
@@ -77,18 +76,14 @@ export class StreamRun {
         }
         if (this.ctx.signal.aborted) return undefined;
         if (this.ctx.pool.closed) {
-          throw new StreamReadError(`reading stream ${this.name} of ${this.ctx.session.table} stopped at row ${this.nextOffset}: the ReadPool was closed during the read`, {
-            table: this.ctx.session.table, stream: this.name, offset: this.nextOffset, retries: this.stats.retries, cause: outcome.death,
+          throw this.error(`stopped at row ${this.nextOffset}: the ReadPool was closed during the read`, { cause: outcome.death });
+        }
+        if (this.stats.workerRestarts >= this.ctx.maxWorkerRestarts) {
+          const times = this.stats.workerRestarts + 1;
+          throw this.error(`failed at row ${this.nextOffset}: its worker thread died ${times} times (${(outcome.death as Error).message})`, {
+            retryable: true, cause: outcome.death,
           });
         }
-        if (this.restarts >= this.ctx.maxWorkerRestarts) {
-          throw new StreamReadError(
-            `reading stream ${this.name} of ${this.ctx.session.table} failed at row ${this.nextOffset}: its worker thread died ` +
-              `${this.restarts + 1} times (${(outcome.death as Error).message})`,
-            { table: this.ctx.session.table, stream: this.name, offset: this.nextOffset, retries: this.stats.retries, retryable: true, cause: outcome.death },
-          );
-        }
-        this.restarts++;
         this.stats.workerRestarts++;
         this.ctx.restarted();
       }
@@ -155,10 +150,7 @@ export class StreamRun {
       return;
     }
     if (message.offset !== this.nextOffset) {
-      throw new StreamReadError(
-        `stream ${this.name} delivered rows at offset ${message.offset} where ${this.nextOffset} was expected`,
-        { table: this.ctx.session.table, stream: this.name, offset: this.nextOffset },
-      );
+      throw this.error(`delivered rows at offset ${message.offset} where ${this.nextOffset} was expected`);
     }
     const batch = unpackBatch(this.ctx.session.schema, message.packed);
     const bytes = message.packed.memory.byteLength;
@@ -176,13 +168,17 @@ export class StreamRun {
     this.stats.maxThrottlePercent = Math.max(this.stats.maxThrottlePercent, result.maxThrottlePercent);
   }
 
+  /** A StreamReadError naming this stream, its table and where it stopped. */
+  private error(what: string, context: { code?: number; retryable?: boolean; cause?: unknown } = {}): StreamReadError {
+    return new StreamReadError(`reading stream ${this.name} of ${this.ctx.session.table} ${what}`, {
+      table: this.ctx.session.table, stream: this.name, offset: this.nextOffset, retries: this.stats.retries, ...context,
+    });
+  }
+
   private throwIfFailed(result: StreamTaskResult): void {
     if (result.status !== 'failed' || !result.error) return;
     const { code, details, retriesExhausted } = result.error;
     const why = retriesExhausted ? ` (gave up after ${result.retries} retries)` : '';
-    throw new StreamReadError(
-      `reading stream ${this.name} of ${this.ctx.session.table} failed at row ${this.nextOffset}: ${describeStatus(code, details)}${why}`,
-      { code, table: this.ctx.session.table, stream: this.name, offset: this.nextOffset, retries: this.stats.retries, retryable: retriesExhausted },
-    );
+    throw this.error(`failed at row ${this.nextOffset}: ${describeStatus(code, details)}${why}`, { code, retryable: retriesExhausted });
   }
 }

@@ -46,8 +46,6 @@ export class TableRead {
     const userSignal = this.options.signal;
     const onUserAbort = () => this.stop(abortError(userSignal!));
     userSignal?.addEventListener('abort', onUserAbort, { once: true });
-    let pool: ReadPool | undefined;
-    let queue: PQueue | undefined;
     try {
       if (userSignal?.aborted) throw abortError(userSignal);
       const session = await this.session();
@@ -55,20 +53,19 @@ export class TableRead {
       const options = this.resolved!;
       if (session.streams.length === 0) return;
       if (options.pool?.closed) throw new ReadOptionsError('the ReadPool passed as `pool` is closed');
-      pool = options.pool ?? new ReadPool({ workers: options.workers, resourceLimits: options.workerResourceLimits });
-      const ownsPool = options.pool === undefined;
-      queue = new PQueue({ concurrency: Math.min(options.concurrency ?? pool.capacity, session.streams.length) });
-      // A read that stops while its consumer is away (an abort, a failure) releases its streams and
-      // threads at once, not when the consumer next pulls, which it may never do.
-      const release = releaseOnStop(queue, ownsPool ? pool : undefined);
-      this.controller.signal.addEventListener('abort', release, { once: true });
+      const pool = options.pool ?? new ReadPool({ workers: options.workers, resourceLimits: options.workerResourceLimits });
+      const ownedPool = options.pool === undefined ? pool : undefined;
+      const queue = new PQueue({ concurrency: Math.min(options.concurrency ?? pool.capacity, session.streams.length) });
+      // However the read stops (the end, a failure, an abort, the consumer leaving), the queue is
+      // cleared and an owned pool closed at once, not when the consumer next pulls, which it may
+      // never do.
+      this.controller.signal.addEventListener('abort', () => releaseOnStop(queue, ownedPool), { once: true });
       try {
         yield* this.runStreams(session, options, pool, queue);
       } finally {
         this.stop();
-        queue?.clear();
-        await queue?.onIdle();
-        if (ownsPool) await pool.close();
+        await queue.onIdle();
+        await ownedPool?.close();
       }
     } finally {
       userSignal?.removeEventListener('abort', onUserAbort);
@@ -193,9 +190,7 @@ export class TableRead {
   }
 }
 
-function releaseOnStop(queue: PQueue, ownedPool: ReadPool | undefined): () => void {
-  return () => {
-    queue.clear();
-    void queue.onIdle().then(() => ownedPool?.close());
-  };
+function releaseOnStop(queue: PQueue, ownedPool: ReadPool | undefined): void {
+  queue.clear();
+  void queue.onIdle().then(() => ownedPool?.close());
 }

@@ -6,6 +6,8 @@ export interface CuttingProxy {
   readonly cuts: number;
   /** Connections accepted so far. */
   readonly connections: number;
+  /** Resets every connection open now, as a load balancer or a GOAWAY-less restart would. */
+  cutAll(): void;
   close(): Promise<void>;
 }
 
@@ -76,6 +78,10 @@ export async function startCuttingProxy(
     },
     get connections() {
       return connections;
+    },
+    cutAll() {
+      for (const socket of sockets) socket.resetAndDestroy();
+      cuts++;
     },
     close: () =>
       new Promise<void>((resolve) => {

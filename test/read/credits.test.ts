@@ -73,3 +73,11 @@ test('a stream resubmitted after a worker death gets a fresh account while its o
   ledger.consumed(dead, 400);
   assert.equal(ledger.buffered(), 0);
 });
+
+test('a batch larger than the whole budget does not leave its stream without credit for ever', () => {
+  const { ledger, granted, open, of } = harness(1000, 500);
+  open(0);
+  ledger.received(of(0), 2000); // one response twice the budget
+  ledger.consumed(of(0), 2000);
+  assert.ok(granted.get(0)! - 2000 > 0, `the worker may take another response (available ${granted.get(0)! - 2000})`);
+});

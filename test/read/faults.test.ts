@@ -4,8 +4,12 @@ import { status as Status } from '@grpc/grpc-js';
 import type { Emulator } from '../../src/emulator/server.js';
 import { StreamReadError } from '../../src/read/errors.js';
 import { ReadPool } from '../../src/read/pool.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { RecordBatch } from 'apache-arrow';
+import { readBatches } from '../../src/read/read-batches.js';
+import { startCuttingProxy } from '../helpers/cutting-proxy.js';
 import { readTableParallel } from '../../src/read/read-table.js';
-import { canonicalRows } from '../helpers/canonical.js';
+import { canonicalRows, rowsById } from '../helpers/canonical.js';
 import { DEMO, demoEmulator, eventually } from '../helpers/demo-emulator.js';
 
 const FAST_RETRY = { initialBackoffMs: 5, maxBackoffMs: 20, maxRetries: 4 };
@@ -92,5 +96,39 @@ describe('faults from the emulator', () => {
     const { stats, table } = await read();
     assert.equal(table.numRows, 3000);
     assert.equal(stats.maxThrottlePercent, 40);
+  });
+});
+
+describe('connection losses while streams are paused by backpressure', () => {
+  test('streams paused mid-call survive repeated connection losses, even with batches larger than the whole budget', async () => {
+    const { emulator, source } = await demoEmulator(6000);
+    const proxy = await startCuttingProxy(emulator.address, { seed: 1, minBytes: 0, maxBytes: 0, maxCuts: 0 });
+    try {
+      const batches: RecordBatch[] = [];
+      const stream = readBatches(DEMO, {
+        // 250-row responses of about 75 KB: each one is more than the whole budget.
+        endpoint: proxy.address, workers: 1, maxStreams: 4, maxBufferedBytes: 60_000,
+        retry: { initialBackoffMs: 1, maxBackoffMs: 5, maxRetries: 3 },
+      });
+      const iterator = stream[Symbol.asyncIterator]();
+      const take = async () => {
+        const next = await iterator.next();
+        if (!next.done) batches.push(next.value);
+        return !next.done;
+      };
+      while (stream.stats.streams.length === 0 || stream.stats.streams.some((s) => s.rows === 0)) await take();
+      // The consumer is away, every stream is paused mid-call on the one connection, and the
+      // connection is lost again and again: more times than a stream may fail without progress.
+      for (let cut = 0; cut < 8; cut++) {
+        await sleep(40);
+        proxy.cutAll();
+      }
+      while (await take());
+      assert.deepEqual(rowsById(canonicalRows(batches)), rowsById(canonicalRows(source)));
+      assert.ok(stream.stats.retries >= 4, `the paused streams saw the loss (${stream.stats.retries} retries)`);
+    } finally {
+      await proxy.close();
+      await emulator.close();
+    }
   });
 });
