@@ -4,7 +4,8 @@ import { generateDemoTable } from '../emulator/sources/demo.js';
 import { parseFaultFlag, type FaultSpec } from '../emulator/faults.js';
 import { startEmulator, type EmulatorTable } from '../emulator/server.js';
 import { DEMO_TABLE } from './demo-table.js';
-import { integer } from './flag-parsers.js';
+import { SERVICE_PACE_PROFILES, type ServicePace, type ServicePaceProfile } from '../emulator/pace.js';
+import { integer, numberIn, oneOf } from './flag-parsers.js';
 import { loadTableSource, parseTableFlag } from './table-sources.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -24,11 +25,17 @@ export function emulatorCommand(): Command {
     .option('--tls-cert <file>', 'PEM certificate chain for --tls-key')
     .option('--session-lifetime <seconds>', 'how long read sessions live', integer('--session-lifetime', 1), 6 * 3600)
     .option('--fault <spec>', 'inject a fault: KIND[:key=value,...], KIND one of error, drop, delay, throttle, corrupt (repeatable)', collect, [])
+    .option('--pace <profile>', `serve at the real service's pace: ${Object.keys(SERVICE_PACE_PROFILES).join(', ')} (see the emulator's README)`,
+      oneOf('--pace', Object.keys(SERVICE_PACE_PROFILES) as ServicePaceProfile[]))
+    .option('--stream-rate <MiB/s>', 'serve each ReadRows call at this rate (overrides the profile\'s)', numberIn('--stream-rate', 0, 1e6))
+    .option('--first-response-ms <ms>', 'wait before each ReadRows call\'s first response', integer('--first-response-ms', 0))
+    .option('--session-latency-ms <ms>', 'wait before CreateReadSession answers', integer('--session-latency-ms', 0))
     .addHelpText('after', `
 Examples:
   bqread emulator --demo --port 9060
   bqread emulator --table my-proj.ds.events=events.arrow --table my-proj.ds.users=users.ndjson:users.schema.json
   bqread emulator --demo --fault error:code=UNAVAILABLE,after=3 --require-token
+  bqread emulator --demo --pace bigquery --stream-rate 2.5      # slow streams, as the service serves them
   BIGQUERY_STORAGE_EMULATOR_HOST=127.0.0.1:9060 bqread read bqread-demo.samples.all_types --out demo.parquet`)
     .action(async (opts) => {
       const tables: EmulatorTable[] = (opts.table as string[]).map((flag) => {
@@ -48,6 +55,7 @@ Examples:
         tls: opts.tlsKey ? { key: readFileSync(opts.tlsKey), cert: readFileSync(opts.tlsCert) } : undefined,
         sessionLifetimeMs: opts.sessionLifetime * 1000,
         faults,
+        pace: paceFromFlags(opts),
       });
       for (const t of tables) process.stderr.write(`serving ${String(t.table)} (${t.data.numRows} rows)\n`);
       process.stdout.write(`listening on ${emulator.address}\n`);
@@ -57,4 +65,15 @@ Examples:
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
+}
+
+/** The profile's pace with any figure given by its own flag put in its place; none when no flag asks for a pace. */
+function paceFromFlags(opts: { pace?: ServicePaceProfile; streamRate?: number; firstResponseMs?: number; sessionLatencyMs?: number }): ServicePace | undefined {
+  const pace: ServicePace = {
+    ...(opts.pace && SERVICE_PACE_PROFILES[opts.pace]),
+    ...(opts.streamRate !== undefined && { streamBytesPerSecond: opts.streamRate * 1024 * 1024 }),
+    ...(opts.firstResponseMs !== undefined && { firstResponseLatencyMs: opts.firstResponseMs }),
+    ...(opts.sessionLatencyMs !== undefined && { sessionLatencyMs: opts.sessionLatencyMs }),
+  };
+  return Object.keys(pace).length > 0 ? pace : undefined;
 }

@@ -163,6 +163,27 @@ test('emulator --fault injects the fault into ReadRows', async () => {
   }
 });
 
+test('emulator --pace and --stream-rate serve each stream at the given rate', async () => {
+  // 8000 demo rows in one stream: three responses of about 1 MiB at 8 MiB/s, after a 300 ms first response.
+  const running = await startCli(['--demo', '--demo-rows', '8000', '--pace', 'bigquery', '--stream-rate', '8']);
+  const client = clientFor(running.address);
+  try {
+    const sessionStarted = performance.now();
+    const session = await client.createReadSession(sessionRequest(DEMO, {}, { maxStreamCount: 1 }));
+    assert.ok(performance.now() - sessionStarted >= 295, 'the profile\'s session latency');
+    const started = performance.now();
+    const read = await readStream(client, session.streams[0].name);
+    const bytes = read.raw.reduce((n, r) => n + r.byteLength, 0);
+    const lastResponse = read.raw.at(-1)!.byteLength;
+    // The pace is the feature here: the read cannot be faster than the rate allows.
+    const minimumMs = 300 + ((bytes - lastResponse) / (8 * 1024 * 1024)) * 1000;
+    assert.ok(performance.now() - started >= minimumMs - 5, `paced: ${(performance.now() - started).toFixed(0)} ms >= ${minimumMs.toFixed(0)} ms`);
+  } finally {
+    client.close();
+    running.child.kill('SIGKILL');
+  }
+});
+
 test('bad emulator flags exit non-zero with a message naming the problem', async () => {
   const cases: [string[], RegExp][] = [
     [['emulator', '--bogus'], /unknown option '--bogus'/],
@@ -173,6 +194,8 @@ test('bad emulator flags exit non-zero with a message naming the problem', async
     [['emulator', '--table', 'no-equals-sign'], /bad --table "no-equals-sign"/],
     [['emulator', '--table', `t.ds.x=${path.join(dir, 'missing.arrow')}`], /missing\.arrow/],
     [['emulator'], /nothing to serve/],
+    [['emulator', '--demo', '--pace', 'warp'], /--pace must be one of bigquery, bigquery-slow/],
+    [['emulator', '--demo', '--stream-rate', '0'], /--stream-rate must be a number in \(0, 1000000\]/],
   ];
   for (const [args, message] of cases) {
     const { code, stderr } = await runCli(args);
