@@ -19,13 +19,12 @@ export interface EmulatorProcess {
 }
 
 /**
- * `bqread emulator --demo --demo-rows N [--fault F ...]` in its own process, on a free port, so its CPU and memory
+ * `bqread emulator --demo --demo-rows N [flags: --fault, --pace, ...]` in its own process, on a free port, so its CPU and memory
  * are not the reader's. The bench starts a fresh one per reader run, so every reader meets the
  * same cold emulator (whose first session encodes the table) and none pays for another's garbage.
  */
-export async function startEmulatorProcess(rows: number, faults: readonly string[] = []): Promise<EmulatorProcess> {
-  const faultArgs = faults.flatMap((fault) => ['--fault', fault]);
-  const proc = startNode(CLI, ['emulator', '--port', '0', '--demo', '--demo-rows', String(rows), ...faultArgs]);
+export async function startEmulatorProcess(rows: number, flags: readonly string[] = []): Promise<EmulatorProcess> {
+  const proc = startNode(CLI, ['emulator', '--port', '0', '--demo', '--demo-rows', String(rows), ...flags]);
   try {
     const [, host, port] = await waitForLine(proc, /^listening on (.+):(\d+)$/, STARTUP_TIMEOUT_MS);
     return {

@@ -34,7 +34,7 @@ const FAULTS = [
 const MIB = 2 ** 20;
 
 const expected = checksumOf(generateDemoTable({ rows }).batches);
-const emulator = await startEmulatorProcess(rows, FAULTS);
+const emulator = await startEmulatorProcess(rows, FAULTS.flatMap((fault) => ['--fault', fault]));
 const pool = new ReadPool();
 const rounds: { round: number; peakRssBytes: number; retries: number; peakBufferedBytes: number; exact: boolean; seconds: number }[] = [];
 try {

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
 import PQueue from 'p-queue';
 import type { TableReference } from '../table-ref.js';
@@ -20,7 +21,7 @@ import { StreamRun } from './stream-run.js';
 export class TableRead {
   readonly stats: ReadStats = emptyStats();
   private readonly started = performance.now();
-  private readonly controller = new AbortController();
+  private readonly controller = stopController();
   private failure: BqReadError | undefined;
   private sessionPromise: Promise<ReadSessionInfo> | undefined;
   private resolved: ResolvedReadOptions | undefined;
@@ -193,4 +194,15 @@ export class TableRead {
 function releaseOnStop(queue: PQueue, ownedPool: ReadPool | undefined): void {
   queue.clear();
   void queue.onIdle().then(() => ownedPool?.close());
+}
+
+/**
+ * The read's own stop signal. Every stream attempt in flight listens to it (and stops listening
+ * when it ends), so a read of many streams at once has more listeners than Node's warning
+ * threshold of 10 without leaking any.
+ */
+function stopController(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  return controller;
 }

@@ -68,6 +68,26 @@ describe('readBatches, the streaming form', () => {
     assert.ok(stats.peakBufferedBytes <= heldBytesBound(budget, stats.streamsInFlight, stats.largestBatchBytes, FLOW_CONTROL_WINDOW_BYTES));
   });
 
+  test('many streams at once raise no warning (one stop listener per stream in flight)', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      const wide = new ReadPool({ workers: 2, streamsPerWorker: 12 });
+      try {
+        let rows = 0;
+        for await (const batch of readBatches(DEMO, { endpoint: emulator.address, maxStreams: 24, pool: wide, selectedFields: ['id'] })) rows += batch.numRows;
+        assert.equal(rows, 4000);
+      } finally {
+        await wide.close();
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.deepEqual(warnings.map((w) => w.message), []);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   test('as a Node Readable', async () => {
     const readable = readBatches(DEMO, { endpoint: emulator.address, maxStreams: 3, pool, selectedFields: ['id'] }).toReadable();
     let rows = 0;
