@@ -64,7 +64,8 @@ function parseBenchArgs(argv: string[], cores: number, startedAt: Date): BenchOp
   return {
     full: values.full,
     baseRows: wholeNumber('--rows', values.rows, values.full ? FULL_ROWS : QUICK_ROWS),
-    // bqread's pool reads 4 streams per worker; the same count for every reader.
+    // On loopback a stream is as fast as a core, so 4 a worker keep the cores busy; the same count
+    // for every reader. (The service-like rows let the session decide, as users do.)
     maxStreams: wholeNumber('--max-streams', values['max-streams'], 4 * cores),
     repeat: wholeNumber('--repeat', values.repeat, 1),
     only: only ? new Set(only as ReaderName[]) : undefined,

@@ -1,5 +1,4 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { FLOW_CONTROL_WINDOW_BYTES } from '../../src/client/read-client.js';
 import { readBatches } from '../../src/index.js';
 import { heldBytesBound } from '../../src/read/stats.js';
 import { ChecksumAccumulator } from '../checksum.js';
@@ -30,7 +29,7 @@ export const bqreadStream: Reader = async (config) => {
     checksum: checksum.result(),
     extra: {
       peakBufferedBytes: stream.stats.peakBufferedBytes,
-      heldBoundBytes: heldBytesBound(config.budgetBytes, stream.stats.streamsInFlight, stream.stats.largestBatchBytes, FLOW_CONTROL_WINDOW_BYTES),
+      heldBoundBytes: heldBytesBound(config.budgetBytes, stream.stats.streamsInFlight, stream.stats.largestBatchBytes, stream.stats.flowControlWindowBytes),
       budgetBytes: config.budgetBytes,
       decodedBytes: stream.stats.bytes,
       batchCount: stream.stats.batches,

@@ -38,7 +38,7 @@ export const rawDrain: Reader = async (config) => {
     const started = performance.now();
     const session = await createReadSession(
       resolveReadOptions(config.table, { endpoint: config.endpoint, maxStreams: config.maxStreams, compression: config.compression }),
-      config.workers,
+      config.workers * DEFAULT_STREAMS_PER_WORKER,
       new AbortController().signal,
     );
     const sessionMs = performance.now() - started;

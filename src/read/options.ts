@@ -28,8 +28,9 @@ export interface ReadOptions extends ConnectionOptions {
   /** Most streams the session may have; default 0, which lets the service decide. */
   readonly maxStreams?: number;
   /**
-   * Fewest streams wanted when the service decides; default the number of worker threads when
-   * `maxStreams` is 0, and not sent otherwise (the service refuses a minimum above the maximum).
+   * Fewest streams wanted when the service decides; default the streams the pool reads at once
+   * (workers x streams per worker) when `maxStreams` is 0, and not sent otherwise (the service
+   * refuses a minimum above the maximum).
    */
   readonly preferredMinStreams?: number;
   /** Worker threads for a pool bqread creates (conflicts with `pool`); default available cores. */
@@ -89,7 +90,7 @@ export interface ResolvedReadOptions {
   readonly snapshotTime?: Date;
   readonly samplePercentage?: number;
   readonly maxStreams: number;
-  /** Undefined: the worker count when maxStreams is 0, else none. */
+  /** Undefined: the pool's stream slots when maxStreams is 0, else none. */
   readonly preferredMinStreams?: number;
   readonly workers?: number;
   readonly workerResourceLimits?: ResourceLimits;
@@ -219,8 +220,11 @@ export function resolveReadOptions(reference: TableReference, options: ReadOptio
   };
 }
 
-/** The preferred minimum a session request carries: never above a non-zero maximum. */
-export function preferredMinStreamsFor(options: ResolvedReadOptions, workers: number): number {
+/**
+ * The preferred minimum a session request carries: enough streams to fill the pool's `slots`
+ * (streams it reads at once), and never above a non-zero maximum.
+ */
+export function preferredMinStreamsFor(options: ResolvedReadOptions, slots: number): number {
   if (options.preferredMinStreams !== undefined) return options.preferredMinStreams;
-  return options.maxStreams === 0 ? workers : 0;
+  return options.maxStreams === 0 ? slots : 0;
 }

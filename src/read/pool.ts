@@ -4,15 +4,20 @@ import { Piscina } from 'piscina';
 import { ReadOptionsError } from './errors.js';
 import type { StreamTask, StreamTaskResult } from '../../workers/stream-task.js';
 
-/** Streams one worker thread reads at once unless told otherwise. */
-export const DEFAULT_STREAMS_PER_WORKER = 4;
+/**
+ * Streams one worker thread reads at once unless told otherwise. The service serves each stream at
+ * a limited pace, so a core is kept busy only by many streams at once: against an emulator pacing
+ * each stream at 10 MiB/s, 2 workers reached the CPU's ceiling at 16 streams each, and at 30 MiB/s
+ * at 8 (bench/stream-defaults.ts; figures in bench/README.md).
+ */
+export const DEFAULT_STREAMS_PER_WORKER = 16;
 
 const WORKER_FILE = new URL('../../workers/read-stream.js', import.meta.url).href;
 
 export interface ReadPoolOptions {
   /** Worker threads; default the machine's available parallelism. */
   readonly workers?: number;
-  /** Streams one worker thread reads at once (reads are I/O-bound between decodes); default 4. */
+  /** Streams one worker thread reads at once (reads wait on the service between decodes); default 16. */
   readonly streamsPerWorker?: number;
   /**
    * V8 heap limits of each worker thread. A worker that runs past them dies alone (its streams are

@@ -35,8 +35,8 @@ function decodeSchema(message: Uint8Array): Schema {
   return reader.schema;
 }
 
-/** The CreateReadSession request of a read; `workers` is the pool's thread count. */
-export function createReadSessionRequest(options: ResolvedReadOptions, workers: number) {
+/** The CreateReadSession request of a read; `slots` is how many streams the pool reads at once. */
+export function createReadSessionRequest(options: ResolvedReadOptions, slots: number) {
   const readOptions: Record<string, unknown> = {
     selectedFields: options.selectedFields,
     rowRestriction: options.rowRestriction,
@@ -55,7 +55,7 @@ export function createReadSessionRequest(options: ResolvedReadOptions, workers: 
       tableModifiers: options.snapshotTime === undefined ? undefined : { snapshotTime: timestamp(options.snapshotTime) },
     },
     maxStreamCount: options.maxStreams,
-    preferredMinStreamCount: preferredMinStreamsFor(options, workers),
+    preferredMinStreamCount: preferredMinStreamsFor(options, slots),
   };
 }
 
@@ -65,7 +65,7 @@ export function createReadSessionRequest(options: ResolvedReadOptions, workers: 
  */
 export async function createReadSession(
   options: ResolvedReadOptions,
-  workers: number,
+  slots: number,
   signal: AbortSignal,
   token?: string,
 ): Promise<ReadSessionInfo> {
@@ -76,7 +76,7 @@ export async function createReadSession(
   try {
     for (let attempt = 1; ; attempt++) {
       try {
-        const session = await client.createReadSession(createReadSessionRequest(options, workers), { deadline, signal, token });
+        const session = await client.createReadSession(createReadSessionRequest(options, slots), { deadline, signal, token });
         const schemaMessage: Uint8Array = session.arrowSchema?.serializedSchema ?? new Uint8Array();
         if (schemaMessage.byteLength === 0) {
           throw new SessionCreateError(`CreateReadSession for ${table} returned no Arrow schema`, { table });

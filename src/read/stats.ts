@@ -29,6 +29,8 @@ export interface ReadStats {
   largestBatchBytes: number;
   /** Streams read at once (the p-queue's concurrency). */
   streamsInFlight: number;
+  /** Each stream's HTTP/2 window: its share of the budget, between 256 KiB and 4 MiB. */
+  flowControlWindowBytes: number;
   /** Column bytes that stayed readable in a worker after posting (0: everything moved by transfer). */
   bytesNotDetached: number;
   streams: StreamStats[];
@@ -46,7 +48,7 @@ export interface ReadProgress {
 export function emptyStats(): ReadStats {
   return {
     rows: 0, bytes: 0, batches: 0, wallMs: 0, sessionMs: 0, retries: 0, workerRestarts: 0,
-    maxThrottlePercent: 0, peakBufferedBytes: 0, largestBatchBytes: 0, streamsInFlight: 0, bytesNotDetached: 0, streams: [],
+    maxThrottlePercent: 0, peakBufferedBytes: 0, largestBatchBytes: 0, streamsInFlight: 0, flowControlWindowBytes: 0, bytesNotDetached: 0, streams: [],
   };
 }
 

@@ -1,16 +1,19 @@
 import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
 import PQueue from 'p-queue';
+import { FLOW_CONTROL_WINDOW_BYTES } from '../client/read-client.js';
 import type { TableReference } from '../table-ref.js';
 import { fetchAccessToken } from './access-token.js';
 import { BatchQueue, type PlacedBatch } from './batch-queue.js';
 import { CreditLedger } from './credits.js';
 import { abortError, BqReadError, CallbackError, ReadOptionsError, StreamReadError } from './errors.js';
 import { resolveReadOptions, type ReadOptions, type ResolvedReadOptions } from './options.js';
-import { ReadPool } from './pool.js';
+import { DEFAULT_STREAMS_PER_WORKER, ReadPool } from './pool.js';
 import { createReadSession, type ReadSessionInfo } from './session.js';
 import { emptyStats, type ReadStats } from './stats.js';
 import { StreamRun } from './stream-run.js';
+
+const MIN_FLOW_CONTROL_WINDOW_BYTES = 256 * 1024;
 
 /**
  * One read of one table: resolves the options, creates the session (on demand, so the schema can
@@ -79,9 +82,9 @@ export class TableRead {
     const options = (this.resolved = resolveReadOptions(this.reference, this.options));
     const signal = this.joinedSignal();
     if (signal.aborted) throw this.failure ?? abortError(signal);
-    const workers = options.pool?.workers ?? options.workers ?? availableParallelism();
+    const slots = options.pool?.capacity ?? (options.workers ?? availableParallelism()) * DEFAULT_STREAMS_PER_WORKER;
     const token = options.tokenSource ? await fetchAccessToken(options.tokenSource) : undefined;
-    const session = await createReadSession(options, workers, signal, token).catch((err: unknown) => {
+    const session = await createReadSession(options, slots, signal, token).catch((err: unknown) => {
       throw signal.aborted ? this.failure ?? abortError(signal) : err;
     });
     this.stats.sessionMs = performance.now() - this.started;
@@ -96,12 +99,16 @@ export class TableRead {
 
   private async *runStreams(session: ReadSessionInfo, options: ResolvedReadOptions, pool: ReadPool, queue: PQueue): AsyncGenerator<PlacedBatch> {
     const streamCount = session.streams.length;
-    const ledger = new CreditLedger(options.maxBufferedBytes, Math.max(1, Math.floor(options.maxBufferedBytes / queue.concurrency)));
+    const share = Math.max(1, Math.floor(options.maxBufferedBytes / queue.concurrency));
+    const ledger = new CreditLedger(options.maxBufferedBytes, share);
+    // Each stream's window is its share of the budget (within bounds), so what paused streams hold
+    // in their windows stays about one budget however many streams run at once.
+    const connection = { ...options.connection, flowControlWindowBytes: windowFor(share) };
     const batches = new BatchQueue(streamCount, options.ordered);
     const { stats } = this;
     const tokenSource = options.tokenSource;
     const runs = session.streams.map((_, index) => new StreamRun(index, {
-      session, connection: options.connection, retry: options.retry, pool, ledger,
+      session, connection, retry: options.retry, pool, ledger,
       maxWorkerRestarts: options.maxWorkerRestarts, signal: this.controller.signal,
       deliver: (placed) => {
         batches.push(placed);
@@ -119,6 +126,7 @@ export class TableRead {
     }));
     stats.streams = runs.map((run) => run.stats);
     stats.streamsInFlight = queue.concurrency;
+    stats.flowControlWindowBytes = connection.flowControlWindowBytes;
 
     for (const run of runs) {
       void queue.add(async () => {
@@ -205,4 +213,9 @@ function stopController(): AbortController {
   const controller = new AbortController();
   setMaxListeners(0, controller.signal);
   return controller;
+}
+
+/** A stream's HTTP/2 window: its share of the budget, at least 256 KiB (slower below) and at most 4 MiB. */
+function windowFor(share: number): number {
+  return Math.min(FLOW_CONTROL_WINDOW_BYTES, Math.max(MIN_FLOW_CONTROL_WINDOW_BYTES, share));
 }

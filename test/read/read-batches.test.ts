@@ -6,7 +6,6 @@ import type { Emulator } from '../../src/emulator/server.js';
 import { ReadPool } from '../../src/read/pool.js';
 import { readBatches } from '../../src/read/read-batches.js';
 import { heldBytesBound } from '../../src/read/stats.js';
-import { FLOW_CONTROL_WINDOW_BYTES } from '../../src/client/read-client.js';
 import { canonicalRows, rowsById } from '../helpers/canonical.js';
 import { DEMO, demoEmulator, eventually } from '../helpers/demo-emulator.js';
 
@@ -65,7 +64,7 @@ describe('readBatches, the streaming form', () => {
       stats.peakBufferedBytes <= budget + stats.streamsInFlight * stats.largestBatchBytes,
       `peak ${stats.peakBufferedBytes} B within budget ${budget} B + ${stats.streamsInFlight} x ${stats.largestBatchBytes} B`,
     );
-    assert.ok(stats.peakBufferedBytes <= heldBytesBound(budget, stats.streamsInFlight, stats.largestBatchBytes, FLOW_CONTROL_WINDOW_BYTES));
+    assert.ok(stats.peakBufferedBytes <= heldBytesBound(budget, stats.streamsInFlight, stats.largestBatchBytes, stats.flowControlWindowBytes));
   });
 
   test('many streams at once raise no warning (one stop listener per stream in flight)', async () => {
