@@ -36,3 +36,17 @@ export function planRuns(cores: number, only?: ReadonlySet<ReaderName>): RunSpec
   ];
   return runs.filter((run, i) => i === 0 || !only || only.has(run.reader));
 }
+
+/**
+ * The service-like runs at one per-stream rate, at all cores: the raw drain first (its bytes size
+ * the MB/s column), bqread with its defaults, and Google's two ways to read.
+ */
+export function planServiceRuns(cores: number, only?: ReadonlySet<ReaderName>): RunSpec[] {
+  const runs: RunSpec[] = [
+    { label: `raw drain (w=${cores})`, reader: 'raw-drain', workers: cores, compression: 'none' },
+    { label: `bqread table, defaults (w=${cores})`, reader: 'bqread-table', workers: cores, compression: 'none' },
+    { label: 'official ArrowTableReader', reader: 'official-arrow-reader', workers: 1, compression: 'none' },
+    { label: 'official client, streams concurrent', reader: 'official-concurrent', workers: 1, compression: 'none' },
+  ];
+  return runs.filter((run, i) => i === 0 || !only || only.has(run.reader));
+}

@@ -11,11 +11,12 @@ import { generateDemoTable } from '../src/emulator/sources/demo.js';
 import { checksumOf, findDisagreements, type Checksum, type Disagreement, type ReaderAnswer } from './checksum.js';
 import { startEmulatorProcess } from './emulator-process.js';
 import { runToEnd, startNode } from './node-process.js';
-import { planRuns, type RunSpec } from './plan.js';
+import { DEFAULT_STREAMS_PER_WORKER } from '../src/read/pool.js';
+import { planRuns, planServiceRuns, type RunSpec } from './plan.js';
 import type { ChildReport } from './reader-child.js';
 import { isReaderName, READER_NAMES, type ReaderName } from './readers/index.js';
 import { formatTable, machineInfo, machineLine, writeResults } from './report.js';
-import { deriveRows, evaluateTargets, type MeasuredRun, type ResultRow, type TargetResult } from './targets.js';
+import { deriveRows, evaluateServiceTargets, evaluateTargets, type MeasuredRun, type ResultRow, type TargetResult } from './targets.js';
 
 const READER_CHILD = fileURLToPath(new URL('./reader-child.js', import.meta.url));
 const RESULTS_DIR = fileURLToPath(new URL('../../bench/results/', import.meta.url));
@@ -24,6 +25,8 @@ const FULL_ROWS = 1_000_000;
 /** The second size is this many times the first, to show how time grows with data. */
 const SIZE_FACTOR = 4;
 const CONSUMER_DELAY_MS = 2;
+/** Per-stream rates of the service-like rows (MiB/s): the slow end, the `bigquery` profile, a fast stream. */
+const SERVICE_RATES = [2.5, 10, 30];
 const RUN_TIMEOUT_MS = 10 * 60_000;
 
 class BenchUsageError extends Error {
@@ -37,6 +40,8 @@ interface BenchOptions {
   readonly repeat: number;
   readonly only?: ReadonlySet<ReaderName>;
   readonly cpuProfDir?: string;
+  /** Per-stream rates (MiB/s) of the service-like rows; empty skips them. */
+  readonly serviceRates: readonly number[];
 }
 
 function wholeNumber(flag: string, text: string | undefined, fallback: number): number {
@@ -56,8 +61,11 @@ function parseBenchArgs(argv: string[], cores: number, startedAt: Date): BenchOp
       repeat: { type: 'string' },
       only: { type: 'string' },
       'cpu-prof': { type: 'boolean', default: false },
+      'service-rates': { type: 'string', default: SERVICE_RATES.join(',') },
     },
   });
+  const serviceRates = values['service-rates'].split(',').filter((r) => r.trim() !== '').map(Number);
+  if (serviceRates.some((r) => !(r > 0))) throw new BenchUsageError(`--service-rates must be positive MiB/s values (got ${values['service-rates']})`);
   const only = values.only?.split(',').map((s) => s.trim());
   const unknown = only?.filter((name) => !isReaderName(name));
   if (unknown?.length) throw new BenchUsageError(`--only: unknown reader(s) ${unknown.join(', ')}; readers: ${READER_NAMES.join(', ')}`);
@@ -70,12 +78,21 @@ function parseBenchArgs(argv: string[], cores: number, startedAt: Date): BenchOp
     repeat: wholeNumber('--repeat', values.repeat, 1),
     only: only ? new Set(only as ReaderName[]) : undefined,
     cpuProfDir: values['cpu-prof'] ? join(RESULTS_DIR, 'profiles', startedAt.toISOString().replace(/[:.]/g, '-')) : undefined,
+    serviceRates,
   };
 }
 
+/** How the emulator serves a run: as fast as loopback allows, or at the service's pace. */
+interface World {
+  readonly emulatorFlags: readonly string[];
+  /** The session's max_stream_count for a reader; default the bench's --max-streams. */
+  readonly maxStreams?: (spec: RunSpec) => number;
+}
+const LOOPBACK: World = { emulatorFlags: [] };
+
 /** One reader run: a fresh emulator, a fresh reader process, one JSON line back. */
-async function runOnce(spec: RunSpec, rows: number, options: BenchOptions, budgetBytes: number): Promise<MeasuredRun> {
-  const emulator = await startEmulatorProcess(rows);
+async function runOnce(spec: RunSpec, rows: number, options: BenchOptions, budgetBytes: number, world: World = LOOPBACK): Promise<MeasuredRun> {
+  const emulator = await startEmulatorProcess(rows, world.emulatorFlags);
   const emulatorCpuBefore = emulator.cpuMs();
   try {
     const args = [
@@ -83,7 +100,7 @@ async function runOnce(spec: RunSpec, rows: number, options: BenchOptions, budge
       '--endpoint', emulator.address,
       '--table', DEMO_TABLE,
       '--workers', String(spec.workers),
-      '--max-streams', String(options.maxStreams),
+      '--max-streams', String(world.maxStreams?.(spec) ?? options.maxStreams),
       '--compression', spec.compression,
       '--budget-bytes', String(budgetBytes),
       '--consumer-delay-ms', String(CONSUMER_DELAY_MS),
@@ -103,9 +120,9 @@ async function runOnce(spec: RunSpec, rows: number, options: BenchOptions, budge
 }
 
 /** The median run by read time, when repeated. */
-async function measureRun(spec: RunSpec, rows: number, options: BenchOptions, budgetBytes: number): Promise<MeasuredRun> {
+async function measureRun(spec: RunSpec, rows: number, options: BenchOptions, budgetBytes: number, world?: World): Promise<MeasuredRun> {
   const runs: MeasuredRun[] = [];
-  for (let i = 0; i < options.repeat; i++) runs.push(await runOnce(spec, rows, options, budgetBytes));
+  for (let i = 0; i < options.repeat; i++) runs.push(await runOnce(spec, rows, options, budgetBytes, world));
   runs.sort((a, b) => a.report.readMs - b.report.readMs);
   return runs[Math.floor(runs.length / 2)]!;
 }
@@ -151,6 +168,46 @@ async function benchSize(rows: number, options: BenchOptions, cores: number, fix
   };
 }
 
+interface ServiceResult {
+  readonly rateMiBs: number;
+  readonly rows: number;
+  readonly arrowBytes: number;
+  readonly results: ResultRow[];
+  readonly targets: TargetResult[];
+  readonly disagreements: Disagreement[];
+}
+
+/**
+ * The service-like rows: the same table served at `rateMiBs` per stream (emulator `--pace
+ * bigquery --stream-rate R`), bqread with its defaults (the session decides the streams), Google's
+ * ArrowTableReader as its README uses it, and the raw drain and the official client reading the
+ * stream count bqread's defaults ask for.
+ */
+async function benchServiceLike(rows: number, rateMiBs: number, options: BenchOptions, cores: number, unthrottledRawMiBs: number | undefined): Promise<ServiceResult> {
+  const expected = checksumOf(generateDemoTable({ rows }).batches);
+  const slots = cores * DEFAULT_STREAMS_PER_WORKER;
+  const world: World = {
+    emulatorFlags: ['--pace', 'bigquery', '--stream-rate', String(rateMiBs)],
+    maxStreams: (spec) => (spec.reader === 'bqread-table' ? 0 : slots),
+  };
+  const runs: MeasuredRun[] = [];
+  let arrowBytes = 0;
+  for (const spec of planServiceRuns(cores, options.only)) {
+    const run = await measureRun(spec, rows, options, 0, world);
+    if (runs.length === 0) arrowBytes = run.report.arrowBytes ?? 0;
+    runs.push(run);
+    process.stderr.write(`  ${spec.label} at ${rateMiBs} MiB/s a stream: read ${(run.report.readMs / 1000).toFixed(2)} s, ${run.report.rows} rows\n`);
+  }
+  const results = deriveRows(runs, arrowBytes, cores);
+  const answers = runs.map(({ spec, report }): ReaderAnswer =>
+    report.checksum ? { label: spec.label, checksum: report.checksum } : { label: spec.label, rows: report.rows });
+  return {
+    rateMiBs, rows, arrowBytes, results,
+    targets: evaluateServiceTargets(results, rateMiBs, unthrottledRawMiBs),
+    disagreements: findDisagreements(expected, answers),
+  };
+}
+
 async function main(): Promise<number> {
   const startedAt = new Date();
   const cores = availableParallelism();
@@ -170,15 +227,28 @@ async function main(): Promise<number> {
     for (const d of size.disagreements) process.stdout.write(`WRONG  ${d.label}: ${d.problem}\n`);
     if (size.disagreements.length === 0) process.stdout.write(`every reader returned the same ${size.expected.rows} rows (checksum ${size.expected.idSum} / ${size.expected.rowHash})\n`);
   }
+  const serviceResults: ServiceResult[] = [];
+  const unthrottled = sizeResults[0]?.results.find((r) => r.reader === 'raw-drain' && r.workers === cores)?.mibPerSec;
+  for (const rate of options.serviceRates) {
+    const rows = options.baseRows;
+    process.stderr.write(`${rows} rows at ${rate} MiB/s a stream:\n`);
+    const service = await benchServiceLike(rows, rate, options, cores, unthrottled);
+    serviceResults.push(service);
+    process.stdout.write(`\nservice-like: ${rate} MiB/s a stream (300 ms session and first-response latency), ${rows} rows, ${(service.arrowBytes / 2 ** 20).toFixed(1)} MiB of Arrow IPC\n`);
+    process.stdout.write(`${formatTable(service.results)}\n\n`);
+    for (const target of service.targets) process.stdout.write(`${target.line}\n`);
+    for (const d of service.disagreements) process.stdout.write(`WRONG  ${d.label}: ${d.problem}\n`);
+  }
   const path = writeResults(RESULTS_DIR, startedAt, {
     startedAt: startedAt.toISOString(),
     mode,
     machine,
     settings: { maxStreams: options.maxStreams, repeat: options.repeat, consumerDelayMs: CONSUMER_DELAY_MS, only: options.only ? [...options.only] : undefined },
     sizes: sizeResults,
+    serviceLike: serviceResults,
   });
   process.stdout.write(`\nresults: ${path}${options.cpuProfDir ? `\nCPU profiles: ${options.cpuProfDir}` : ''}\n`);
-  return sizeResults.some((s) => s.disagreements.length > 0) ? 1 : 0;
+  return [...sizeResults, ...serviceResults].some((s) => s.disagreements.length > 0) ? 1 : 0;
 }
 
 // Ctrl-C or a kill: exit, and the exit hook takes every emulator and reader down with the bench.

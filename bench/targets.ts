@@ -31,6 +31,9 @@ export const STREAM_RSS_ALLOWANCE_BYTES = 64 * 1024 * 1024;
 export const TARGET_VS_RAW = 0.8;
 export const TARGET_VS_OFFICIAL = 3;
 export const TARGET_LOOP_P99_MS = 20;
+/** Service-like targets: over the official ArrowTableReader at 10 MiB/s a stream, and of what the streams can give. */
+export const TARGET_SERVICE_VS_OFFICIAL = 10;
+export const TARGET_SERVICE_VS_CEILING = 0.8;
 
 const MIB = 1024 * 1024;
 
@@ -98,5 +101,27 @@ export function evaluateTargets(rows: readonly ResultRow[], cores: number): Targ
       `streaming peakBufferedBytes ${fixed(peakBuffered / MIB, 1)} MiB within the held-bytes bound ${fixed(held / MIB, 1)} MiB`,
     );
   }
+  return results;
+}
+
+/**
+ * PASS/MISS at one per-stream rate: bqread >= 10x the ArrowTableReader at 10 MiB/s, and at every
+ * rate >= 0.8x the ceiling, min(streams x rate, the unthrottled raw drain at all cores).
+ */
+export function evaluateServiceTargets(rows: readonly ResultRow[], rateMiBs: number, unthrottledRawMiBs: number | undefined): TargetResult[] {
+  const results: TargetResult[] = [];
+  const verdict = (pass: boolean, text: string) => results.push({ pass, line: `${pass ? 'PASS' : 'MISS'}  ${text}` });
+  const bqread = rows.find((r) => r.reader === 'bqread-table');
+  if (!bqread) return results;
+  if (rateMiBs === 10 && bqread.vsOfficial !== undefined) {
+    verdict(bqread.vsOfficial >= TARGET_SERVICE_VS_OFFICIAL, `at 10 MiB/s a stream, bqread vs official ArrowTableReader: ${fixed(bqread.vsOfficial, 1)}x (target >= ${TARGET_SERVICE_VS_OFFICIAL}x)`);
+  }
+  const streamsCeiling = bqread.streams * rateMiBs;
+  const ceiling = unthrottledRawMiBs === undefined ? streamsCeiling : Math.min(streamsCeiling, unthrottledRawMiBs);
+  const share = bqread.mibPerSec / ceiling;
+  verdict(
+    share >= TARGET_SERVICE_VS_CEILING,
+    `at ${rateMiBs} MiB/s a stream, bqread ${fixed(bqread.mibPerSec, 0)} MiB/s = ${fixed(share)}x of min(${bqread.streams} streams x ${rateMiBs} MiB/s = ${fixed(streamsCeiling, 0)}, unthrottled raw drain ${unthrottledRawMiBs === undefined ? '-' : fixed(unthrottledRawMiBs, 0)}) MiB/s (target >= ${TARGET_SERVICE_VS_CEILING}x)`,
+  );
   return results;
 }

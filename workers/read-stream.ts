@@ -73,7 +73,7 @@ export default async function readStream(task: StreamTask): Promise<StreamTaskRe
           owned.set(message);
           const packed = packBatch(decodeRecordBatch(task.schemaMessage, owned, chunk.rowCount), owned.buffer);
           const size = packed.memory.byteLength;
-          link.post({ type: 'batch', packed, offset }, [packed.memory]);
+          link.post({ type: 'batch', packed, offset, responseBytes: next.value.byteLength }, [packed.memory]);
           // A transferred ArrayBuffer is detached on this side; anything else means it was copied.
           result.bytesNotDetached += packed.memory.byteLength;
           link.spend(size);

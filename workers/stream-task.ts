@@ -43,7 +43,14 @@ export interface StreamTaskResult {
 }
 
 export type WorkerMessage =
-  | { readonly type: 'batch'; readonly packed: PackedBatch; /** Stream offset of the batch's first row. */ readonly offset: number }
+  | {
+      readonly type: 'batch';
+      readonly packed: PackedBatch;
+      /** Stream offset of the batch's first row. */
+      readonly offset: number;
+      /** Wire size of the ReadRows response it came in. */
+      readonly responseBytes: number;
+    }
   | { readonly type: 'retry'; readonly code: number; readonly details: string; readonly offset: number; readonly delayMs: number }
   /** Brokered auth: a token for the call about to be made. */
   | { readonly type: 'token-request' };

@@ -29,7 +29,7 @@ export const bqreadStream: Reader = async (config) => {
     checksum: checksum.result(),
     extra: {
       peakBufferedBytes: stream.stats.peakBufferedBytes,
-      heldBoundBytes: heldBytesBound(config.budgetBytes, stream.stats.streamsInFlight, stream.stats.largestBatchBytes, stream.stats.flowControlWindowBytes),
+      heldBoundBytes: heldBytesBound(config.budgetBytes, stream.stats),
       budgetBytes: config.budgetBytes,
       decodedBytes: stream.stats.bytes,
       batchCount: stream.stats.batches,

@@ -18,6 +18,8 @@ export interface ReadRowsContext {
   readonly faults: FaultPlan;
   /** The service's pace to imitate; none serves as fast as loopback allows. */
   readonly pace?: ServicePace;
+  /** A response of `bytes` went out to the connection. */
+  sent(bytes: number): void;
   /** Tears down the TCP connection the call arrived on. */
   dropConnection(call: ServerWritableStream<ProtoObject, Buffer>): void;
 }
@@ -155,7 +157,10 @@ export async function serveReadRows(
     sent++;
     let room = true;
     flushed = new Promise<void>((resolve) => {
-      room = call.write(bytes, () => resolve());
+      room = call.write(bytes, () => {
+        ctx.sent(bytes.byteLength);
+        resolve();
+      });
     });
     if (!room) await writable(call);
   }

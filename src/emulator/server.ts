@@ -70,6 +70,8 @@ export interface EmulatorStats {
   sessionsCreated: number;
   readRowsCalls: number;
   splitCalls: number;
+  /** ReadRows response bytes handed to the connection so far (they had HTTP/2 window to go). */
+  responseBytesSent: number;
   /** Sessions held now (expired ones are released within a sweep interval). */
   readonly liveSessions: number;
   /** Sessions let go before they expired, to stay within maxSessions. */
@@ -166,6 +168,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     sessionsCreated: 0,
     readRowsCalls: 0,
     splitCalls: 0,
+    responseBytesSent: 0,
     get liveSessions() {
       return sessions.size;
     },
@@ -242,6 +245,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         await serveReadRows(call, findStream(name, Date.now()), offset, {
           faults,
           pace,
+          sent: (bytes) => (stats.responseBytesSent += bytes),
           dropConnection: (c) => socketsByPeer.get(c.getPeer())?.destroy(),
         });
       };

@@ -8,6 +8,8 @@ export interface PlacedBatch {
   readonly stream: number;
   readonly offset: number;
   readonly bytes: number;
+  /** Wire size of the response the batch came in. */
+  readonly responseBytes: number;
   /** The credit account the batch's bytes are charged to, credited back when it is taken. */
   readonly account: CreditAccount;
 }

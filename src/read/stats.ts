@@ -14,6 +14,8 @@ export interface StreamStats {
 export interface ReadStats {
   rows: number;
   bytes: number;
+  /** Wire bytes of the ReadRows responses the workers took off their calls. */
+  responseBytes: number;
   batches: number;
   /** From the call to the last batch (session creation included). */
   wallMs: number;
@@ -27,6 +29,8 @@ export interface ReadStats {
   peakBufferedBytes: number;
   /** The largest batch received (each stream in flight may overshoot its credit by one). */
   largestBatchBytes: number;
+  /** The largest ReadRows response on the wire (each paused stream may hold one read ahead). */
+  largestResponseBytes: number;
   /** Streams read at once (the p-queue's concurrency). */
   streamsInFlight: number;
   /** Each stream's HTTP/2 window: its share of the budget, between 256 KiB and 4 MiB. */
@@ -47,8 +51,8 @@ export interface ReadProgress {
 
 export function emptyStats(): ReadStats {
   return {
-    rows: 0, bytes: 0, batches: 0, wallMs: 0, sessionMs: 0, retries: 0, workerRestarts: 0,
-    maxThrottlePercent: 0, peakBufferedBytes: 0, largestBatchBytes: 0, streamsInFlight: 0, flowControlWindowBytes: 0, bytesNotDetached: 0, streams: [],
+    rows: 0, bytes: 0, responseBytes: 0, batches: 0, wallMs: 0, sessionMs: 0, retries: 0, workerRestarts: 0,
+    maxThrottlePercent: 0, peakBufferedBytes: 0, largestBatchBytes: 0, largestResponseBytes: 0, streamsInFlight: 0, flowControlWindowBytes: 0, bytesNotDetached: 0, streams: [],
   };
 }
 
@@ -57,6 +61,6 @@ export function emptyStats(): ReadStats {
  * the budget, plus for each stream in flight one batch over its credit, the response grpc-js reads
  * ahead, and the HTTP/2 window the server may fill while the stream is paused.
  */
-export function heldBytesBound(budget: number, streamsInFlight: number, largestBatchBytes: number, windowBytes: number): number {
-  return budget + streamsInFlight * (windowBytes + 2 * largestBatchBytes);
+export function heldBytesBound(budget: number, stats: Pick<ReadStats, 'streamsInFlight' | 'largestBatchBytes' | 'largestResponseBytes' | 'flowControlWindowBytes'>): number {
+  return budget + stats.streamsInFlight * (stats.flowControlWindowBytes + stats.largestBatchBytes + stats.largestResponseBytes);
 }

@@ -160,7 +160,7 @@ export class StreamRun {
     this.stats.bytes += bytes;
     this.stats.batches++;
     if (++attempt.received >= attempt.expected) attempt.allReceived();
-    this.ctx.deliver({ batch, stream: this.index, offset: message.offset, bytes, account: attempt.account });
+    this.ctx.deliver({ batch, stream: this.index, offset: message.offset, bytes, responseBytes: message.responseBytes, account: attempt.account });
   }
 
   /** Rows, bytes and retries are counted as their messages arrive, so a dead attempt's count too. */

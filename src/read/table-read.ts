@@ -114,8 +114,10 @@ export class TableRead {
         batches.push(placed);
         stats.rows += placed.batch.numRows;
         stats.bytes += placed.bytes;
+        stats.responseBytes += placed.responseBytes;
         stats.batches++;
         stats.largestBatchBytes = Math.max(stats.largestBatchBytes, placed.bytes);
+        stats.largestResponseBytes = Math.max(stats.largestResponseBytes, placed.responseBytes);
         this.progress(session, batches.streamsFinished);
         this.notify();
       },
