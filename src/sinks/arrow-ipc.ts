@@ -1,4 +1,4 @@
-import { RecordBatchFileWriter, RecordBatchStreamWriter, type RecordBatch } from 'apache-arrow';
+import { RecordBatchFileWriter, RecordBatchStreamWriter, type RecordBatch, type RecordBatchWriter } from 'apache-arrow';
 
 // arrow's writers queue every byte they produce in an unbounded queue (and its Node duplex accepts
 // batches without waiting for that queue to drain), so a slow output would let a whole table pile
@@ -8,33 +8,28 @@ function bytesOf(chunk: ArrayBufferView | ArrayBufferLike): Uint8Array {
   return ArrayBuffer.isView(chunk) ? new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength) : new Uint8Array(chunk);
 }
 
-class FileChunks extends RecordBatchFileWriter {
-  private taken: Uint8Array[] = [];
-  protected override _write(chunk: ArrayBufferView): this {
-    if (this._started && chunk.byteLength > 0) {
-      this.taken.push(bytesOf(chunk));
-      this._position += chunk.byteLength;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type WriterClass = new (...args: any[]) => RecordBatchWriter;
+
+/** The writer class, its bytes handed out by take() instead of queued. */
+function handingOutBytes<Base extends WriterClass>(Writer: Base) {
+  return class extends Writer {
+    private taken: Uint8Array[] = [];
+    protected override _write(chunk: ArrayBufferView): this {
+      if (this._started && chunk.byteLength > 0) {
+        this.taken.push(bytesOf(chunk));
+        this._position += chunk.byteLength;
+      }
+      return this;
     }
-    return this;
-  }
-  take(): Uint8Array[] {
-    return this.taken.splice(0);
-  }
+    take(): Uint8Array[] {
+      return this.taken.splice(0);
+    }
+  };
 }
 
-class StreamChunks extends RecordBatchStreamWriter {
-  private taken: Uint8Array[] = [];
-  protected override _write(chunk: ArrayBufferView): this {
-    if (this._started && chunk.byteLength > 0) {
-      this.taken.push(bytesOf(chunk));
-      this._position += chunk.byteLength;
-    }
-    return this;
-  }
-  take(): Uint8Array[] {
-    return this.taken.splice(0);
-  }
-}
+const FileChunks = handingOutBytes(RecordBatchFileWriter);
+const StreamChunks = handingOutBytes(RecordBatchStreamWriter);
 
 /**
  * Arrow IPC: the file format (`.arrow`, random access, footer at the end) or the stream format
