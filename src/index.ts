@@ -12,6 +12,7 @@ export {
   EndpointUnreachableError,
   StreamReadError,
   CallbackError,
+  WorkerThreadsGoneError,
   ReadAbortedError,
   TableReferenceError,
 } from './read/errors.js';

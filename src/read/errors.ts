@@ -70,6 +70,11 @@ export class StreamReadError extends BqReadError {
   override name = 'StreamReadError';
 }
 
+/** The pool has no worker thread left to read with (they died starting, e.g. under too small resourceLimits). */
+export class WorkerThreadsGoneError extends BqReadError {
+  override name = 'WorkerThreadsGoneError';
+}
+
 /** Code the caller gave bqread (an onProgress callback, an auth client) threw. */
 export class CallbackError extends BqReadError {
   override name = 'CallbackError';

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { MessagePort, ResourceLimits } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import { ReadOptionsError } from './errors.js';
+import { ReadOptionsError, WorkerThreadsGoneError } from './errors.js';
 import type { StreamTask, StreamTaskResult } from '../../workers/stream-task.js';
 
 /**
@@ -33,12 +33,14 @@ export interface ReadPoolOptions {
 export class ReadPool {
   readonly workers: number;
   readonly streamsPerWorker: number;
+  private readonly resourceLimits: ResourceLimits | undefined;
   private readonly piscina: Piscina;
   private closing: Promise<void> | undefined;
 
   constructor(options: ReadPoolOptions = {}) {
     this.workers = options.workers ?? availableParallelism();
     this.streamsPerWorker = options.streamsPerWorker ?? DEFAULT_STREAMS_PER_WORKER;
+    this.resourceLimits = options.resourceLimits;
     if (!Number.isInteger(this.workers) || this.workers < 1) throw new ReadOptionsError(`workers must be a positive integer (got ${options.workers})`);
     if (!Number.isInteger(this.streamsPerWorker) || this.streamsPerWorker < 1) {
       throw new ReadOptionsError(`streamsPerWorker must be a positive integer (got ${options.streamsPerWorker})`);
@@ -55,8 +57,29 @@ export class ReadPool {
     });
     // Piscina reports a worker that fails with no task in hand as an 'error' event, which would
     // crash the process if unheard; a death with tasks in hand rejects those tasks, and the
-    // coordinator resumes their streams. Piscina replaces the thread either way.
-    this.piscina.on('error', () => undefined);
+    // coordinator resumes their streams. Piscina replaces a thread that had started, but not one
+    // that died starting (too small resourceLimits, say), so the pool can end up with none.
+    this.piscina.on('error', (err: Error) => this.died(err));
+  }
+
+  /** Runs not yet settled, each with the way to fail it. */
+  private readonly pending = new Set<(err: Error) => void>();
+  private lastDeath: Error | undefined;
+
+  /** A worker died: with no thread left, nothing queued would ever run, so it all fails now. */
+  private died(err: Error): void {
+    this.lastDeath = err;
+    if (this.piscina.threads.length > 0) return;
+    const error = this.noThreadsError();
+    for (const fail of [...this.pending]) fail(error);
+  }
+
+  private noThreadsError(): WorkerThreadsGoneError {
+    return new WorkerThreadsGoneError(
+      `the read pool has no worker thread left: the last one died (${this.lastDeath?.message ?? 'unknown cause'})` +
+        (this.resourceLimits ? '; are its resourceLimits too small for a worker to start?' : ''),
+      { cause: this.lastDeath },
+    );
   }
 
   get closed(): boolean {
@@ -76,7 +99,24 @@ export class ReadPool {
   /** Rejects when the worker thread running the task dies (or the pool is closed). */
   run(task: StreamTask, port: MessagePort): Promise<StreamTaskResult> {
     if (this.closing) return Promise.reject(new Error('the read pool is closed'));
-    return this.piscina.run(task, { transferList: [port] as never });
+    if (this.piscina.threads.length === 0) return Promise.reject(this.noThreadsError());
+    return new Promise((resolve, reject) => {
+      const fail = (err: Error) => {
+        this.pending.delete(fail);
+        reject(err);
+      };
+      this.pending.add(fail);
+      this.piscina.run(task, { transferList: [port] as never }).then(
+        (result: StreamTaskResult) => {
+          this.pending.delete(fail);
+          resolve(result);
+        },
+        (err: Error) => {
+          fail(err);
+          this.died(err);
+        },
+      );
+    });
   }
 
   close(): Promise<void> {

@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Worker } from 'node:worker_threads';
 import type { Emulator } from '../../src/emulator/server.js';
-import { BqReadError, CallbackError, ReadOptionsError, StreamReadError, TableReferenceError } from '../../src/read/errors.js';
+import { BqReadError, CallbackError, ReadOptionsError, StreamReadError, TableReferenceError, WorkerThreadsGoneError } from '../../src/read/errors.js';
 import { ReadPool } from '../../src/read/pool.js';
 import { readBatches } from '../../src/read/read-batches.js';
 import { readTableParallel } from '../../src/read/read-table.js';
 import { canonicalRows } from '../helpers/canonical.js';
 import { DEMO, demoEmulator, eventually } from '../helpers/demo-emulator.js';
+import { leftOver, liveResources } from '../helpers/leaks.js';
 
 /** The pool's live threads; a test reaches in to end one, as a crash or an OOM would. */
 const threadsOf = (pool: ReadPool): Worker[] => (pool as unknown as { piscina: { threads: Worker[] } }).piscina.threads;
@@ -95,6 +96,21 @@ describe('the read survives, or ends cleanly, whatever happens on its threads', 
     } finally {
       await pool.close();
     }
+  });
+
+  test('resource limits too small for a worker to start: a clear error, not a hang', async () => {
+    const baseline = liveResources();
+    const outcome = await Promise.race([
+      readTableParallel(DEMO, {
+        endpoint: emulator.address, maxStreams: 4, workers: 2, workerResourceLimits: { maxOldGenerationSizeMb: 2, maxYoungGenerationSizeMb: 1 },
+      }).then(() => 'resolved', (err: unknown) => err),
+      new Promise((resolve) => setTimeout(() => resolve('hung'), 30_000).unref()),
+    ]);
+    assert.ok(outcome instanceof StreamReadError, String(outcome));
+    assert.match(outcome.message, /no worker thread left: the last one died \(Worker terminated due to reaching memory limit/);
+    assert.match(outcome.message, /resourceLimits too small/);
+    assert.ok(outcome.cause instanceof WorkerThreadsGoneError);
+    assert.equal(await leftOver(baseline), '', 'nothing of the read is left running');
   });
 
   test('after an abort no queued stream starts', async () => {
