@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { parentPort, threadId } from 'node:worker_threads';
 import { status as Status, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
 import { CorruptBatchError, decodeRecordBatch } from '../src/arrow/batch-message.js';
 import { registerArrowCodecs } from '../src/arrow/codecs.js';
@@ -9,7 +10,7 @@ import { ReadApiClient } from '../src/client/read-client.js';
 import { backoffMs, classifyReadError } from '../src/client/retry.js';
 import { decodeReadRowsResponse } from '../src/protocol/read-rows-response.js';
 import { CoordinatorLink } from './coordinator-link.js';
-import type { StreamTask, StreamTaskResult } from './stream-task.js';
+import { WORKER_LOADED, type StreamTask, type StreamTaskResult, type WorkerLoadedMessage } from './stream-task.js';
 
 /**
  * Piscina worker entry: reads one ReadRows stream per task and posts each decoded record batch to
@@ -122,3 +123,6 @@ export default async function readStream(task: StreamTask): Promise<StreamTaskRe
   result.ms = performance.now() - started;
   return result;
 }
+
+// Last, so it says that every module above has loaded (see WORKER_LOADED).
+parentPort?.postMessage({ type: WORKER_LOADED, threadId } satisfies WorkerLoadedMessage);

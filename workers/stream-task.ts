@@ -60,3 +60,14 @@ export type CoordinatorMessage =
   | { readonly type: 'cancel' }
   /** The answer to a token request (a failing auth client ends the whole read instead). */
   | { readonly type: 'token'; readonly token: string };
+
+/**
+ * Posted to the pool by each worker thread once this module has loaded. Terminating a thread while
+ * it still loads its modules can abort the whole process (Node's require of an ES module, which
+ * piscina uses, hits a V8 fatal error), so the pool waits for it before it terminates threads.
+ */
+export const WORKER_LOADED = 'bqread:worker-loaded';
+export interface WorkerLoadedMessage {
+  readonly type: typeof WORKER_LOADED;
+  readonly threadId: number;
+}

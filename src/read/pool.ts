@@ -1,8 +1,9 @@
 import { availableParallelism } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { MessagePort, ResourceLimits } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { ReadOptionsError, WorkerThreadsGoneError } from './errors.js';
-import type { StreamTask, StreamTaskResult } from '../../workers/stream-task.js';
+import { WORKER_LOADED, type StreamTask, type StreamTaskResult, type WorkerLoadedMessage } from '../../workers/stream-task.js';
 
 /**
  * Streams one worker thread reads at once unless told otherwise. The service serves each stream at
@@ -11,6 +12,9 @@ import type { StreamTask, StreamTaskResult } from '../../workers/stream-task.js'
  * at 8 (bench/stream-defaults.ts; figures in bench/README.md).
  */
 export const DEFAULT_STREAMS_PER_WORKER = 16;
+
+/** How long close() waits for starting threads to load before it terminates them anyway. */
+const THREAD_LOAD_TIMEOUT_MS = 30_000;
 
 const WORKER_FILE = new URL('../../workers/read-stream.js', import.meta.url).href;
 
@@ -60,13 +64,32 @@ export class ReadPool {
     // coordinator resumes their streams. Piscina replaces a thread that had started, but not one
     // that died starting (too small resourceLimits, say), so the pool can end up with none.
     this.piscina.on('error', (err: Error) => this.died(err));
+    this.piscina.on('message', (message: Partial<WorkerLoadedMessage>) => {
+      if (message?.type === WORKER_LOADED && message.threadId !== undefined) this.loaded.add(message.threadId);
+    });
+  }
+
+  /** Threads that have loaded their modules (see WORKER_LOADED). */
+  private readonly loaded = new Set<number>();
+
+  /** Resolves once every live thread has loaded its modules, or after `timeoutMs`. */
+  private async threadsLoaded(timeoutMs: number): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    while (this.piscina.threads.some((thread) => !this.loaded.has(thread.threadId)) && performance.now() < deadline) {
+      await sleep(10);
+    }
   }
 
   /** Runs not yet settled, each with the way to fail it. */
   private readonly pending = new Set<(err: Error) => void>();
   private lastDeath: Error | undefined;
 
-  /** A worker died: with no thread left, nothing queued would ever run, so it all fails now. */
+  /**
+   * A worker died. Piscina does not replace one that died starting, so the pool can be left with no
+   * thread while tasks wait in its queue, which it would then hold for ever. Those runs fail now as
+   * worker deaths: the coordinator resubmits them, which makes piscina start threads again, and
+   * gives up after its bounded restarts if they keep dying (resourceLimits too small, say).
+   */
   private died(err: Error): void {
     this.lastDeath = err;
     if (this.piscina.threads.length > 0) return;
@@ -99,19 +122,22 @@ export class ReadPool {
   /** Rejects when the worker thread running the task dies (or the pool is closed). */
   run(task: StreamTask, port: MessagePort): Promise<StreamTaskResult> {
     if (this.closing) return Promise.reject(new Error('the read pool is closed'));
-    if (this.piscina.threads.length === 0) return Promise.reject(this.noThreadsError());
     return new Promise((resolve, reject) => {
+      const queued = new AbortController();
       const fail = (err: Error) => {
         this.pending.delete(fail);
+        queued.abort(err);
         reject(err);
       };
       this.pending.add(fail);
-      this.piscina.run(task, { transferList: [port] as never }).then(
+      this.piscina.run(task, { transferList: [port] as never, signal: queued.signal }).then(
         (result: StreamTaskResult) => {
           this.pending.delete(fail);
           resolve(result);
         },
         (err: Error) => {
+          // Failed by died() already: the rejection is piscina answering the abort.
+          if (!this.pending.has(fail)) return;
           fail(err);
           this.died(err);
         },
@@ -119,8 +145,9 @@ export class ReadPool {
     });
   }
 
+  /** Ends every worker thread, once those still starting have loaded (terminating one mid-load can abort the process). */
   close(): Promise<void> {
-    this.closing ??= this.piscina.destroy();
+    this.closing ??= this.threadsLoaded(THREAD_LOAD_TIMEOUT_MS).then(() => this.piscina.destroy());
     return this.closing;
   }
 }

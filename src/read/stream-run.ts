@@ -4,7 +4,7 @@ import type { RetrySettings } from '../client/retry.js';
 import type { ConnectionConfig } from '../client/connection.js';
 import type { PlacedBatch } from './batch-queue.js';
 import type { CreditAccount, CreditLedger } from './credits.js';
-import { describeStatus, StreamReadError, WorkerThreadsGoneError } from './errors.js';
+import { describeStatus, StreamReadError } from './errors.js';
 import type { ReadPool } from './pool.js';
 import type { ReadSessionInfo } from './session.js';
 import type { StreamStats } from './stats.js';
@@ -75,9 +75,6 @@ export class StreamRun {
           return outcome.result;
         }
         if (this.ctx.signal.aborted) return undefined;
-        if (outcome.death instanceof WorkerThreadsGoneError) {
-          throw this.error(`stopped at row ${this.nextOffset}: ${outcome.death.message}`, { cause: outcome.death });
-        }
         if (this.ctx.pool.closed) {
           throw this.error(`stopped at row ${this.nextOffset}: the ReadPool was closed during the read`, { cause: outcome.death });
         }
