@@ -21,11 +21,13 @@ export class CoordinatorLink {
     port.on('message', (message: CoordinatorMessage) => {
       if (message.type === 'credit') this.available += message.bytes;
       else if (message.type === 'token') this.answerToken(message.token);
-      else if (message.type === 'cancel') {
-        this.cancellation.abort();
-        this.answerToken(undefined);
-        this.onCancel?.();
-      }
+      else if (message.type === 'cancel') this.cancel();
+      this.wake?.();
+    });
+    // The coordinator closed its end: the attempt is over there (a task that waited in the pool's
+    // queue past its attempt, say), so reading on would only fill a port nobody reads.
+    port.once('close', () => {
+      this.cancel();
       this.wake?.();
     });
   }
@@ -62,6 +64,13 @@ export class CoordinatorLink {
       this.tokenWaiter = resolve;
       this.post({ type: 'token-request' });
     });
+  }
+
+  private cancel(): void {
+    if (this.cancelled) return;
+    this.cancellation.abort();
+    this.answerToken(undefined);
+    this.onCancel?.();
   }
 
   whenCancelled(handler: () => void): void {

@@ -12,8 +12,6 @@ export interface ConnectionConfig {
   readonly auth: AuthConfig;
   /** Project billed for quota (`x-goog-user-project`), when it differs from the credentials'. */
   readonly quotaProject?: string;
-  /** The HTTP/2 window of each stream (and of the connection); default FLOW_CONTROL_WINDOW_BYTES. */
-  readonly flowControlWindowBytes?: number;
 }
 
 export type AuthConfig =

@@ -17,7 +17,7 @@ import { READ_API_SCOPES, type AuthConfig, type ConnectionConfig } from './conne
 
 type GoogleAuthConfig = Extract<AuthConfig, { kind: 'google' }>;
 
-/** The HTTP/2 window a reader channel opens unless told otherwise: what a paused stream may have in flight. */
+/** The HTTP/2 window a reader channel opens: what a paused stream may have in flight. */
 export const FLOW_CONTROL_WINDOW_BYTES = 4 * 1024 * 1024;
 
 /** Channel settings for long, large server streams. */
@@ -29,6 +29,11 @@ const CHANNEL_OPTIONS = {
   'grpc.keepalive_timeout_ms': 20_000,
   'grpc.keepalive_permit_without_calls': 0,
   'grpc.primary_user_agent': `bqread/${API_CLIENT_HEADER.version}`,
+  // HTTP/2's default 64 KiB window stalls a 1 MiB response on every window update; a few MiB lets
+  // the server keep sending while the worker decodes (and bounds what a paused stream holds).
+  // grpc-js gives the connection the same window as each stream, so a smaller one would let a few
+  // paused streams starve the others on their connection.
+  'grpc-node.flow_control_window': FLOW_CONTROL_WINDOW_BYTES,
 } as const;
 
 /**
@@ -91,12 +96,7 @@ export class ReadApiClient {
     if (config.auth.kind === 'google' && !config.tls) {
       throw new TypeError('Google credentials need a TLS channel: set tls, or drop the credentials for an emulator');
     }
-    this.client = new Client(config.endpoint, channelCredentials(config), {
-      ...CHANNEL_OPTIONS,
-      // HTTP/2's default 64 KiB window stalls a 1 MiB response on every window update; a few MiB
-      // lets the server keep sending while the worker decodes (and bounds what a paused stream holds).
-      'grpc-node.flow_control_window': config.flowControlWindowBytes ?? FLOW_CONTROL_WINDOW_BYTES,
-    });
+    this.client = new Client(config.endpoint, channelCredentials(config), CHANNEL_OPTIONS);
   }
 
   /** `token`: this call's bearer token, for brokered auth. */

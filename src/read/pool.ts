@@ -123,20 +123,20 @@ export class ReadPool {
   run(task: StreamTask, port: MessagePort): Promise<StreamTaskResult> {
     if (this.closing) return Promise.reject(new Error('the read pool is closed'));
     return new Promise((resolve, reject) => {
-      const queued = new AbortController();
+      // Piscina cannot take back a queued task without an abort signal, and an abortable task gets
+      // a worker to itself; so a task failed here stays in piscina's queue, and when a thread runs
+      // it at last it finds the coordinator's end of its port closed and stops at once.
       const fail = (err: Error) => {
         this.pending.delete(fail);
-        queued.abort(err);
         reject(err);
       };
       this.pending.add(fail);
-      this.piscina.run(task, { transferList: [port] as never, signal: queued.signal }).then(
+      this.piscina.run(task, { transferList: [port] as never }).then(
         (result: StreamTaskResult) => {
           this.pending.delete(fail);
           resolve(result);
         },
         (err: Error) => {
-          // Failed by died() already: the rejection is piscina answering the abort.
           if (!this.pending.has(fail)) return;
           fail(err);
           this.died(err);

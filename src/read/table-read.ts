@@ -13,8 +13,6 @@ import { createReadSession, type ReadSessionInfo } from './session.js';
 import { emptyStats, type ReadStats } from './stats.js';
 import { StreamRun } from './stream-run.js';
 
-const MIN_FLOW_CONTROL_WINDOW_BYTES = 256 * 1024;
-
 /**
  * One read of one table: resolves the options, creates the session (on demand, so the schema can
  * be had before any row is read), runs a StreamRun per stream on the pool under p-queue, and hands
@@ -99,11 +97,8 @@ export class TableRead {
 
   private async *runStreams(session: ReadSessionInfo, options: ResolvedReadOptions, pool: ReadPool, queue: PQueue): AsyncGenerator<PlacedBatch> {
     const streamCount = session.streams.length;
-    const share = Math.max(1, Math.floor(options.maxBufferedBytes / queue.concurrency));
-    const ledger = new CreditLedger(options.maxBufferedBytes, share);
-    // Each stream's window is its share of the budget (within bounds), so what paused streams hold
-    // in their windows stays about one budget however many streams run at once.
-    const connection = { ...options.connection, flowControlWindowBytes: windowFor(share) };
+    const ledger = new CreditLedger(options.maxBufferedBytes, Math.max(1, Math.floor(options.maxBufferedBytes / queue.concurrency)));
+    const { connection } = options;
     const batches = new BatchQueue(streamCount, options.ordered);
     const { stats } = this;
     const tokenSource = options.tokenSource;
@@ -128,7 +123,7 @@ export class TableRead {
     }));
     stats.streams = runs.map((run) => run.stats);
     stats.streamsInFlight = queue.concurrency;
-    stats.flowControlWindowBytes = connection.flowControlWindowBytes;
+    stats.flowControlWindowBytes = FLOW_CONTROL_WINDOW_BYTES;
 
     for (const run of runs) {
       void queue.add(async () => {
@@ -217,7 +212,3 @@ function stopController(): AbortController {
   return controller;
 }
 
-/** A stream's HTTP/2 window: its share of the budget, at least 256 KiB (slower below) and at most 4 MiB. */
-function windowFor(share: number): number {
-  return Math.min(FLOW_CONTROL_WINDOW_BYTES, Math.max(MIN_FLOW_CONTROL_WINDOW_BYTES, share));
-}

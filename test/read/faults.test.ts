@@ -101,7 +101,8 @@ describe('faults from the emulator', () => {
 
 describe('connection losses while streams are paused by backpressure', () => {
   test('streams paused mid-call survive repeated connection losses, even with batches larger than the whole budget', async () => {
-    const { emulator, source } = await demoEmulator(6000);
+    // Long streams (24 responses each), so every one is still mid-call when the cuts come.
+    const { emulator, source } = await demoEmulator(24_000);
     const proxy = await startCuttingProxy(emulator.address, { seed: 1, minBytes: 0, maxBytes: 0, maxCuts: 0 });
     try {
       const batches: RecordBatch[] = [];
@@ -125,7 +126,7 @@ describe('connection losses while streams are paused by backpressure', () => {
       }
       while (await take());
       assert.deepEqual(rowsById(canonicalRows(batches)), rowsById(canonicalRows(source)));
-      assert.ok(stream.stats.retries >= 4, `the paused streams saw the loss (${stream.stats.retries} retries)`);
+      assert.ok(stream.stats.streams.every((s) => s.retries >= 1), `every paused stream saw the loss (${stream.stats.streams.map((s) => s.retries)} retries)`);
     } finally {
       await proxy.close();
       await emulator.close();
