@@ -40,6 +40,11 @@ export class ReadPool {
   private readonly resourceLimits: ResourceLimits | undefined;
   private readonly piscina: Piscina;
   private closing: Promise<void> | undefined;
+  /** Threads that have loaded their modules (see WORKER_LOADED). */
+  private readonly loaded = new Set<number>();
+  /** Runs not yet settled, each with the way to fail it. */
+  private readonly pending = new Set<(err: Error) => void>();
+  private lastDeath: Error | undefined;
 
   constructor(options: ReadPoolOptions = {}) {
     this.workers = options.workers ?? availableParallelism();
@@ -69,9 +74,6 @@ export class ReadPool {
     });
   }
 
-  /** Threads that have loaded their modules (see WORKER_LOADED). */
-  private readonly loaded = new Set<number>();
-
   /** Resolves once every live thread has loaded its modules, or after `timeoutMs`. */
   private async threadsLoaded(timeoutMs: number): Promise<void> {
     const deadline = performance.now() + timeoutMs;
@@ -79,10 +81,6 @@ export class ReadPool {
       await sleep(10);
     }
   }
-
-  /** Runs not yet settled, each with the way to fail it. */
-  private readonly pending = new Set<(err: Error) => void>();
-  private lastDeath: Error | undefined;
 
   /**
    * A worker died. Piscina does not replace one that died starting, so the pool can be left with no
