@@ -13,6 +13,14 @@ import { WORKER_LOADED, type StreamTask, type StreamTaskResult, type WorkerLoade
  */
 export const DEFAULT_STREAMS_PER_WORKER = 16;
 
+/**
+ * The smallest old generation a worker may be given. With 2 MB, Node 24 aborts the whole process
+ * while creating the worker's heap ("Fatal JavaScript out of memory: GC during deserialization");
+ * with 8 MB the worker itself runs out of memory while loading, which the pool survives, and 16 MB
+ * reads (measured on Node 20.20 and 24.21).
+ */
+const MIN_OLD_GENERATION_MB = 8;
+
 /** How long close() waits for starting threads to load before it terminates them anyway. */
 const THREAD_LOAD_TIMEOUT_MS = 30_000;
 
@@ -53,6 +61,13 @@ export class ReadPool {
     if (!Number.isInteger(this.workers) || this.workers < 1) throw new ReadOptionsError(`workers must be a positive integer (got ${options.workers})`);
     if (!Number.isInteger(this.streamsPerWorker) || this.streamsPerWorker < 1) {
       throw new ReadOptionsError(`streamsPerWorker must be a positive integer (got ${options.streamsPerWorker})`);
+    }
+    const oldGeneration = options.resourceLimits?.maxOldGenerationSizeMb;
+    if (oldGeneration !== undefined && oldGeneration < MIN_OLD_GENERATION_MB) {
+      throw new ReadOptionsError(
+        `resourceLimits.maxOldGenerationSizeMb must be at least ${MIN_OLD_GENERATION_MB} (got ${oldGeneration}): ` +
+          'below that Node can abort the whole process while it creates the worker\'s heap',
+      );
     }
     this.piscina = new Piscina({
       filename: WORKER_FILE,

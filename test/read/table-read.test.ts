@@ -99,10 +99,16 @@ describe('the read survives, or ends cleanly, whatever happens on its threads', 
   });
 
   test('resource limits too small for a worker to start: a clear error, not a hang', async () => {
+    // Below 8 MB Node may abort the process making the worker's heap, so that is refused up front.
+    await assert.rejects(
+      readTableParallel(DEMO, { endpoint: emulator.address, workers: 1, workerResourceLimits: { maxOldGenerationSizeMb: 2 } }),
+      (err: unknown) => err instanceof ReadOptionsError && /maxOldGenerationSizeMb must be at least 8/.test(err.message),
+    );
+    // With 8 MB each worker runs out of memory while it loads its modules.
     const baseline = liveResources();
     const outcome = await Promise.race([
       readTableParallel(DEMO, {
-        endpoint: emulator.address, maxStreams: 4, workers: 2, workerResourceLimits: { maxOldGenerationSizeMb: 2, maxYoungGenerationSizeMb: 1 },
+        endpoint: emulator.address, maxStreams: 4, workers: 2, workerResourceLimits: { maxOldGenerationSizeMb: 8, maxYoungGenerationSizeMb: 1 },
       }).then(() => 'resolved', (err: unknown) => err),
       new Promise((resolve) => setTimeout(() => resolve('hung'), 30_000).unref()),
     ]);
