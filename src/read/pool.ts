@@ -16,10 +16,11 @@ export const DEFAULT_STREAMS_PER_WORKER = 16;
 /**
  * The smallest old generation a worker may be given. With 2 MB, Node 24 aborts the whole process
  * while creating the worker's heap ("Fatal JavaScript out of memory: GC during deserialization");
- * with 8 MB the worker itself runs out of memory while loading, which the pool survives, and 16 MB
- * reads (measured on Node 20.20 and 24.21).
+ * with 8 MB each worker runs out of memory while loading, and Node 20 then at times crashes the
+ * process in a background compile task of the dying isolate; 16 MB reads (measured on Node 20.20
+ * and 24.21).
  */
-const MIN_OLD_GENERATION_MB = 8;
+const MIN_OLD_GENERATION_MB = 16;
 
 /** How long close() waits for starting threads to load before it terminates them anyway. */
 const THREAD_LOAD_TIMEOUT_MS = 30_000;
