@@ -43,7 +43,7 @@ export default async function readStream(task: StreamTask): Promise<StreamTaskRe
   let call: ClientReadableStream<Buffer> | undefined;
   link.whenCancelled(() => call?.cancel());
   try {
-    await registerArrowCodecs();
+    if (task.compressedBuffers) await registerArrowCodecs();
     const client = clientFor(task.connection);
     const brokered = task.connection.auth.kind === 'brokered';
     let offset = task.offset;

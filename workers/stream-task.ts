@@ -15,6 +15,8 @@ export interface StreamTask {
   readonly offset: number;
   /** The session's Arrow schema message, which every record batch message is decoded against. */
   readonly schemaMessage: Uint8Array;
+  /** Whether the session's Arrow buffers are compressed (the worker loads the codecs only then). */
+  readonly compressedBuffers: boolean;
   readonly retry: RetrySettings;
   /** Bytes the worker may send before it waits for more credit. */
   readonly initialCredit: number;

@@ -1,4 +1,8 @@
-import { uncompressSync } from 'lz4-napi';
+import { createRequire } from 'node:module';
+
+// Loaded on the first compressed response: readers of uncompressed sessions never load it.
+const require = createRequire(import.meta.url);
+let lz4: typeof import('lz4-napi') | undefined;
 
 /**
  * Undoes TableReadOptions.response_compression_codec = LZ4: the rows arrive as a raw LZ4 block and
@@ -10,5 +14,6 @@ export function decompressResponseRows(rows: Uint8Array, uncompressedByteSize: n
   const sized = Buffer.allocUnsafe(rows.byteLength + 4);
   sized.writeUInt32LE(uncompressedByteSize, 0);
   sized.set(rows, 4);
-  return uncompressSync(sized);
+  lz4 ??= require('lz4-napi') as typeof import('lz4-napi');
+  return lz4.uncompressSync(sized);
 }

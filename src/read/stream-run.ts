@@ -13,6 +13,8 @@ import type { StreamTaskResult, WorkerMessage } from '../../workers/stream-task.
 /** What a stream run needs from the read it belongs to. */
 export interface StreamRunContext {
   readonly session: ReadSessionInfo;
+  /** The session asked for compressed Arrow buffers. */
+  readonly compressedBuffers: boolean;
   readonly connection: ConnectionConfig;
   readonly retry: RetrySettings;
   readonly pool: ReadPool;
@@ -116,7 +118,8 @@ export class StreamRun {
       const result = await this.ctx.pool.run(
         {
           port: port2, connection: this.ctx.connection, stream: this.name, offset: this.nextOffset,
-          schemaMessage: this.ctx.session.schemaMessage, retry: this.ctx.retry, initialCredit: account.granted,
+          schemaMessage: this.ctx.session.schemaMessage, compressedBuffers: this.ctx.compressedBuffers,
+          retry: this.ctx.retry, initialCredit: account.granted,
         },
         port2,
       );

@@ -103,7 +103,7 @@ export class TableRead {
     const { stats } = this;
     const tokenSource = options.tokenSource;
     const runs = session.streams.map((_, index) => new StreamRun(index, {
-      session, connection, retry: options.retry, pool, ledger,
+      session, compressedBuffers: options.compression !== 'none', connection, retry: options.retry, pool, ledger,
       maxWorkerRestarts: options.maxWorkerRestarts, signal: this.controller.signal,
       deliver: (placed) => {
         batches.push(placed);

@@ -28,7 +28,7 @@ describe('the worker takes a response off its call only when it holds credit', (
     port1.on('message', (m: WorkerMessage) => batches.push(m));
     const result = readStream({
       port: port2, connection: { endpoint: emulator.address, tls: false, auth: { kind: 'none' } }, stream: session.streams[0]!,
-      offset: 0, schemaMessage: session.schemaMessage, retry: DEFAULT_RETRY, initialCredit,
+      offset: 0, schemaMessage: session.schemaMessage, compressedBuffers: false, retry: DEFAULT_RETRY, initialCredit,
     });
     return { port1, batches, result };
   }
