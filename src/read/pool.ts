@@ -85,6 +85,10 @@ export class ReadPool {
     // coordinator resumes their streams. Piscina replaces a thread that had started, but not one
     // that died starting (too small resourceLimits, say), so the pool can end up with none.
     this.piscina.on('error', (err: Error) => this.died(err));
+    // A thread that ends with no task in hand raises no error; with none left, queued runs fail too.
+    this.piscina.on('workerDestroy', () => {
+      if (!this.closing) this.failPendingIfNoThreads();
+    });
     this.piscina.on('message', (message: Partial<WorkerLoadedMessage>) => {
       if (message?.type === WORKER_LOADED && message.threadId !== undefined) this.loaded.add(message.threadId);
     });
@@ -106,7 +110,11 @@ export class ReadPool {
    */
   private died(err: Error): void {
     this.lastDeath = err;
-    if (this.piscina.threads.length > 0) return;
+    this.failPendingIfNoThreads();
+  }
+
+  private failPendingIfNoThreads(): void {
+    if (this.piscina.threads.length > 0 || this.pending.size === 0) return;
     const error = this.noThreadsError();
     for (const fail of [...this.pending]) fail(error);
   }

@@ -114,6 +114,9 @@ export class StreamRun {
     };
     if (this.ctx.signal.aborted) cancel();
     else this.ctx.signal.addEventListener('abort', cancel, { once: true });
+    // The worker's end closed: it finished, or its thread was ended, taking any batch it had not
+    // yet delivered with it; either way no more will come.
+    port1.once('close', allReceived);
     try {
       const result = await this.ctx.pool.run(
         {
@@ -127,6 +130,10 @@ export class StreamRun {
       attempt.expected = result.batches;
       if (attempt.received >= attempt.expected) allReceived();
       await arrived;
+      if (attempt.received < attempt.expected && !this.ctx.signal.aborted) {
+        // Batches lost with a thread ended after it returned: read on from the last delivered row.
+        return { death: new Error(`its worker thread ended with ${attempt.expected - attempt.received} batch(es) undelivered`) };
+      }
       return { result };
     } catch (death) {
       // The worker thread died. Closing the port first means no batch it sent can land after the
