@@ -3,6 +3,7 @@ import { parentPort, threadId } from 'node:worker_threads';
 import { status as Status, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
 import { CorruptBatchError, decodeRecordBatch } from '../src/arrow/batch-message.js';
 import { registerArrowCodecs } from '../src/arrow/codecs.js';
+import { ownedAlignedMessage } from '../src/arrow/owned-message.js';
 import { decompressResponseRows } from '../src/arrow/response-codec.js';
 import { packBatch } from '../src/arrow/transfer.js';
 import type { ConnectionConfig } from '../src/client/connection.js';
@@ -66,15 +67,12 @@ export default async function readStream(task: StreamTask): Promise<StreamTaskRe
           if (next.done) break;
           const chunk = decodeReadRowsResponse(next.value);
           if (chunk.rowCount === 0 || !chunk.recordBatch) continue;
-          // The one copy of a batch: out of gRPC's receive buffer into memory this worker owns and
-          // can give away, starting 8-aligned so Arrow decodes the body in place instead of copying.
-          const message = decompressResponseRows(chunk.recordBatch, chunk.uncompressedByteSize);
-          // Unpooled and not zero-filled: every byte is overwritten, and the memory is given away.
-          const owned = Buffer.allocUnsafeSlow(message.byteLength);
-          owned.set(message);
-          const packed = packBatch(decodeRecordBatch(task.schemaMessage, owned, chunk.rowCount), owned.buffer);
+          // Read before the response's memory may be given away with the batch.
+          const responseBytes = next.value.byteLength;
+          const message = ownedAlignedMessage(decompressResponseRows(chunk.recordBatch, chunk.uncompressedByteSize), next.value);
+          const packed = packBatch(decodeRecordBatch(task.schemaMessage, message, chunk.rowCount), message.buffer as ArrayBuffer);
           const size = packed.memory.byteLength;
-          link.post({ type: 'batch', packed, offset, responseBytes: next.value.byteLength }, [packed.memory]);
+          link.post({ type: 'batch', packed, offset, responseBytes }, [packed.memory]);
           // A transferred ArrayBuffer is detached on this side; anything else means it was copied.
           result.bytesNotDetached += packed.memory.byteLength;
           link.spend(size);
