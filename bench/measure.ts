@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 /** How often the sampler reads RSS. */
@@ -67,4 +67,82 @@ export async function timed<T>(work: () => Promise<T>): Promise<Timed<T>> {
     ? { p50Ms: 0, p99Ms: 0, maxMs: 0 }
     : { p50Ms: ms(histogram.percentile(50)), p99Ms: ms(histogram.percentile(99)), maxMs: ms(histogram.max) };
   return { value, wallMs, loopDelay };
+}
+
+/** CPU time of this process's threads over a run, by kind (Linux only: read from /proc/self/task). */
+export interface ThreadCpu {
+  /** The main thread: bqread's coordinator, or a single-threaded reader's everything. */
+  readonly mainMs: number;
+  /** Threads started during the run: the reader's worker threads (and libuv's pool, if it started). */
+  readonly workerThreadsMs: number;
+  readonly workerThreads: number;
+  /** Threads that were there before the run other than the main one: V8's platform threads (GC, compilers) and libuv's. */
+  readonly helperThreadsMs: number;
+}
+
+export interface ThreadCpuSampler {
+  stop(): ThreadCpu | undefined;
+}
+
+// USER_HZ, the unit of /proc/<pid>/stat times, is 100 on every Linux ABI Node runs on.
+const MS_PER_TICK = 10;
+const TASKS = '/proc/self/task';
+
+/** Each live thread's user + system CPU so far, in ms; undefined where /proc is not there. */
+function threadCpuNow(): Map<number, number> | undefined {
+  let tids: string[];
+  try {
+    tids = readdirSync(TASKS);
+  } catch {
+    return undefined;
+  }
+  const cpu = new Map<number, number>();
+  for (const tid of tids) {
+    try {
+      // After the parenthesised name (which may itself hold ') ') come the state, the 3rd field,
+      // ... utime, the 14th, and stime, the 15th.
+      const line = readFileSync(`${TASKS}/${tid}/stat`, 'utf8');
+      const fields = line.slice(line.lastIndexOf(') ') + 2).split(' ');
+      cpu.set(Number(tid), (Number(fields[11]) + Number(fields[12])) * MS_PER_TICK);
+    } catch {
+      // The thread ended between the listing and the read; its last sample stands.
+    }
+  }
+  return cpu;
+}
+
+/**
+ * Samples every thread's CPU every 20 ms and keeps each thread's last value, so threads that end
+ * before the run does (a pool closed by the read itself) are still counted, short of at most one
+ * sampling interval.
+ */
+export function sampleThreadCpu(): ThreadCpuSampler {
+  const start = threadCpuNow();
+  if (!start) return { stop: () => undefined };
+  const last = new Map(start);
+  const sample = () => {
+    for (const [tid, ms] of threadCpuNow() ?? []) last.set(tid, ms);
+  };
+  const timer = setInterval(sample, RSS_SAMPLE_MS);
+  timer.unref();
+  return {
+    stop() {
+      clearInterval(timer);
+      sample();
+      let mainMs = 0;
+      let workerThreadsMs = 0;
+      let workerThreads = 0;
+      let helperThreadsMs = 0;
+      for (const [tid, ms] of last) {
+        const spent = ms - (start.get(tid) ?? 0);
+        if (tid === process.pid) mainMs = spent;
+        else if (start.has(tid)) helperThreadsMs += spent;
+        else {
+          workerThreadsMs += spent;
+          workerThreads++;
+        }
+      }
+      return { mainMs, workerThreadsMs, workerThreads, helperThreadsMs };
+    },
+  };
 }

@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { checksumOf, type Checksum } from './checksum.js';
-import { sampleRss, timed, type LoopDelay } from './measure.js';
+import { sampleRss, sampleThreadCpu, timed, type LoopDelay, type ThreadCpu } from './measure.js';
 import { isReaderName, loadReader, type ReaderName } from './readers/index.js';
 import type { Compression, ReaderConfig } from './readers/reader.js';
 
@@ -29,6 +29,10 @@ export interface ChildReport {
   readonly cpuMs: number;
   /** The kernel's part of cpuMs (page faults of fresh buffers, socket reads). */
   readonly systemCpuMs: number;
+  /** cpuMs by thread (Linux only). */
+  readonly threadCpu?: ThreadCpu;
+  /** bqread: from the first call to the first batch (session, pool start, worker module loading, first response). */
+  readonly firstBatchMs?: number;
   readonly loopDelay: LoopDelay;
   readonly extra: Readonly<Record<string, number>>;
 }
@@ -80,9 +84,11 @@ async function main(): Promise<void> {
   await sleep(50);
   const baselineRssBytes = process.memoryUsage.rss();
   const rss = sampleRss();
+  const threads = sampleThreadCpu();
   const cpuBefore = process.cpuUsage();
   const { value: outcome, wallMs, loopDelay } = await timed(() => reader(config));
   const cpu = process.cpuUsage(cpuBefore);
+  const threadCpu = threads.stop();
   const peakRssBytes = rss.peakBytes();
   rss.stop();
   // Checksummed after the clock stopped, so it costs every collecting reader nothing.
@@ -103,6 +109,8 @@ async function main(): Promise<void> {
     peakRssBytes,
     cpuMs: (cpu.user + cpu.system) / 1000,
     systemCpuMs: cpu.system / 1000,
+    threadCpu,
+    firstBatchMs: outcome.firstBatchMs,
     loopDelay,
     extra: outcome.extra ?? {},
   };

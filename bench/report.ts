@@ -48,6 +48,7 @@ const COLUMNS: readonly { title: string; value: (r: ResultRow) => string; left?:
   { title: 'wall s', value: (r) => (r.wallMs / 1000).toFixed(2) },
   { title: 'session s', value: (r) => (r.sessionMs / 1000).toFixed(2) },
   { title: 'read s', value: (r) => (r.readMs / 1000).toFixed(2) },
+  { title: '1st batch s', value: (r) => (r.firstBatchMs === undefined ? '-' : (r.firstBatchMs / 1000).toFixed(2)) },
   { title: 'rows/s', value: (r) => compact(r.rowsPerSec) },
   { title: 'MiB/s', value: (r) => r.mibPerSec.toFixed(0) },
   { title: 'cpu s', value: (r) => (r.cpuMs / 1000).toFixed(2) },

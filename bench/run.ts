@@ -16,9 +16,15 @@ import { planRuns, planServiceRuns, type RunSpec } from './plan.js';
 import type { ChildReport } from './reader-child.js';
 import { isReaderName, READER_NAMES, type ReaderName } from './readers/index.js';
 import { formatTable, machineInfo, machineLine, writeResults } from './report.js';
+import { cpuSlopes, evaluateCpuTargets, formatProjection, formatSlopes, projectCeiling } from './cpu-slope.js';
+import type { PlateauResult } from './stream-plateau.js';
 import { deriveRows, evaluateServiceTargets, evaluateTargets, type MeasuredRun, type ResultRow, type TargetResult } from './targets.js';
 
 const READER_CHILD = fileURLToPath(new URL('./reader-child.js', import.meta.url));
+const PLATEAU_CHILD = fileURLToPath(new URL('./stream-plateau.js', import.meta.url));
+/** The plateau run streams at least this many times its budget. */
+const PLATEAU_BUDGET_MIB = 16;
+const PLATEAU_TIMES_BUDGET = 16;
 const RESULTS_DIR = fileURLToPath(new URL('../../bench/results/', import.meta.url));
 const QUICK_ROWS = 200_000;
 const FULL_ROWS = 1_000_000;
@@ -208,6 +214,15 @@ async function benchServiceLike(rows: number, rateMiBs: number, options: BenchOp
   };
 }
 
+/** The streaming form's memory over many budgets' worth of data, in a process of its own. */
+async function benchPlateau(rows: number, arrowBytes: number): Promise<PlateauResult> {
+  const budget = PLATEAU_BUDGET_MIB * 2 ** 20;
+  const rounds = Math.max(3, Math.ceil((PLATEAU_TIMES_BUDGET * budget) / Math.max(1, arrowBytes)));
+  const stdout = await runToEnd(startNode(PLATEAU_CHILD, [String(rows), String(rounds), String(PLATEAU_BUDGET_MIB)]), RUN_TIMEOUT_MS);
+  const line = stdout.trim().split('\n').find((l) => l.startsWith('result ')) ?? '';
+  return JSON.parse(line.slice('result '.length)) as PlateauResult;
+}
+
 async function main(): Promise<number> {
   const startedAt = new Date();
   const cores = availableParallelism();
@@ -227,6 +242,27 @@ async function main(): Promise<number> {
     for (const d of size.disagreements) process.stdout.write(`WRONG  ${d.label}: ${d.problem}\n`);
     if (size.disagreements.length === 0) process.stdout.write(`every reader returned the same ${size.expected.rows} rows (checksum ${size.expected.idSum} / ${size.expected.rowHash})\n`);
   }
+  const [small, large] = sizeResults;
+  const slopes = small && large ? cpuSlopes(small.results, large.results, small.arrowBytes, large.arrowBytes, cores) : [];
+  const projected = slopes.filter((s) => s.label === `raw drain (w=${cores})` || s.reader.startsWith('bqread') && s.label.includes(`(w=${cores})`) && !/lz4|zstd/.test(s.label));
+  const projection = projected.flatMap((s) => projectCeiling(s));
+  const cpuTargets = evaluateCpuTargets(slopes, cores);
+  if (slopes.length > 0) {
+    process.stdout.write(`\nCPU per GiB of Arrow, the slope from ${small!.rows} to ${large!.rows} rows (thread start and session cancel out)\n${formatSlopes(slopes)}\n\n`);
+    if (projection.length > 0) {
+      process.stdout.write(`Projected ceiling in MiB/s on N cores with the client alone on them, from the per-thread costs above (* = the main thread is the limit)\n${formatProjection(projection)}\n\n`);
+    }
+    for (const target of cpuTargets) process.stdout.write(`${target.line}\n`);
+  }
+  let plateau: PlateauResult | undefined;
+  if (!options.only || options.only.has('bqread-stream')) {
+    process.stderr.write('plateau:\n');
+    plateau = await benchPlateau(options.baseRows, sizeResults[0]?.arrowBytes ?? 0);
+    const last = plateau.points.at(-1);
+    process.stdout.write(`\nplateau: ${plateau.rounds} rounds of ${plateau.rows} rows through a ${plateau.budgetBytes / 2 ** 20} MiB budget, ${plateau.workers} workers; idle with the pool loaded ${(plateau.idleRssBytes / 2 ** 20).toFixed(0)} MiB`);
+    process.stdout.write(`, peak RSS by round ${plateau.points.map((p) => (p.peakRssBytes / 2 ** 20).toFixed(0)).join(', ')} MiB, ${((last?.streamedBytes ?? 0) / 2 ** 20).toFixed(0)} MiB streamed\n`);
+    for (const target of plateau.targets) process.stdout.write(`${target.line}\n`);
+  }
   const serviceResults: ServiceResult[] = [];
   const unthrottled = sizeResults[0]?.results.find((r) => r.reader === 'raw-drain' && r.workers === cores)?.mibPerSec;
   for (const rate of options.serviceRates) {
@@ -245,6 +281,8 @@ async function main(): Promise<number> {
     machine,
     settings: { maxStreams: options.maxStreams, repeat: options.repeat, consumerDelayMs: CONSUMER_DELAY_MS, only: options.only ? [...options.only] : undefined },
     sizes: sizeResults,
+    cpuPerGiB: { slopes, projection, targets: cpuTargets },
+    plateau,
     serviceLike: serviceResults,
   });
   process.stdout.write(`\nresults: ${path}${options.cpuProfDir ? `\nCPU profiles: ${options.cpuProfDir}` : ''}\n`);

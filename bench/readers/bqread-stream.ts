@@ -26,6 +26,7 @@ export const bqreadStream: Reader = async (config) => {
   return {
     streams: session.streams.length,
     sessionMs: stream.stats.sessionMs,
+    firstBatchMs: stream.stats.firstBatchMs,
     checksum: checksum.result(),
     extra: {
       peakBufferedBytes: stream.stats.peakBufferedBytes,

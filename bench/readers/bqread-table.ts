@@ -12,6 +12,7 @@ export const bqreadTable: Reader = async (config) => {
   return {
     streams: session.streams.length,
     sessionMs: stats.sessionMs,
+    firstBatchMs: stats.firstBatchMs,
     batches: table.batches,
     extra: { decodedBytes: stats.bytes, batchCount: stats.batches },
   };

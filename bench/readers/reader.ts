@@ -23,6 +23,8 @@ export interface ReadOutcome {
   readonly streams: number;
   /** CreateReadSession (the emulator encodes the table then), included in wall time, excluded from read time. */
   readonly sessionMs: number;
+  /** bqread's stats.firstBatchMs. */
+  readonly firstBatchMs?: number;
   /** Collecting readers: every batch, checksummed after timing. */
   readonly batches?: readonly RecordBatch[];
   /** Streaming readers: checksummed batch by batch while reading (nothing is kept). */

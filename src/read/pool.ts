@@ -127,6 +127,20 @@ export class ReadPool {
     );
   }
 
+  /**
+   * Resolves once every thread has started and loaded its modules, so a read that follows pays no
+   * thread start (a service can await it while it starts up). Rejects if the pool is closed or has
+   * lost every thread.
+   */
+  async ready(): Promise<void> {
+    const loadedThreads = () => this.piscina.threads.filter((thread) => this.loaded.has(thread.threadId)).length;
+    while (loadedThreads() < this.workers) {
+      if (this.closing) throw new ReadOptionsError('the ReadPool is closed');
+      if (this.piscina.threads.length === 0 && this.lastDeath) throw this.noThreadsError();
+      await sleep(10);
+    }
+  }
+
   get closed(): boolean {
     return this.closing !== undefined;
   }

@@ -20,6 +20,11 @@ export interface ReadStats {
   /** From the call to the last batch (session creation included). */
   wallMs: number;
   sessionMs: number;
+  /**
+   * From the call to the first batch a worker delivered: the session, starting the pool's threads
+   * (each loads its modules) and the first response. 0 while none has arrived.
+   */
+  firstBatchMs: number;
   retries: number;
   /** Streams resumed on a fresh worker after a worker thread died. */
   workerRestarts: number;
@@ -51,7 +56,7 @@ export interface ReadProgress {
 
 export function emptyStats(): ReadStats {
   return {
-    rows: 0, bytes: 0, responseBytes: 0, batches: 0, wallMs: 0, sessionMs: 0, retries: 0, workerRestarts: 0,
+    rows: 0, bytes: 0, responseBytes: 0, batches: 0, wallMs: 0, sessionMs: 0, firstBatchMs: 0, retries: 0, workerRestarts: 0,
     maxThrottlePercent: 0, peakBufferedBytes: 0, largestBatchBytes: 0, largestResponseBytes: 0, streamsInFlight: 0, flowControlWindowBytes: 0, bytesNotDetached: 0, streams: [],
   };
 }

@@ -110,7 +110,7 @@ export class TableRead {
         stats.rows += placed.batch.numRows;
         stats.bytes += placed.bytes;
         stats.responseBytes += placed.responseBytes;
-        stats.batches++;
+        if (stats.batches++ === 0) stats.firstBatchMs = performance.now() - this.started;
         stats.largestBatchBytes = Math.max(stats.largestBatchBytes, placed.bytes);
         stats.largestResponseBytes = Math.max(stats.largestResponseBytes, placed.responseBytes);
         this.progress(session, batches.streamsFinished);

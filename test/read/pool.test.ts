@@ -18,3 +18,19 @@ test('closing a pool whose threads are still starting waits until they have load
     assert.equal(pool.threadCount, 0);
   }
 });
+
+test('ready() resolves once every thread has loaded its modules, and rejects on a closed pool', async () => {
+  const pool = new ReadPool({ workers: 2 });
+  const loaded: number[] = [];
+  (pool as unknown as { piscina: EventEmitter }).piscina.on('message', (m: { type?: string; threadId?: number }) => {
+    if (m?.type === WORKER_LOADED) loaded.push(m.threadId!);
+  });
+  try {
+    await pool.ready();
+    assert.equal(loaded.length, 2, 'both threads had loaded when ready() resolved');
+    assert.equal(pool.threadCount, 2);
+  } finally {
+    await pool.close();
+  }
+  await assert.rejects(pool.ready(), { name: 'ReadOptionsError', message: /closed/ });
+});

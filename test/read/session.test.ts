@@ -48,9 +48,12 @@ describe('the session request, as the strict emulator (and the service) accept i
     assert.ok(session.schema.fields.some((f) => f.name === 'id'));
     assert.equal(stream.stats.rows, 0);
     assert.equal(stream.stats.batches, 0);
+    assert.equal(stream.stats.firstBatchMs, 0, 'no batch has arrived yet');
     let rows = 0;
     for await (const batch of stream) rows += batch.numRows;
     assert.equal(rows, 2000);
+    const { sessionMs, firstBatchMs, wallMs } = stream.stats;
+    assert.ok(sessionMs > 0 && sessionMs < firstBatchMs && firstBatchMs <= wallMs, `session ${sessionMs} < first batch ${firstBatchMs} <= wall ${wallMs} ms`);
     assert.equal(await stream.session, session, 'iteration reads the session it already has');
   });
 });
