@@ -77,16 +77,18 @@ export class CreditLedger {
   private distribute(): void {
     let free = this.budget - this.outstanding();
     for (const account of this.accounts) {
-      if (free <= 0) return;
       if (!account.active) continue;
       // Negative when the worker overshot its credit with one large batch: the top-up covers that too.
       const unspent = account.granted - account.received;
+      // Out of credit with nothing of its own buffered, no later event would top this stream up:
+      // after a batch larger than all the free budget, or while other streams' batches fill the
+      // budget and wait for it (ordered delivery takes this stream's batches first). It gets just
+      // enough to take one more response, within the bound: one batch over per stream.
+      const stranded = unspent <= 0 && account.received === account.consumed;
+      if (free <= 0 && !stranded) continue;
       if (unspent > this.share / 2) continue;
-      let topUp = Math.min(free, this.share - unspent);
-      // A batch larger than all the free budget would leave the worker short even after the
-      // consumer took everything it sent; with nothing of its own buffered, no later event would top
-      // it up, so it gets just enough to take one more response (within the bound: one batch over).
-      if (unspent + topUp <= 0 && account.received === account.consumed) topUp = 1 - unspent;
+      let topUp = Math.min(Math.max(0, free), this.share - unspent);
+      if (unspent + topUp <= 0 && stranded) topUp = 1 - unspent;
       if (topUp <= 0) continue;
       account.granted += topUp;
       free -= topUp;

@@ -63,7 +63,7 @@ describe('readBatches, the streaming form', () => {
     assert.equal(rows, 4000);
     assert.ok(stats.bytes > 4 * budget, `table (${stats.bytes} B) is several budgets`);
     assert.equal(stats.streamsInFlight, 4);
-    assert.equal(stats.flowControlWindowBytes, 4 * 1024 * 1024);
+    assert.equal(stats.flowControlWindowBytes, 256 * 1024, 'each stream\'s window is its share of the budget, at least 256 KiB');
     assert.ok(stats.largestBatchBytes >= largest, 'the largest batch is measured on the transferred memory');
     assert.ok(peakInFlight > 0, 'responses were seen in flight');
     // Each stream in flight may overshoot its credit by one batch; nothing else is buffered decoded.
@@ -76,6 +76,27 @@ describe('readBatches, the streaming form', () => {
     const bound = heldBytesBound(budget, stats);
     t.diagnostic(`peak buffered ${stats.peakBufferedBytes} B, peak in flight ${peakInFlight} B (bound ${inFlightBound} B), held-bytes bound ${bound} B`);
     assert.ok(stats.peakBufferedBytes + peakInFlight <= bound, `buffered + in flight ${stats.peakBufferedBytes + peakInFlight} B within the bound ${bound} B`);
+  });
+
+  test('streams paused for credit do not starve the one being read on their shared connection', async () => {
+    // Ordered delivery reads stream 0 while streams 1-3, out of credit, fill their windows. A window
+    // that paused streams kept from their connection would stall stream 0 for ever: one worker
+    // thread, so one connection, and windows at their smallest (256 KiB).
+    const { emulator: big, source: bigSource } = await demoEmulator(12_000);
+    const onePool = new ReadPool({ workers: 1 });
+    try {
+      const stream = readBatches(DEMO, {
+        endpoint: big.address, maxStreams: 4, pool: onePool, ordered: true, maxBufferedBytes: 100_000, signal: AbortSignal.timeout(60_000),
+      });
+      const batches: RecordBatch[] = [];
+      for await (const batch of stream) batches.push(batch);
+      assert.equal(stream.stats.flowControlWindowBytes, 256 * 1024);
+      assert.ok(stream.stats.bytes / 4 > 4 * stream.stats.flowControlWindowBytes, 'each stream sends several windows');
+      assert.deepEqual(canonicalRows(batches), canonicalRows(bigSource));
+    } finally {
+      await onePool.close();
+      await big.close();
+    }
   });
 
   test('many streams at once raise no warning (one stop listener per stream in flight)', async () => {
