@@ -48,36 +48,51 @@ export class TableRead {
     const userSignal = this.options.signal;
     const onUserAbort = () => this.stop(abortError(userSignal!));
     userSignal?.addEventListener('abort', onUserAbort, { once: true });
+    let ownedPool: ReadPool | undefined;
     try {
       if (userSignal?.aborted) throw abortError(userSignal);
+      // When iteration is what asks for the session, a pool of the read's own starts meanwhile: its
+      // threads load their modules during the CreateReadSession round trip instead of after it.
+      // (Closing a pool waits for its threads to load, so a refused session can close it at once.)
+      if (this.sessionPromise === undefined && this.options.pool === undefined) ownedPool = this.ownedPool(this.resolvedOptions());
       const session = await this.session();
       this.throwIfStopped();
-      const options = this.resolved!;
+      const options = this.resolvedOptions();
       if (session.streams.length === 0) return;
       if (options.pool?.closed) throw new ReadOptionsError('the ReadPool passed as `pool` is closed');
-      const pool = options.pool ?? new ReadPool({ workers: options.workers, resourceLimits: options.workerResourceLimits });
-      const ownedPool = options.pool === undefined ? pool : undefined;
+      ownedPool ??= options.pool === undefined ? this.ownedPool(options) : undefined;
+      const pool = options.pool ?? ownedPool!;
       const queue = new PQueue({ concurrency: Math.min(options.concurrency ?? pool.capacity, session.streams.length) });
       // However the read stops (the end, a failure, an abort, the consumer leaving), the queue is
       // cleared and an owned pool closed at once, not when the consumer next pulls, which it may
       // never do.
-      this.controller.signal.addEventListener('abort', () => releaseOnStop(queue, ownedPool), { once: true });
+      const closing = ownedPool;
+      this.controller.signal.addEventListener('abort', () => releaseOnStop(queue, closing), { once: true });
       try {
         yield* this.runStreams(session, options, pool, queue);
       } finally {
         this.stop();
         await queue.onIdle();
-        await ownedPool?.close();
       }
     } finally {
+      await ownedPool?.close();
       userSignal?.removeEventListener('abort', onUserAbort);
       this.stop();
       this.stats.wallMs = performance.now() - this.started;
     }
   }
 
+  /** The options with their defaults, resolved once (a ReadOptionsError for bad ones). */
+  private resolvedOptions(): ResolvedReadOptions {
+    return (this.resolved ??= resolveReadOptions(this.reference, this.options));
+  }
+
+  private ownedPool(options: ResolvedReadOptions): ReadPool {
+    return new ReadPool({ workers: options.workers, resourceLimits: options.workerResourceLimits });
+  }
+
   private async openSession(): Promise<ReadSessionInfo> {
-    const options = (this.resolved = resolveReadOptions(this.reference, this.options));
+    const options = this.resolvedOptions();
     const signal = this.joinedSignal();
     if (signal.aborted) throw this.failure ?? abortError(signal);
     const slots = options.pool?.capacity ?? (options.workers ?? availableParallelism()) * DEFAULT_STREAMS_PER_WORKER;

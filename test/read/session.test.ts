@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
 import net from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 import type { Emulator } from '../../src/emulator/server.js';
 import { ReadAbortedError } from '../../src/read/errors.js';
@@ -56,6 +58,35 @@ describe('the session request, as the strict emulator (and the service) accept i
     assert.ok(sessionMs > 0 && sessionMs < firstBatchMs && firstBatchMs <= wallMs, `session ${sessionMs} < first batch ${firstBatchMs} <= wall ${wallMs} ms`);
     assert.equal(await stream.session, session, 'iteration reads the session it already has');
   });
+});
+
+test('a read with a pool of its own starts the pool\'s threads while CreateReadSession is under way', { skip: process.platform !== 'linux' && 'counts threads in /proc' }, async () => {
+  const threads = () => readdirSync('/proc/self/task').length;
+  const { emulator } = await demoEmulator(2000, { pace: { sessionLatencyMs: 3000 } });
+  const stop = new AbortController();
+  let rows: Promise<number> = Promise.resolve(0);
+  try {
+    // A first read, so whatever threads Node starts on first use (libuv's pool) are there already.
+    await readTableParallel(DEMO, { endpoint: emulator.address, workers: 1, maxStreams: 1 });
+    const before = threads();
+    const stream = readBatches(DEMO, { endpoint: emulator.address, workers: 2, maxStreams: 2, signal: stop.signal });
+    rows = (async () => {
+      let n = 0;
+      for await (const batch of stream) n += batch.numRows;
+      return n;
+    })();
+    // The emulator holds the session 3 s; the pool's two threads should be up long before.
+    const deadline = Date.now() + 2500;
+    while (threads() < before + 2 && Date.now() < deadline) await sleep(10);
+    const sessionMsWhenThreadsRan = stream.stats.sessionMs;
+    assert.ok(threads() >= before + 2, `two threads started (${threads() - before} more than before)`);
+    assert.equal(sessionMsWhenThreadsRan, 0, 'the session was still being created when the threads were up');
+    assert.equal(await rows, 2000);
+  } finally {
+    stop.abort();
+    await rows.catch(() => undefined);
+    await emulator.close();
+  }
 });
 
 describe('cancellation is prompt at every point', () => {
