@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { parentPort, threadId } from 'node:worker_threads';
 import { status as Status, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
-import { CorruptBatchError, decodeRecordBatch } from '../src/arrow/batch-message.js';
+import { CorruptBatchError, StreamBatchDecoder } from '../src/arrow/batch-message.js';
 import { registerArrowCodecs } from '../src/arrow/codecs.js';
 import { ownedAlignedMessage } from '../src/arrow/owned-message.js';
 import { decompressResponseRows } from '../src/arrow/response-codec.js';
@@ -46,6 +46,7 @@ export default async function readStream(task: StreamTask): Promise<StreamTaskRe
   try {
     if (task.compressedBuffers) await registerArrowCodecs();
     const client = clientFor(task.connection);
+    const decoder = new StreamBatchDecoder(task.schemaMessage);
     const brokered = task.connection.auth.kind === 'brokered';
     let offset = task.offset;
     let failuresInARow = 0;
@@ -70,7 +71,7 @@ export default async function readStream(task: StreamTask): Promise<StreamTaskRe
           // Read before the response's memory may be given away with the batch.
           const responseBytes = next.value.byteLength;
           const message = ownedAlignedMessage(decompressResponseRows(chunk.recordBatch, chunk.uncompressedByteSize), next.value);
-          const packed = packBatch(decodeRecordBatch(task.schemaMessage, message, chunk.rowCount), message.buffer as ArrayBuffer);
+          const packed = packBatch(decoder.decode(message, chunk.rowCount), message.buffer as ArrayBuffer);
           const size = packed.memory.byteLength;
           link.post({ type: 'batch', packed, offset, responseBytes }, [packed.memory]);
           // A transferred ArrayBuffer is detached on this side; anything else means it was copied.
