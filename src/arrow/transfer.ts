@@ -6,35 +6,35 @@ import { Data, DataType, RecordBatch, Struct, type Schema } from 'apache-arrow';
  * copied); the coordinator rebuilds the Data tree as views over that same memory.
  */
 
-const TYPED_ARRAYS = {
+const TYPED_ARRAYS = [
   Int8Array, Uint8Array, Int16Array, Uint16Array, Int32Array, Uint32Array,
   Float32Array, Float64Array, BigInt64Array, BigUint64Array,
-} as const;
-type TypedArrayName = keyof typeof TYPED_ARRAYS;
-type AnyTypedArray = InstanceType<(typeof TYPED_ARRAYS)[TypedArrayName]>;
-
-export interface BufferSlot {
-  readonly kind: TypedArrayName;
-  readonly byteOffset: number;
-  /** In elements of `kind`. */
-  readonly length: number;
-}
-
-/** The shape of one arrow Data node; `buffers` follows arrow's order: offsets, values, validity, type ids. */
-export interface DataLayout {
-  readonly offset: number;
-  readonly length: number;
-  readonly nullCount: number;
-  readonly buffers: readonly (BufferSlot | null)[];
-  readonly children: readonly DataLayout[];
-}
+] as const;
+type AnyTypedArray = InstanceType<(typeof TYPED_ARRAYS)[number]>;
+const KIND_CODES = new Map<unknown, number>(TYPED_ARRAYS.map((ctor, code) => [ctor, code]));
 
 export interface PackedBatch {
   readonly numRows: number;
-  readonly layout: DataLayout;
+  /**
+   * The Data tree, flattened depth first (see LAYOUT_FIELDS): one array instead of an object per
+   * node and buffer, so posting and receiving a batch clones a few KiB of numbers, not hundreds of
+   * small objects.
+   */
+  readonly layout: Float64Array;
   /** All column data of the batch; post it in the transfer list. */
   readonly memory: ArrayBuffer;
 }
+
+/**
+ * Per Data node: offset, length, nullCount, number of children, then per buffer (arrow's order:
+ * offsets, values, validity, type ids) the typed array kind (-1: none), byte offset and length in
+ * elements.
+ */
+const NODE_FIELDS = 4;
+const BUFFER_FIELDS = 3;
+const BUFFERS_PER_NODE = 4;
+const LAYOUT_FIELDS = NODE_FIELDS + BUFFERS_PER_NODE * BUFFER_FIELDS;
+const NO_BUFFER = -1;
 
 // 8-byte alignment keeps every typed-array view (BigInt64, Float64) constructible in place.
 const ALIGN = 8;
@@ -51,22 +51,46 @@ function measure(data: Data): number {
   return bytes;
 }
 
-function kindOf(array: AnyTypedArray): TypedArrayName {
-  const name = array.constructor.name as TypedArrayName;
-  if (!(name in TYPED_ARRAYS)) throw new TypeError(`cannot transfer an arrow buffer of type ${name}`);
-  return name;
+function kindOf(array: AnyTypedArray): number {
+  const code = KIND_CODES.get(array.constructor);
+  if (code === undefined) throw new TypeError(`cannot transfer an arrow buffer of type ${array.constructor.name}`);
+  return code;
 }
 
-function describe(data: Data): DataLayout {
-  return {
-    offset: data.offset,
-    length: data.length,
-    nullCount: data.nullCount,
-    buffers: buffersOf(data).map((array) =>
-      array && array.byteLength > 0 ? { kind: kindOf(array), byteOffset: array.byteOffset, length: array.length } : null,
-    ),
-    children: data.children.map(describe),
+function countNodes(data: Data): number {
+  let n = 1;
+  for (const child of data.children) n += countNodes(child);
+  return n;
+}
+
+/**
+ * Writes the Data tree into a flat layout, depth first. `place` gives each buffer's byte offset in
+ * the transferred memory (its own offset when it is a view into that memory already).
+ */
+function flatten(root: Data, place: (array: AnyTypedArray) => number): Float64Array {
+  const layout = new Float64Array(countNodes(root) * LAYOUT_FIELDS);
+  let at = 0;
+  const write = (data: Data) => {
+    layout[at] = data.offset;
+    layout[at + 1] = data.length;
+    layout[at + 2] = data.nullCount;
+    layout[at + 3] = data.children.length;
+    let slot = at + NODE_FIELDS;
+    for (const array of buffersOf(data)) {
+      if (array && array.byteLength > 0) {
+        layout[slot] = kindOf(array);
+        layout[slot + 1] = place(array);
+        layout[slot + 2] = array.length;
+      } else {
+        layout[slot] = NO_BUFFER;
+      }
+      slot += BUFFER_FIELDS;
+    }
+    at += LAYOUT_FIELDS;
+    for (const child of data.children) write(child);
   };
+  write(root);
+  return layout;
 }
 
 function livesIn(data: Data, memory: ArrayBuffer): boolean {
@@ -79,7 +103,9 @@ function livesIn(data: Data, memory: ArrayBuffer): boolean {
  * buffers are copied once into a fresh ArrayBuffer.
  */
 export function packBatch(batch: RecordBatch, memory?: ArrayBuffer): PackedBatch {
-  if (memory && livesIn(batch.data, memory)) return { numRows: batch.numRows, layout: describe(batch.data), memory };
+  if (memory && livesIn(batch.data, memory)) {
+    return { numRows: batch.numRows, layout: flatten(batch.data, (array) => array.byteOffset), memory };
+  }
   return copyBatch(batch);
 }
 
@@ -87,39 +113,34 @@ function copyBatch(batch: RecordBatch): PackedBatch {
   const memory = new ArrayBuffer(measure(batch.data));
   const bytes = new Uint8Array(memory);
   let cursor = 0;
-  const place = (data: Data): DataLayout => {
-    const buffers = buffersOf(data).map((array): BufferSlot | null => {
-      if (!array || array.byteLength === 0) return null;
-      const slot = { kind: kindOf(array), byteOffset: cursor, length: array.length };
-      bytes.set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), cursor);
-      cursor += align(array.byteLength);
-      return slot;
-    });
-    return {
-      offset: data.offset,
-      length: data.length,
-      nullCount: data.nullCount,
-      buffers,
-      children: data.children.map(place),
-    };
-  };
-  return { numRows: batch.numRows, layout: place(batch.data), memory };
+  const layout = flatten(batch.data, (array) => {
+    const byteOffset = cursor;
+    bytes.set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), cursor);
+    cursor += align(array.byteLength);
+    return byteOffset;
+  });
+  return { numRows: batch.numRows, layout, memory };
 }
 
-function rebuild(type: DataType, layout: DataLayout, memory: ArrayBuffer): Data {
-  const buffers = layout.buffers.map((slot) =>
-    slot ? new TYPED_ARRAYS[slot.kind](memory, slot.byteOffset, slot.length) : undefined,
-  );
+function rebuild(type: DataType, layout: Float64Array, at: { node: number }, memory: ArrayBuffer): Data {
+  const base = at.node * LAYOUT_FIELDS;
+  at.node++;
+  if (base + LAYOUT_FIELDS > layout.length) throw new TypeError(`transferred batch does not match the schema at ${String(type)}`);
+  const buffers: (AnyTypedArray | undefined)[] = [];
+  for (let slot = base + NODE_FIELDS; slot < base + LAYOUT_FIELDS; slot += BUFFER_FIELDS) {
+    const kind = layout[slot]!;
+    buffers.push(kind === NO_BUFFER ? undefined : new TYPED_ARRAYS[kind]!(memory, layout[slot + 1]!, layout[slot + 2]!));
+  }
   const childTypes = type.children?.map((f) => f.type) ?? [];
-  if (childTypes.length !== layout.children.length) {
+  if (childTypes.length !== layout[base + 3]) {
     throw new TypeError(`transferred batch does not match the schema at ${String(type)}`);
   }
-  const children = layout.children.map((child, i) => rebuild(childTypes[i]!, child, memory));
-  return new Data(type, layout.offset, layout.length, layout.nullCount, buffers as never, children);
+  const children = childTypes.map((childType) => rebuild(childType, layout, at, memory));
+  return new Data(type, layout[base]!, layout[base + 1]!, layout[base + 2]!, buffers as never, children);
 }
 
 /** Coordinator side: a RecordBatch whose columns are views over the transferred memory. */
 export function unpackBatch(schema: Schema, packed: PackedBatch): RecordBatch {
-  const data = rebuild(new Struct(schema.fields), packed.layout, packed.memory);
+  const data = rebuild(new Struct(schema.fields), packed.layout, { node: 0 }, packed.memory);
   return new RecordBatch(schema, data as Data<Struct>);
 }

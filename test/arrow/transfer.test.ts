@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { MessageChannel } from 'node:worker_threads';
+import { Field, Schema, Struct } from 'apache-arrow';
 import { once } from 'node:events';
 import { test } from 'node:test';
 import { generateDemoTable } from '../../src/emulator/sources/demo.js';
@@ -29,4 +30,14 @@ test('a packed batch moves through a MessagePort by transfer and rebuilds withou
     port1.close();
     port2.close();
   }
+});
+
+test('a packed batch unpacked against another schema fails with the type where they part', () => {
+  const table = generateDemoTable({ rows: 50, seed: 3, batchRows: 50 });
+  const packed = packBatch(table.batches[0]!);
+  const narrower = new Schema(table.schema.fields.slice(0, 3));
+  assert.throws(() => unpackBatch(narrower, packed), /transferred batch does not match the schema at Struct/);
+  const rec = table.schema.fields.findIndex((f) => f.type.children?.length > 0);
+  const fields = table.schema.fields.map((f, i) => (i === rec ? new Field(f.name, new Struct(f.type.children.slice(1)), f.nullable) : f));
+  assert.throws(() => unpackBatch(new Schema(fields), packed), /does not match the schema/);
 });
