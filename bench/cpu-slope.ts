@@ -9,6 +9,7 @@ export interface CpuSlope {
   readonly label: string;
   readonly reader: string;
   readonly workers: number;
+  readonly compression: string;
   /** Every thread of the reader process, s per GiB. */
   readonly totalSPerGiB: number;
   /** The parts, where /proc told them apart. */
@@ -49,7 +50,7 @@ export function cpuSlopes(small: readonly ResultRow[], large: readonly ResultRow
           helperThreadsSPerGiB: perGiB(little.threadCpu.helperThreadsMs, big.threadCpu.helperThreadsMs),
         }
       : {};
-    return [{ label: big.label, reader: big.reader, workers: big.workers, totalSPerGiB: perGiB(little.cpuMs, big.cpuMs), ...split }];
+    return [{ label: big.label, reader: big.reader, workers: big.workers, compression: big.compression, totalSPerGiB: perGiB(little.cpuMs, big.cpuMs), ...split }];
   });
   const raw = new Map(slopes.filter((s) => s.reader === 'raw-drain').map((s) => [s.workers, s.totalSPerGiB]));
   return slopes.map((s) => {
@@ -64,7 +65,7 @@ export function cpuSlopes(small: readonly ResultRow[], large: readonly ResultRow
  * the main thread's work is serial, so it allows at most 1/main GiB/s; everything else spreads
  * over the cores, so N cores allow N/total.
  */
-export function projectCeiling(slope: CpuSlope, coreCounts: readonly number[] = PROJECTION_CORES): Projection[] {
+export function projectCeiling(slope: Pick<CpuSlope, 'label' | 'totalSPerGiB' | 'mainSPerGiB'>, coreCounts: readonly number[] = PROJECTION_CORES): Projection[] {
   const main = slope.mainSPerGiB;
   if (main === undefined || !(slope.totalSPerGiB > 0)) return [];
   return coreCounts.map((cores) => {
@@ -122,7 +123,7 @@ export function formatProjection(projections: readonly Projection[]): string {
 export function evaluateCpuTargets(slopes: readonly CpuSlope[], cores: number): TargetResult[] {
   const results: TargetResult[] = [];
   const verdict = (pass: boolean, text: string) => results.push({ pass, line: `${pass ? 'PASS' : 'MISS'}  ${text}` });
-  const bqread = slopes.find((s) => s.reader === 'bqread-table' && s.label === `bqread table (w=${cores})`);
+  const bqread = slopes.find((s) => s.reader === 'bqread-table' && s.workers === cores && s.compression === 'none');
   if (!bqread) return results;
   if (bqread.vsRaw !== undefined) {
     verdict(bqread.vsRaw <= TARGET_CPU_VS_RAW, `CPU per GiB, bqread table (w=${cores}) vs raw drain (w=${cores}): ${fixed(bqread.vsRaw)}x (${fixed(bqread.totalSPerGiB)} s/GiB; target <= ${TARGET_CPU_VS_RAW}x)`);

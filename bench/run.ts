@@ -244,7 +244,7 @@ async function main(): Promise<number> {
   }
   const [small, large] = sizeResults;
   const slopes = small && large ? cpuSlopes(small.results, large.results, small.arrowBytes, large.arrowBytes, cores) : [];
-  const projected = slopes.filter((s) => s.label === `raw drain (w=${cores})` || s.reader.startsWith('bqread') && s.label.includes(`(w=${cores})`) && !/lz4|zstd/.test(s.label));
+  const projected = slopes.filter((s) => s.workers === cores && s.compression === 'none' && (s.reader === 'raw-drain' || s.reader.startsWith('bqread')));
   const projection = projected.flatMap((s) => projectCeiling(s));
   const cpuTargets = evaluateCpuTargets(slopes, cores);
   if (slopes.length > 0) {

@@ -9,7 +9,7 @@ const MIB = 1024 ** 2;
 
 function row(label: string, reader: string, workers: number, cpuMs: number, thread?: [number, number, number]): ResultRow {
   return {
-    label, reader, workers, cpuMs,
+    label, reader, workers, cpuMs, compression: 'none',
     threadCpu: thread && { mainMs: thread[0], workerThreadsMs: thread[1], helperThreadsMs: thread[2], workerThreads: workers },
   } as unknown as ResultRow;
 }
@@ -31,7 +31,7 @@ test('CPU per GiB is the slope between two sizes, by thread, and against the raw
 
 test('the projected ceiling grows with cores until the main thread alone fills one', () => {
   const [two, four, eight] = projectCeiling(
-    { label: 'x', reader: 'bqread-table', workers: 2, totalSPerGiB: 2, mainSPerGiB: 0.4 },
+    { label: 'x', totalSPerGiB: 2, mainSPerGiB: 0.4 },
     [2, 4, 8],
   );
   assert.deepEqual([two!.mibPerSec, two!.limitedBy], [1024, 'cores']);
