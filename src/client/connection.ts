@@ -12,8 +12,6 @@ export interface ConnectionConfig {
   readonly auth: AuthConfig;
   /** Project billed for quota (`x-goog-user-project`), when it differs from the credentials'. */
   readonly quotaProject?: string;
-  /** Each stream's HTTP/2 window; default FLOW_CONTROL_WINDOW_BYTES (src/client/read-client.ts). */
-  readonly flowControlWindowBytes?: number;
 }
 
 export type AuthConfig =

@@ -17,10 +17,8 @@ import { READ_API_SCOPES, type AuthConfig, type ConnectionConfig } from './conne
 
 type GoogleAuthConfig = Extract<AuthConfig, { kind: 'google' }>;
 
-/** The largest HTTP/2 window a reader's stream opens: what a paused stream may have in flight. */
+/** The HTTP/2 window a reader channel opens: what a paused stream may have in flight. */
 export const FLOW_CONTROL_WINDOW_BYTES = 4 * 1024 * 1024;
-/** The smallest: below it a 1 MiB response needs too many window updates on its way. */
-export const MIN_FLOW_CONTROL_WINDOW_BYTES = 256 * 1024;
 
 /** Channel settings for long, large server streams. */
 const CHANNEL_OPTIONS = {
@@ -31,6 +29,13 @@ const CHANNEL_OPTIONS = {
   'grpc.keepalive_timeout_ms': 20_000,
   'grpc.keepalive_permit_without_calls': 0,
   'grpc.primary_user_agent': `bqread/${API_CLIENT_HEADER.version}`,
+  // HTTP/2's default 64 KiB window stalls a 1 MiB response on every window update; a few MiB lets
+  // the server keep sending while the worker decodes (and bounds what a paused stream holds).
+  // grpc-js gives the connection the same window as each stream, and one connection carries all of
+  // a worker's streams, so a smaller window caps the whole worker at window / round trip (1 MiB
+  // over 10 ms: 100 MiB/s); with 256 KiB windows, on Node 24, some streams' first responses also
+  // waited behind another stream's whole read (test/read/faults.test.ts, connection losses).
+  'grpc-node.flow_control_window': FLOW_CONTROL_WINDOW_BYTES,
 } as const;
 
 /**
@@ -93,15 +98,7 @@ export class ReadApiClient {
     if (config.auth.kind === 'google' && !config.tls) {
       throw new TypeError('Google credentials need a TLS channel: set tls, or drop the credentials for an emulator');
     }
-    this.client = new Client(config.endpoint, channelCredentials(config), {
-      ...CHANNEL_OPTIONS,
-      // HTTP/2's default 64 KiB window stalls a 1 MiB response on every window update; a larger
-      // one lets the server keep sending while the worker decodes, and bounds what a paused stream
-      // holds. grpc-js opens the connection's window as wide, but Node gives connection window
-      // back as data arrives, whether or not its stream is read, so paused streams do not starve
-      // the others on their connection (test/read/read-batches.test.ts).
-      'grpc-node.flow_control_window': config.flowControlWindowBytes ?? FLOW_CONTROL_WINDOW_BYTES,
-    });
+    this.client = new Client(config.endpoint, channelCredentials(config), CHANNEL_OPTIONS);
   }
 
   /** `token`: this call's bearer token, for brokered auth. */

@@ -54,6 +54,11 @@ export class BatchQueue {
     return this.ordered ? this.head >= this.streamCount : this.arrival.length === 0;
   }
 
+  /** Ordered delivery: the stream whose batches the consumer takes next (undefined in arrival order or at the end). */
+  get awaitedStream(): number | undefined {
+    return this.ordered && this.head < this.streamCount ? this.head : undefined;
+  }
+
   /** The next batch the consumer may take, if one is ready. */
   take(): PlacedBatch | undefined {
     if (!this.ordered) return this.arrival.shift();

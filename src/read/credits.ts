@@ -9,6 +9,8 @@ export class CreditAccount {
   received = 0;
   consumed = 0;
   active = true;
+  /** The consumer waits on this stream (ordered delivery): it must never be left without credit. */
+  awaited = false;
 
   constructor(readonly grant: (bytes: number) => void) {}
 
@@ -65,6 +67,13 @@ export class CreditLedger {
     this.distribute();
   }
 
+  /** The consumer waits on this account's stream (ordered delivery): see `awaited`. */
+  await(account: CreditAccount): void {
+    if (account.awaited) return;
+    account.awaited = true;
+    this.distribute();
+  }
+
   /** The task ended: its unspent grant returns to the others; its buffered batches still count until taken. */
   close(account: CreditAccount): void {
     if (!account.active) return;
@@ -80,12 +89,12 @@ export class CreditLedger {
       if (!account.active) continue;
       // Negative when the worker overshot its credit with one large batch: the top-up covers that too.
       const unspent = account.granted - account.received;
-      // Out of credit with nothing of its own buffered, no later event would top this stream up:
-      // after a batch larger than all the free budget, or while other streams' batches fill the
-      // budget and wait for it (ordered delivery takes this stream's batches first). It gets just
-      // enough to take one more response, within the bound: one batch over per stream.
+      // Out of credit with nothing of its own buffered, no later event would top this stream up
+      // after a batch larger than all the free budget; nor, while other streams' batches fill the
+      // budget, the stream an ordered consumer waits on (their batches wait for it). Such a stream
+      // gets just enough to take one more response, within the bound: one batch over per stream.
       const stranded = unspent <= 0 && account.received === account.consumed;
-      if (free <= 0 && !stranded) continue;
+      if (free <= 0 && !(stranded && account.awaited)) continue;
       if (unspent > this.share / 2) continue;
       let topUp = Math.min(Math.max(0, free), this.share - unspent);
       if (unspent + topUp <= 0 && stranded) topUp = 1 - unspent;

@@ -38,7 +38,7 @@ export interface ReadStats {
   largestResponseBytes: number;
   /** Streams read at once (the p-queue's concurrency). */
   streamsInFlight: number;
-  /** Each stream's HTTP/2 window: its share of the budget, 256 KiB to 4 MiB. */
+  /** Each stream's HTTP/2 window (4 MiB). */
   flowControlWindowBytes: number;
   /** Column bytes that stayed readable in a worker after posting (0: everything moved by transfer). */
   bytesNotDetached: number;

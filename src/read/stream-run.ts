@@ -51,6 +51,9 @@ interface Attempt {
 export class StreamRun {
   /** The offset after the last row delivered to the queue: where a resumed attempt starts. */
   private nextOffset = 0;
+  /** The consumer waits on this stream (ordered delivery); every attempt's account says so. */
+  private awaited = false;
+  private current: Attempt | undefined;
   readonly stats: StreamStats;
 
   constructor(
@@ -62,6 +65,12 @@ export class StreamRun {
 
   get name(): string {
     return this.ctx.session.streams[this.index]!;
+  }
+
+  /** The consumer waits on this stream's next batch (ordered delivery): its credit never runs dry. */
+  awaitedByConsumer(): void {
+    this.awaited = true;
+    if (this.current) this.ctx.ledger.await(this.current.account);
   }
 
   /** Resolves with the last attempt's result (undefined when cancelled first); throws StreamReadError. */
@@ -100,6 +109,10 @@ export class StreamRun {
     const arrived = new Promise<void>((resolve) => (allReceived = resolve));
     const account = this.ctx.ledger.open((bytes) => port1.postMessage({ type: 'credit', bytes }));
     const attempt: Attempt = { port: port1, account, received: 0, expected: Infinity, allReceived };
+    // Taken before anything else can grant more: later grants travel as messages on the port.
+    const initialCredit = account.granted;
+    this.current = attempt;
+    if (this.awaited) this.ctx.ledger.await(account);
     port1.on('message', (message: WorkerMessage) => {
       try {
         this.onMessage(attempt, message);
@@ -122,7 +135,7 @@ export class StreamRun {
         {
           port: port2, connection: this.ctx.connection, stream: this.name, offset: this.nextOffset,
           schemaMessage: this.ctx.session.schemaMessage, compressedBuffers: this.ctx.compressedBuffers,
-          retry: this.ctx.retry, initialCredit: account.granted,
+          retry: this.ctx.retry, initialCredit,
         },
         port2,
       );

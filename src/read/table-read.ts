@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
 import PQueue from 'p-queue';
-import { FLOW_CONTROL_WINDOW_BYTES, MIN_FLOW_CONTROL_WINDOW_BYTES } from '../client/read-client.js';
+import { FLOW_CONTROL_WINDOW_BYTES } from '../client/read-client.js';
 import type { TableReference } from '../table-ref.js';
 import { fetchAccessToken } from './access-token.js';
 import { BatchQueue, type PlacedBatch } from './batch-queue.js';
@@ -112,11 +112,8 @@ export class TableRead {
 
   private async *runStreams(session: ReadSessionInfo, options: ResolvedReadOptions, pool: ReadPool, queue: PQueue): AsyncGenerator<PlacedBatch> {
     const streamCount = session.streams.length;
-    const share = Math.max(1, Math.floor(options.maxBufferedBytes / queue.concurrency));
-    const ledger = new CreditLedger(options.maxBufferedBytes, share);
-    // Each stream's window is its share of the budget (within bounds), so what paused streams hold
-    // in their windows stays near one budget however many streams run at once.
-    const connection = { ...options.connection, flowControlWindowBytes: windowFor(share) };
+    const ledger = new CreditLedger(options.maxBufferedBytes, Math.max(1, Math.floor(options.maxBufferedBytes / queue.concurrency)));
+    const { connection } = options;
     const batches = new BatchQueue(streamCount, options.ordered);
     const { stats } = this;
     const tokenSource = options.tokenSource;
@@ -141,7 +138,7 @@ export class TableRead {
     }));
     stats.streams = runs.map((run) => run.stats);
     stats.streamsInFlight = queue.concurrency;
-    stats.flowControlWindowBytes = connection.flowControlWindowBytes;
+    stats.flowControlWindowBytes = FLOW_CONTROL_WINDOW_BYTES;
 
     for (const run of runs) {
       void queue.add(async () => {
@@ -169,6 +166,10 @@ export class TableRead {
           continue;
         }
         if (batches.exhausted) return;
+        // Ordered delivery: the consumer now waits on one stream, whose credit must not run dry
+        // while the batches of the streams after it fill the budget.
+        const awaited = batches.awaitedStream;
+        if (awaited !== undefined) runs[awaited]!.awaitedByConsumer();
         await new Promise<void>((resolve) => (this.wake = resolve));
       }
     } finally {
@@ -228,9 +229,4 @@ function stopController(): AbortController {
   const controller = new AbortController();
   setMaxListeners(0, controller.signal);
   return controller;
-}
-
-/** A stream's HTTP/2 window: its share of the budget, within the bounds of src/client/read-client.ts. */
-function windowFor(share: number): number {
-  return Math.min(FLOW_CONTROL_WINDOW_BYTES, Math.max(MIN_FLOW_CONTROL_WINDOW_BYTES, share));
 }

@@ -82,7 +82,7 @@ test('a batch larger than the whole budget does not leave its stream without cre
   assert.ok(granted.get(0)! - 2000 > 0, `the worker may take another response (available ${granted.get(0)! - 2000})`);
 });
 
-test('a stream with nothing buffered gets credit even when other streams\' batches fill the budget (ordered reads wait on it)', () => {
+test('the stream an ordered consumer waits on gets credit even when other streams\' batches fill the budget', () => {
   // Ordered delivery: the consumer takes only stream 0, while streams 1-3 each sent a batch larger
   // than their share that waits until stream 0 ends. Without credit stream 0 could never send its
   // next batch, and the read would wait for ever.
@@ -91,6 +91,12 @@ test('a stream with nothing buffered gets credit even when other streams\' batch
   for (const s of [1, 2, 3]) ledger.received(of(s), 110_000);
   ledger.received(of(0), 110_000);
   ledger.consumed(of(0), 110_000);
+  assert.equal(granted.get(0), 25_000, 'in arrival order a stream does not run ahead while others\' batches fill the budget');
+  ledger.await(of(0));
   assert.ok(granted.get(0)! - 110_000 > 0, `stream 0 may take another response (available ${granted.get(0)! - 110_000})`);
   for (const s of [1, 2, 3]) assert.equal(granted.get(s), 25_000, `stream ${s}, whose batch still waits, gets nothing more`);
+  ledger.received(of(0), 110_000);
+  const after = granted.get(0);
+  ledger.consumed(of(0), 110_000);
+  assert.ok(granted.get(0)! > after!, 'and again after each of its batches is taken');
 });
