@@ -1,3 +1,4 @@
+import { alignedTable } from './report.js';
 import type { ResultRow, TargetResult } from './targets.js';
 
 /**
@@ -83,37 +84,33 @@ export function projectCeiling(slope: Pick<CpuSlope, 'label' | 'totalSPerGiB' | 
 const fixed = (n: number | undefined, digits = 2) => (n === undefined || !Number.isFinite(n) ? '-' : n.toFixed(digits));
 
 export function formatSlopes(slopes: readonly CpuSlope[]): string {
-  const header = ['reader', 'total s/GiB', 'main', 'worker threads', 'V8/libuv threads', 'main share', 'x raw'];
-  const lines = slopes.map((s) => [
-    s.label,
-    fixed(s.totalSPerGiB),
-    fixed(s.mainSPerGiB),
-    fixed(s.workerThreadsSPerGiB),
-    fixed(s.helperThreadsSPerGiB),
-    s.mainSPerGiB === undefined ? '-' : `${((100 * s.mainSPerGiB) / s.totalSPerGiB).toFixed(0)}%`,
-    s.vsRaw === undefined ? '-' : `${s.vsRaw.toFixed(2)}x`,
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const render = (l: readonly string[]) => l.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
-  const top = render(header);
-  return [top, '-'.repeat(top.length), ...lines.map(render)].join('\n');
+  return alignedTable(
+    ['reader', 'total s/GiB', 'main', 'worker threads', 'V8/libuv threads', 'main share', 'x raw'],
+    slopes.map((s) => [
+      s.label,
+      fixed(s.totalSPerGiB),
+      fixed(s.mainSPerGiB),
+      fixed(s.workerThreadsSPerGiB),
+      fixed(s.helperThreadsSPerGiB),
+      s.mainSPerGiB === undefined ? '-' : `${((100 * s.mainSPerGiB) / s.totalSPerGiB).toFixed(0)}%`,
+      s.vsRaw === undefined ? '-' : `${s.vsRaw.toFixed(2)}x`,
+    ]),
+  );
 }
 
 export function formatProjection(projections: readonly Projection[]): string {
   const labels = [...new Set(projections.map((p) => p.label))];
   const cores = [...new Set(projections.map((p) => p.cores))];
-  const header = ['reader', ...cores.map((n) => `${n} cores`)];
-  const lines = labels.map((label) => [
-    label,
-    ...cores.map((n) => {
-      const p = projections.find((q) => q.label === label && q.cores === n);
-      return p ? `${p.mibPerSec.toFixed(0)}${p.limitedBy === 'main thread' ? '*' : ''}` : '-';
-    }),
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const render = (l: readonly string[]) => l.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
-  const top = render(header);
-  return [top, '-'.repeat(top.length), ...lines.map(render)].join('\n');
+  return alignedTable(
+    ['reader', ...cores.map((n) => `${n} cores`)],
+    labels.map((label) => [
+      label,
+      ...cores.map((n) => {
+        const p = projections.find((q) => q.label === label && q.cores === n);
+        return p ? `${p.mibPerSec.toFixed(0)}${p.limitedBy === 'main thread' ? '*' : ''}` : '-';
+      }),
+    ]),
+  );
 }
 
 /**

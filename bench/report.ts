@@ -41,8 +41,8 @@ function compact(n: number): string {
 
 const ratio = (n: number | undefined) => (n === undefined ? '-' : `${n.toFixed(2)}x`);
 
-const COLUMNS: readonly { title: string; value: (r: ResultRow) => string; left?: boolean }[] = [
-  { title: 'reader', value: (r) => r.label, left: true },
+const COLUMNS: readonly { title: string; value: (r: ResultRow) => string }[] = [
+  { title: 'reader', value: (r) => r.label },
   { title: 'streams', value: (r) => String(r.streams) },
   { title: 'rows', value: (r) => compact(r.rows) },
   { title: 'wall s', value: (r) => (r.wallMs / 1000).toFixed(2) },
@@ -60,14 +60,18 @@ const COLUMNS: readonly { title: string; value: (r: ResultRow) => string; left?:
   { title: 'x official', value: (r) => ratio(r.vsOfficial) },
 ];
 
-/** An aligned text table, one line per run. */
-export function formatTable(rows: readonly ResultRow[]): string {
-  const cells = rows.map((row) => COLUMNS.map((c) => c.value(row)));
-  const widths = COLUMNS.map((c, i) => Math.max(c.title.length, ...cells.map((line) => line[i]!.length)));
+/** An aligned text table: a header, a rule, then the rows; the first column left-aligned, the others right. */
+export function alignedTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((line) => line[i]!.length)));
   const render = (line: readonly string[]) =>
-    line.map((cell, i) => (COLUMNS[i]!.left ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ').trimEnd();
-  const header = render(COLUMNS.map((c) => c.title));
-  return [header, '-'.repeat(header.length), ...cells.map(render)].join('\n');
+    line.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ').trimEnd();
+  const top = render(header);
+  return [top, '-'.repeat(top.length), ...rows.map(render)].join('\n');
+}
+
+/** The results table, one line per run. */
+export function formatTable(rows: readonly ResultRow[]): string {
+  return alignedTable(COLUMNS.map((c) => c.title), rows.map((row) => COLUMNS.map((c) => c.value(row))));
 }
 
 /** Writes bench/results/<timestamp>.json and bench/results/latest.json; returns the first path. */
