@@ -53,7 +53,8 @@ export class StreamRun {
   private nextOffset = 0;
   /** The consumer waits on this stream (ordered delivery); every attempt's account says so. */
   private awaited = false;
-  private current: Attempt | undefined;
+  /** The credit account of the attempt under way (or the last one). */
+  private account: CreditAccount | undefined;
   readonly stats: StreamStats;
 
   constructor(
@@ -70,7 +71,7 @@ export class StreamRun {
   /** The consumer waits on this stream's next batch (ordered delivery): its credit never runs dry. */
   awaitedByConsumer(): void {
     this.awaited = true;
-    if (this.current) this.ctx.ledger.await(this.current.account);
+    if (this.account) this.ctx.ledger.await(this.account);
   }
 
   /** Resolves with the last attempt's result (undefined when cancelled first); throws StreamReadError. */
@@ -111,7 +112,7 @@ export class StreamRun {
     const attempt: Attempt = { port: port1, account, received: 0, expected: Infinity, allReceived };
     // Taken before anything else can grant more: later grants travel as messages on the port.
     const initialCredit = account.granted;
-    this.current = attempt;
+    this.account = account;
     if (this.awaited) this.ctx.ledger.await(account);
     port1.on('message', (message: WorkerMessage) => {
       try {
