@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 
-/** How often the sampler reads RSS. */
-const RSS_SAMPLE_MS = 20;
+/** How often the samplers read RSS and each thread's CPU. */
+const SAMPLE_MS = 20;
 
 export interface RssSampler {
   /** Highest RSS seen: the samples and, on Linux, the kernel's own high-water mark (which catches peaks between samples). */
@@ -29,7 +29,7 @@ export function sampleRss(): RssSampler {
   let peak = process.memoryUsage.rss();
   const timer = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage.rss());
-  }, RSS_SAMPLE_MS);
+  }, SAMPLE_MS);
   timer.unref();
   return {
     peakBytes: () => Math.max(peak, process.memoryUsage.rss(), kernelPeakRss()),
@@ -123,7 +123,7 @@ export function sampleThreadCpu(): ThreadCpuSampler {
   const sample = () => {
     for (const [tid, ms] of threadCpuNow() ?? []) last.set(tid, ms);
   };
-  const timer = setInterval(sample, RSS_SAMPLE_MS);
+  const timer = setInterval(sample, SAMPLE_MS);
   timer.unref();
   return {
     stop() {
