@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { parentPort, threadId } from 'node:worker_threads';
 import { status as Status, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
 import { CorruptBatchError, StreamBatchDecoder } from '../src/arrow/batch-message.js';
+import { MessageLayout } from '../src/arrow/message-layout.js';
 import { registerArrowCodecs } from '../src/arrow/codecs.js';
 import { ownedAlignedMessage } from '../src/arrow/owned-message.js';
 import { decompressResponseRows } from '../src/arrow/response-codec.js';
@@ -46,7 +47,10 @@ export default async function readStream(task: StreamTask): Promise<StreamTaskRe
   try {
     if (task.compressedBuffers) await registerArrowCodecs();
     const client = clientFor(task.connection);
-    const decoder = new StreamBatchDecoder(task.schemaMessage);
+    // Batches go out as layouts read straight from their messages; arrow decodes only what that
+    // cannot take (compressed buffers), its reader made on first need.
+    const layouts = MessageLayout.forSchemaMessage(task.schemaMessage);
+    let decoder: StreamBatchDecoder | undefined;
     const brokered = task.connection.auth.kind === 'brokered';
     let offset = task.offset;
     let failuresInARow = 0;
@@ -71,7 +75,8 @@ export default async function readStream(task: StreamTask): Promise<StreamTaskRe
           // Read before the response's memory may be given away with the batch.
           const responseBytes = next.value.byteLength;
           const message = ownedAlignedMessage(decompressResponseRows(chunk.recordBatch, chunk.uncompressedByteSize), next.value);
-          const packed = packBatch(decoder.decode(message, chunk.rowCount), message.buffer as ArrayBuffer);
+          const packed = layouts?.pack(message, chunk.rowCount)
+            ?? packBatch((decoder ??= new StreamBatchDecoder(task.schemaMessage)).decode(message, chunk.rowCount), message.buffer as ArrayBuffer);
           const size = packed.memory.byteLength;
           link.post({ type: 'batch', packed, offset, responseBytes }, [packed.memory]);
           // A transferred ArrayBuffer is detached on this side; anything else means it was copied.

@@ -1,11 +1,9 @@
 import { RecordBatchReader, type RecordBatch } from 'apache-arrow';
+import { CorruptBatchError } from './corrupt-batch.js';
+import { MessageField, MessageFlatbuffer } from './message-flatbuffer.js';
 
-/** A serialized_record_batch that cannot be decoded: a broken message from the server. */
-export class CorruptBatchError extends Error {
-  override name = 'CorruptBatchError';
-}
+export { CorruptBatchError };
 
-const CONTINUATION = 0xffffffff;
 const EMPTY = new Uint8Array(0);
 const MAX_EMPTY_ANSWERS = 4;
 
@@ -80,38 +78,15 @@ export class StreamBatchDecoder {
  * garbage: an encapsulated message is its prefix, its metadata (padding included in the length)
  * and the body the metadata's `bodyLength` gives, and nothing more.
  */
-function checkFraming(message: Uint8Array): void {
-  if (message.byteLength < 8) throw new CorruptBatchError(`record batch message is only ${message.byteLength} bytes`);
-  const view = new DataView(message.buffer, message.byteOffset, message.byteLength);
-  const continued = view.getUint32(0, true) === CONTINUATION;
-  const prefix = continued ? 8 : 4;
-  const metadataLength = view.getInt32(continued ? 4 : 0, true);
-  if (metadataLength <= 0 || prefix + metadataLength > message.byteLength) {
-    throw new CorruptBatchError(`record batch metadata claims ${metadataLength} bytes but the message has ${message.byteLength}`);
-  }
-  const bodyLength = messageBodyLength(view, prefix, metadataLength);
-  if (prefix + metadataLength + bodyLength !== message.byteLength) {
+export function checkFraming(message: Uint8Array): MessageFlatbuffer {
+  const metadata = new MessageFlatbuffer(message);
+  const bodyLength = metadata.int64(metadata.root(), MessageField.bodyLength);
+  if (metadata.end + bodyLength !== message.byteLength) {
     throw new CorruptBatchError(
-      `record batch message has ${message.byteLength} bytes where its framing says ${prefix} + ${metadataLength} of metadata + ${bodyLength} of body`,
+      `record batch message has ${message.byteLength} bytes where its framing says ${metadata.start} + ${metadata.end - metadata.start} of metadata + ${bodyLength} of body`,
     );
   }
-}
-
-/** Message.bodyLength (field 3, an int64) read straight from the flatbuffer: no need to decode the rest twice. */
-function messageBodyLength(view: DataView, start: number, length: number): number {
-  const end = start + length;
-  const inside = (at: number, bytes: number) => at >= start && at + bytes <= end;
-  if (!inside(start, 4)) return -1;
-  const table = start + view.getUint32(start, true);
-  if (!inside(table, 4)) return -1;
-  const vtable = table - view.getInt32(table, true);
-  if (!inside(vtable, 4)) return -1;
-  const BODY_LENGTH_SLOT = 4 + 2 * 3;
-  if (BODY_LENGTH_SLOT + 2 > view.getUint16(vtable, true)) return 0;
-  const field = view.getUint16(vtable + BODY_LENGTH_SLOT, true);
-  if (field === 0) return 0;
-  if (!inside(table + field, 8)) return -1;
-  return Number(view.getBigInt64(table + field, true));
+  return metadata;
 }
 
 function couldNotDecode(err: unknown): CorruptBatchError {
@@ -119,8 +94,10 @@ function couldNotDecode(err: unknown): CorruptBatchError {
 }
 
 function checkRows(batch: RecordBatch, expectedRows: number): RecordBatch {
-  if (batch.numRows !== expectedRows) {
-    throw new CorruptBatchError(`response said ${expectedRows} rows but its record batch holds ${batch.numRows}`);
-  }
+  checkRowCount(batch.numRows, expectedRows);
   return batch;
+}
+
+export function checkRowCount(rows: number, expectedRows: number): void {
+  if (rows !== expectedRows) throw new CorruptBatchError(`response said ${expectedRows} rows but its record batch holds ${rows}`);
 }

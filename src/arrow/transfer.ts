@@ -30,11 +30,13 @@ export interface PackedBatch {
  * offsets, values, validity, type ids) the typed array kind (-1: none), byte offset and length in
  * elements.
  */
-const NODE_FIELDS = 4;
-const BUFFER_FIELDS = 3;
+export const NODE_FIELDS = 4;
+export const BUFFER_FIELDS = 3;
 const BUFFERS_PER_NODE = 4;
-const LAYOUT_FIELDS = NODE_FIELDS + BUFFERS_PER_NODE * BUFFER_FIELDS;
-const NO_BUFFER = -1;
+export const LAYOUT_FIELDS = NODE_FIELDS + BUFFERS_PER_NODE * BUFFER_FIELDS;
+export const NO_BUFFER = -1;
+/** A buffer's place among a node's four, in arrow's order. */
+export const BufferSlot = { offsets: 0, values: 1, validity: 2, typeIds: 3 } as const;
 
 // 8-byte alignment keeps every typed-array view (BigInt64, Float64) constructible in place.
 const ALIGN = 8;
@@ -51,9 +53,10 @@ function measure(data: Data): number {
   return bytes;
 }
 
-function kindOf(array: AnyTypedArray): number {
-  const code = KIND_CODES.get(array.constructor);
-  if (code === undefined) throw new TypeError(`cannot transfer an arrow buffer of type ${array.constructor.name}`);
+/** The layout's code for a typed array class (what the coordinator builds the view with). */
+export function typedArrayKind(ctor: Function): number {
+  const code = KIND_CODES.get(ctor);
+  if (code === undefined) throw new TypeError(`cannot transfer an arrow buffer of type ${ctor.name}`);
   return code;
 }
 
@@ -78,7 +81,7 @@ function flatten(root: Data, place: (array: AnyTypedArray) => number): Float64Ar
     let slot = at + NODE_FIELDS;
     for (const array of buffersOf(data)) {
       if (array && array.byteLength > 0) {
-        layout[slot] = kindOf(array);
+        layout[slot] = typedArrayKind(array.constructor);
         layout[slot + 1] = place(array);
         layout[slot + 2] = array.length;
       } else {
