@@ -40,14 +40,13 @@ export async function startCuttingProxy(
   const server = net.createServer((client) => {
     connections++;
     const upstream = net.connect(port, host);
-    sockets.add(client);
-    sockets.add(upstream);
-    const forget = () => {
-      sockets.delete(client);
-      sockets.delete(upstream);
-    };
-    client.on('close', forget);
-    upstream.on('close', forget);
+    // Each socket is tracked until it closes itself: a client whose upstream has gone may stay
+    // open (its reader may never end its side), and close() must still end it, or the server's
+    // close would wait for it for ever.
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+    }
     client.on('error', () => upstream.destroy());
     upstream.on('error', () => client.destroy());
     const budget = options.minBytes + Math.floor(next() * (options.maxBytes - options.minBytes));
