@@ -6,7 +6,6 @@ import type { Emulator } from '../../src/emulator/server.js';
 import type { FaultSpec } from '../../src/emulator/faults.js';
 import { BqReadError, StreamReadError } from '../../src/read/errors.js';
 import { ReadPool } from '../../src/read/pool.js';
-import type { ReadProgress } from '../../src/read/stats.js';
 import { readTableParallel } from '../../src/read/read-table.js';
 import { canonicalRows, rowsById } from '../helpers/canonical.js';
 import { startCuttingProxy } from '../helpers/cutting-proxy.js';
@@ -18,10 +17,7 @@ const ROWS = 6000;
 const STREAMS = 8;
 // More retries than the combined test's cuts and faults, so no stream can run out of them.
 const FAST_RETRY = { initialBackoffMs: 1, maxBackoffMs: 20, maxRetries: 40 };
-const piscinaOf = (pool: ReadPool) => (pool as unknown as { piscina: { threads: Worker[]; queueSize: number; completed: number } }).piscina;
-const threadsOf = (pool: ReadPool): Worker[] => piscinaOf(pool).threads;
-// A read here takes about a second: one still going after this long has hung.
-const HUNG_MS = 45_000;
+const threadsOf = (pool: ReadPool): Worker[] => (pool as unknown as { piscina: { threads: Worker[] } }).piscina.threads;
 
 /** What the matrix did, for the closing note: printed as a diagnostic at the end. */
 const tally = { faults: new Map<string, number>(), cuts: 0, workerDeaths: 0, readsVerified: 0, rowsVerified: 0 };
@@ -61,7 +57,7 @@ describe('the fault matrix: every injectable fault, per stream and many at once,
     process.stderr.write(`fault matrix: faults injected: ${faults}; connection cuts ${tally.cuts}; worker deaths ${tally.workerDeaths}; reads verified ${tally.readsVerified}; rows verified ${tally.rowsVerified}\n`);
   });
 
-  async function exactRead(options: { endpoint: string; pool?: ReadPool; compression?: 'lz4' | 'zstd' | 'none'; signal?: AbortSignal; onProgress?: (p: ReadProgress) => void }) {
+  async function exactRead(options: { endpoint: string; pool?: ReadPool; compression?: 'lz4' | 'zstd' | 'none'; onProgress?: (p: { rows: number }) => void }) {
     const baseline = liveResources();
     const { table, stats } = await readTableParallel(DEMO, {
       maxStreams: STREAMS, retry: FAST_RETRY, ...(options.pool ? {} : { workers: 2 }), ...options,
@@ -109,33 +105,15 @@ describe('the fault matrix: every injectable fault, per stream and many at once,
         // thread killed while still loading its modules can abort the whole process).
         const victims = [...threadsOf(pool)];
         const before = proxy.cuts;
-        let last: ReadProgress | undefined;
-        // A rare hang here has not been explained: rather than wait out the test's timeout, the
-        // watchdog says where the read stood and ends it, so the failure carries the evidence.
-        const watchdog = new AbortController();
-        let hung = '';
-        const timer = setTimeout(() => {
-          const piscina = piscinaOf(pool);
-          hung = `read hung (${compression}): progress ${JSON.stringify(last)}, kills ${kills}, threads ${piscina.threads.length} ` +
-            `(ids ${piscina.threads.map((t) => t.threadId).join(' ')}), piscina queue ${piscina.queueSize}, tasks completed ${piscina.completed}, ` +
-            `proxy connections ${proxy.connections} cuts ${proxy.cuts}, emulator ReadRows calls ${emulator.stats.readRowsCalls}, ` +
-            `emulator connections ${emulator.openConnections()}, resources ${process.getActiveResourcesInfo().join(' ')}`;
-          process.stderr.write(`${hung}\n`);
-          watchdog.abort(new Error(hung));
-        }, HUNG_MS);
         const stats = await exactRead({
-          endpoint: proxy.address, pool, compression, signal: watchdog.signal,
+          endpoint: proxy.address, pool, compression,
           onProgress: (p) => {
-            last = p;
             // Two deaths a read, at different points.
             if ((kills === 0 && p.rows > ROWS / 4) || (kills === 1 && p.rows > ROWS / 2)) {
               void victims[kills++]?.terminate();
             }
           },
-        }).catch((err: unknown) => {
-          if (hung) assert.fail(hung);
-          throw err;
-        }).finally(() => clearTimeout(timer));
+        });
         emulator.clearFaults();
         tally.cuts += proxy.cuts - before;
         tally.workerDeaths += kills;
