@@ -1,3 +1,4 @@
+import type { ThreadCpu } from './measure.js';
 import { alignedTable } from './report.js';
 import type { ResultRow, TargetResult } from './targets.js';
 
@@ -36,6 +37,31 @@ export const PROJECTION_CORES = [2, 4, 8, 16, 32, 64];
 
 const GIB = 1024 ** 3;
 const MIB = 1024 ** 2;
+
+type CpuFields = { readonly cpuMs: number; readonly systemCpuMs: number; readonly threadCpu?: ThreadCpu };
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/**
+ * The CPU of repeated runs, field by field the median. The run shown is the median by read time,
+ * but its CPU can be an outlier (a slow thread start, a GC at the wrong moment): a slope between
+ * two such outliers once put the raw drain at 0.38 s/GiB, below its own worker threads' cost.
+ */
+export function medianCpu<T extends CpuFields>(runs: readonly T[]): CpuFields {
+  const threads = runs.map((r) => r.threadCpu);
+  const threadCpu = threads.every((t): t is ThreadCpu => t !== undefined)
+    ? {
+        mainMs: median(threads.map((t) => t.mainMs)),
+        workerThreadsMs: median(threads.map((t) => t.workerThreadsMs)),
+        workerThreads: median(threads.map((t) => t.workerThreads)),
+        helperThreadsMs: median(threads.map((t) => t.helperThreadsMs)),
+      }
+    : undefined;
+  return { cpuMs: median(runs.map((r) => r.cpuMs)), systemCpuMs: median(runs.map((r) => r.systemCpuMs)), threadCpu };
+}
 
 export function cpuSlopes(small: readonly ResultRow[], large: readonly ResultRow[], smallBytes: number, largeBytes: number, cores: number): CpuSlope[] {
   const gib = (largeBytes - smallBytes) / GIB;

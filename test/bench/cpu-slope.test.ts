@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { cpuSlopes, evaluateCpuTargets, projectCeiling } from '../../bench/cpu-slope.js';
+import { cpuSlopes, evaluateCpuTargets, medianCpu, projectCeiling } from '../../bench/cpu-slope.js';
 import { plateauTargets } from '../../bench/stream-plateau.js';
 import type { ResultRow } from '../../bench/targets.js';
 
@@ -46,4 +46,13 @@ test('the plateau passes under budget + 150 MiB without growth, and names by how
   assert.equal(size!.pass, false);
   assert.match(size!.line, /340 MiB .* 166 MiB/);
   assert.equal(growth!.pass, false);
+});
+
+test('repeated runs count each CPU figure as the median of the runs, not the outlier the middle run may carry', () => {
+  const run = (cpuMs: number, main: number) => ({ cpuMs, systemCpuMs: cpuMs / 10, threadCpu: { mainMs: main, workerThreadsMs: cpuMs - main, workerThreads: 2, helperThreadsMs: 0 } });
+  const median = medianCpu([run(900, 90), run(3000, 300), run(1000, 100)]);
+  assert.equal(median.cpuMs, 1000);
+  assert.equal(median.systemCpuMs, 100);
+  assert.deepEqual(median.threadCpu, { mainMs: 100, workerThreadsMs: 900, workerThreads: 2, helperThreadsMs: 0 });
+  assert.equal(medianCpu([run(900, 90), { cpuMs: 1000, systemCpuMs: 50 }]).threadCpu, undefined);
 });
