@@ -2,7 +2,7 @@ import { CorruptBatchError } from './corrupt-batch.js';
 
 /**
  * The few fields of an encapsulated Arrow IPC message that a record batch needs, read straight
- * from its flatbuffer metadata (Message.fbs, Schema.fbs), every offset checked to lie inside the
+ * from its flatbuffer metadata (format/Message.fbs), every offset checked to lie inside the
  * metadata so a garbled message fails as corrupt instead of reading past it.
  */
 
@@ -12,16 +12,16 @@ const TWO_TO_32 = 4294967296;
 /** Message.header_type for a record batch (MessageHeader union). */
 export const RECORD_BATCH_HEADER = 3;
 
-/** Message's fields, in Message.fbs order. */
-export const MessageField = { version: 0, headerType: 1, header: 2, bodyLength: 3 } as const;
-/** RecordBatch's fields, in Message.fbs order. */
-export const RecordBatchField = { length: 0, nodes: 1, buffers: 2, compression: 3, variadicBufferCounts: 4 } as const;
+/** The fields read of Message, by their index in Message.fbs. */
+export const MessageField = { headerType: 1, header: 2, bodyLength: 3 } as const;
+/** The fields read of RecordBatch, by their index in Message.fbs. */
+export const RecordBatchField = { length: 0, nodes: 1, buffers: 2, compression: 3 } as const;
 
 /** FieldNode { length: long; null_count: long } and Buffer { offset: long; length: long }: 16 bytes each. */
 export const STRUCT_PAIR_BYTES = 16;
 
 export class MessageFlatbuffer {
-  readonly view: DataView;
+  private readonly view: DataView;
   /** Where the metadata (the flatbuffer) starts and ends in `view`; the body follows its end. */
   readonly start: number;
   readonly end: number;

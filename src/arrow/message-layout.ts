@@ -130,7 +130,7 @@ export class MessageLayout {
       layout[at + 1] = metadata.int64At(fieldNode);
       layout[at + 2] = nullCount;
       layout[at + 3] = node.children;
-      for (const plan of node.buffers) {
+      for (const part of node.buffers) {
         const offset = metadata.int64At(region);
         const length = metadata.int64At(region + 8);
         region += STRUCT_PAIR_BYTES;
@@ -138,13 +138,13 @@ export class MessageLayout {
           throw new CorruptBatchError(`record batch buffer [${offset}, ${offset + length}) lies outside its ${bodyLength}-byte body`);
         }
         // As arrow: no validity bitmap is read when nothing is null, and an empty buffer is none.
-        if ((plan.slot === BufferSlot.validity && nullCount === 0) || length === 0) continue;
+        if ((part.slot === BufferSlot.validity && nullCount === 0) || length === 0) continue;
         const byteOffset = bodyStart + offset;
-        if (byteOffset % plan.bytesPerElement !== 0) return undefined;
-        const slot = at + NODE_FIELDS + plan.slot * BUFFER_FIELDS;
-        layout[slot] = plan.kind;
+        if (byteOffset % part.bytesPerElement !== 0) return undefined;
+        const slot = at + NODE_FIELDS + part.slot * BUFFER_FIELDS;
+        layout[slot] = part.kind;
         layout[slot + 1] = byteOffset;
-        layout[slot + 2] = Math.floor(length / plan.bytesPerElement);
+        layout[slot + 2] = Math.floor(length / part.bytesPerElement);
       }
     }
     return { numRows: rows, layout, memory: message.buffer as ArrayBuffer };

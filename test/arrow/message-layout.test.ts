@@ -111,3 +111,9 @@ test('a buffer that would not be aligned for its typed array is left to arrow, w
   assert.equal(MessageLayout.of(ints.schema)!.pack(shifted, 2), undefined);
   assert.ok(MessageLayout.of(ints.schema)!.pack(owned(message), 2));
 });
+
+test('the session schema message is read once per stream; one that does not decode is corrupt', () => {
+  const table = generateDemoTable({ rows: 10, seed: 2 });
+  assert.ok(MessageLayout.forSchemaMessage(encodeSchemaMessage(table.schema)));
+  assert.throws(() => MessageLayout.forSchemaMessage(Uint8Array.of(0xff, 0xff, 0xff, 0xff, 8, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8)), CorruptBatchError);
+});
