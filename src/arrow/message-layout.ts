@@ -33,7 +33,7 @@ const INT64_OFFSETS = buffer(BufferSlot.offsets, BigInt64Array);
 const BYTES = buffer(BufferSlot.values, Uint8Array);
 
 /** The buffers of a node of `type` in IPC order (Columnar.md, "Buffer Layout"), or undefined for a type read the general way. */
-function buffersOf(type: DataType): BufferPlan[] | undefined {
+function bufferPlanOf(type: DataType): BufferPlan[] | undefined {
   switch (type.typeId) {
     case Type.Bool: case Type.Int: case Type.Float: case Type.Decimal: case Type.Date: case Type.Time:
     case Type.Timestamp: case Type.Interval: case Type.Duration: case Type.FixedSizeBinary:
@@ -55,7 +55,7 @@ function buffersOf(type: DataType): BufferPlan[] | undefined {
 }
 
 function plan(type: DataType, nodes: NodePlan[]): boolean {
-  const buffers = buffersOf(type);
+  const buffers = bufferPlanOf(type);
   if (!buffers) return false;
   const children = type.children ?? [];
   nodes.push({ buffers, children: children.length });
