@@ -47,9 +47,10 @@ export default async function readStream(task: StreamTask): Promise<StreamTaskRe
   try {
     if (task.compressedBuffers) await registerArrowCodecs();
     const client = clientFor(task.connection);
-    // Batches go out as layouts read straight from their messages; arrow decodes only what that
-    // cannot take (compressed buffers), its reader made on first need.
-    const layouts = MessageLayout.forSchemaMessage(task.schemaMessage);
+    // Batches go out as layouts read straight from their messages. Arrow decodes what that cannot
+    // take: every batch of a session with compressed buffers (not worth a framing check twice
+    // per message), and a rare misaligned one; its reader is made on first need.
+    const layouts = task.compressedBuffers ? undefined : MessageLayout.forSchemaMessage(task.schemaMessage);
     let decoder: StreamBatchDecoder | undefined;
     const brokered = task.connection.auth.kind === 'brokered';
     let offset = task.offset;
