@@ -62,6 +62,12 @@ function plan(type: DataType, nodes: NodePlan[]): boolean {
   return children.every((child) => plan(child.type, nodes));
 }
 
+function setBuffer(layout: Float64Array, slot: number, kind: number, byteOffset: number, length: number): void {
+  layout[slot] = kind;
+  layout[slot + 1] = byteOffset;
+  layout[slot + 2] = length;
+}
+
 export class MessageLayout {
   private readonly bufferCount: number;
 
@@ -118,8 +124,10 @@ export class MessageLayout {
     for (let node = 0; node < layout.length; node += LAYOUT_FIELDS) {
       for (let slot = node + NODE_FIELDS; slot < node + LAYOUT_FIELDS; slot += BUFFER_FIELDS) layout[slot] = NO_BUFFER;
     }
-    // The root: a struct of the schema's fields, as long as the batch, with no buffer of its own.
+    // The root: a struct of the schema's fields, as long as the batch, with an empty validity
+    // bitmap as arrow's reader gives it.
     layout.set([0, rows, 0, this.fieldCount]);
+    setBuffer(layout, NODE_FIELDS + BufferSlot.validity * BUFFER_FIELDS, VALIDITY.kind, 0, 0);
     let region = buffers.at;
     for (let n = 0; n < this.nodes.length; n++) {
       const node = this.nodes[n]!;
@@ -137,14 +145,17 @@ export class MessageLayout {
         if (offset + length > bodyLength) {
           throw new CorruptBatchError(`record batch buffer [${offset}, ${offset + length}) lies outside its ${bodyLength}-byte body`);
         }
-        // As arrow: no validity bitmap is read when nothing is null, and an empty buffer is none.
-        if ((part.slot === BufferSlot.validity && nullCount === 0) || length === 0) continue;
+        const slot = at + NODE_FIELDS + part.slot * BUFFER_FIELDS;
+        // Every buffer of the type is there, as in arrow's decode: a buffer with no bytes (all
+        // strings empty, every list empty) and a validity bitmap with nothing null are empty
+        // arrays, never missing ones, which arrow's getters and writers would trip on.
+        if ((part.slot === BufferSlot.validity && nullCount === 0) || length === 0) {
+          setBuffer(layout, slot, part.kind, 0, 0);
+          continue;
+        }
         const byteOffset = bodyStart + offset;
         if (byteOffset % part.bytesPerElement !== 0) return undefined;
-        const slot = at + NODE_FIELDS + part.slot * BUFFER_FIELDS;
-        layout[slot] = part.kind;
-        layout[slot + 1] = byteOffset;
-        layout[slot + 2] = Math.floor(length / part.bytesPerElement);
+        setBuffer(layout, slot, part.kind, byteOffset, Math.floor(length / part.bytesPerElement));
       }
     }
     return { numRows: rows, layout, memory: message.buffer as ArrayBuffer };

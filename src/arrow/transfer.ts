@@ -28,7 +28,8 @@ export interface PackedBatch {
 /**
  * Per Data node: offset, length, nullCount, number of children, then per buffer (arrow's order:
  * offsets, values, validity, type ids) the typed array kind (-1: none), byte offset and length in
- * elements.
+ * elements. An empty buffer is kept (offset 0, length 0): arrow's decode gives an empty array, not
+ * none, for every buffer a type has, and its getters and writers expect one.
  */
 export const NODE_FIELDS = 4;
 export const BUFFER_FIELDS = 3;
@@ -80,12 +81,13 @@ function flatten(root: Data, place: (array: AnyTypedArray) => number): Float64Ar
     layout[at + 3] = data.children.length;
     let slot = at + NODE_FIELDS;
     for (const array of buffersOf(data)) {
-      if (array && array.byteLength > 0) {
-        layout[slot] = typedArrayKind(array.constructor);
-        layout[slot + 1] = place(array);
-        layout[slot + 2] = array.length;
-      } else {
+      if (!array) {
         layout[slot] = NO_BUFFER;
+      } else {
+        const empty = array.byteLength === 0;
+        layout[slot] = typedArrayKind(array.constructor);
+        layout[slot + 1] = empty ? 0 : place(array);
+        layout[slot + 2] = empty ? 0 : array.length;
       }
       slot += BUFFER_FIELDS;
     }

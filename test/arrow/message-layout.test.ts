@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   Binary, Bool, CompressionType, Data, DateMillisecond, Dictionary, Field, FixedSizeBinary, FixedSizeList, Float16, Float32, Int8, Int32, LargeUtf8, List,
-  makeData, Map_, Null, RecordBatch, Schema, Struct, Table, TimeMillisecond, Uint16, Utf8, vectorFromArray, type DataType,
+  makeData, Map_, Null, RecordBatch, Schema, Struct, Table, tableFromIPC, tableToIPC, TimeMillisecond, Uint16, Utf8, vectorFromArray, type DataType,
 } from 'apache-arrow';
 import { CorruptBatchError, StreamBatchDecoder } from '../../src/arrow/batch-message.js';
 import { registerArrowCodecs } from '../../src/arrow/codecs.js';
@@ -10,6 +10,7 @@ import { encodeBatchMessage, encodeSchemaMessage } from '../../src/arrow/ipc-mes
 import { MessageLayout } from '../../src/arrow/message-layout.js';
 import { packBatch, unpackBatch } from '../../src/arrow/transfer.js';
 import { generateDemoTable } from '../../src/emulator/sources/demo.js';
+import { sparseTable } from '../helpers/sparse-table.js';
 
 /** The message in memory of its own from byte 0, as the worker hands it over. */
 function owned(message: Uint8Array): Uint8Array {
@@ -37,7 +38,10 @@ function assertSameLayouts(table: Table): void {
     const direct = layouts.pack(owned(message), batch.numRows);
     assert.ok(direct);
     assert.deepEqual(Array.from(direct.layout), Array.from(expected.layout));
-    assert.deepEqual(cells(unpackBatch(table.schema, direct)), cells(batch));
+    const unpacked = unpackBatch(table.schema, direct);
+    assert.deepEqual(cells(unpacked), cells(batch));
+    // What a consumer does next: arrow's own writer takes the batch, and its reader gives it back.
+    assert.deepEqual(cells(tableFromIPC(tableToIPC(new Table([unpacked]))).batches[0] ?? unpacked), cells(batch));
   }
 }
 
@@ -65,6 +69,19 @@ test('other Arrow types a table may hold lay out as arrow decodes them', () => {
     list_of_lists: column(new List(new Field('item', new List(new Field('item', new Int32(), true)), true)), (i) => [[i], [], [i, i]]),
   };
   assertSameLayouts(new Table(columns));
+});
+
+test('batches with no value bytes (all strings empty or NULL, every array empty, nested too) keep every buffer, as arrow decodes them', () => {
+  assertSameLayouts(sparseTable(7, 3));
+  assertSameLayouts(sparseTable(1));
+  assertSameLayouts(generateDemoTable({ rows: 12, seed: 4, batchRows: 1 }));
+});
+
+test('a zero-row batch lays out as arrow decodes it', () => {
+  const sparse = sparseTable(2);
+  const demo = generateDemoTable({ rows: 3, seed: 4 });
+  assertSameLayouts(new Table(sparse.schema, [sparse.batches[0]!.slice(0, 0)]));
+  assertSameLayouts(new Table(demo.schema, [demo.batches[0]!.slice(0, 0)]));
 });
 
 test('a schema with a type arrow must decode (dictionary, null) is left to arrow', () => {
