@@ -1,4 +1,4 @@
-import { Data, RecordBatch, Struct, makeData, type Schema, type Table } from 'apache-arrow';
+import { Data, RecordBatch, Struct, makeBuilder, makeData, type Schema, type Table } from 'apache-arrow';
 
 /** What a sink reads: a `readBatches` stream (or any async iterable of batches), or a Table. */
 export type BatchSource = AsyncIterable<RecordBatch> | Iterable<RecordBatch> | Table;
@@ -22,8 +22,13 @@ function isTable(source: BatchSource): source is Table {
   return 'batches' in source && 'schema' in source;
 }
 
+/**
+ * A zero-row batch of `schema`. Each column comes from arrow's own builder, which gives a list its
+ * child and a struct its fields (makeData alone, as RecordBatch's own empty form, leaves them out,
+ * and arrow's writers then fail on any REPEATED or RECORD column).
+ */
 function emptyBatch(schema: Schema): RecordBatch {
-  const children = schema.fields.map((f) => makeData({ type: f.type, length: 0, nullCount: 0 }));
+  const children = schema.fields.map((f) => makeBuilder({ type: f.type }).finish().flush());
   return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: 0, nullCount: 0, children }) as Data<Struct>);
 }
 

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, before, test } from 'node:test';
-import { tableFromIPC, type RecordBatch } from 'apache-arrow';
+import { Table, tableFromIPC, type RecordBatch } from 'apache-arrow';
+import { parquetReadObjects } from 'hyparquet';
 import * as parquet from 'parquet-wasm';
 import type { Emulator } from '../../src/emulator/server.js';
 import { generateDemoTable } from '../../src/emulator/sources/demo.js';
@@ -17,16 +18,18 @@ import { DEMO, demoEmulator } from '../helpers/demo-emulator.js';
 
 let dir: string;
 let emulator: Emulator;
+let source: Table;
 
 before(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'bqread-sinks-'));
-  ({ emulator } = await demoEmulator(500));
+  ({ emulator, source } = await demoEmulator(500));
 });
 after(async () => {
   await emulator.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
+const toArrayBuffer = (bytes: Buffer) => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 const readParquetFile = (file: string) => tableFromIPC(parquet.readParquet(readFileSync(file)).intoIPCStream());
 
 test('large batches (sliced on their way into Parquet) and every format round-trip a Table exactly', async () => {
@@ -60,6 +63,37 @@ test('a read with no rows still writes the schema (Arrow, Parquet) or the CSV he
       assert.equal(back.numRows, 0);
       assert.deepEqual(back.schema.fields.map((f) => f.name), ['id', 'f_string']);
     }
+  }
+});
+
+test('a read with no rows of REPEATED and RECORD columns gives a valid file with the whole schema in every format that holds them', async () => {
+  const { schema } = source;
+  assert.ok(schema.fields.some((f) => f.type.children?.length > 0), 'the demo table has nested columns');
+  for (const format of ['arrow', 'arrows', 'parquet', 'ndjson'] as const) {
+    const file = path.join(dir, `empty-nested.${format}`);
+    const none = readBatches(DEMO, { endpoint: emulator.address, workers: 1, rowRestriction: 'id < 0' });
+    assert.equal((await writeBatches(none, file)).rows, 0, format);
+    const bytes = readFileSync(file);
+    if (format === 'ndjson') {
+      assert.equal(bytes.length, 0);
+      continue;
+    }
+    const back = format === 'parquet' ? readParquetFile(file) : tableFromIPC(bytes);
+    assert.equal(back.numRows, 0, format);
+    assert.deepEqual(back.schema.fields.map((f) => f.name), schema.fields.map((f) => f.name), format);
+    if (format !== 'parquet') assert.deepEqual(back.schema.fields.map(String), schema.fields.map(String), format);
+    if (format === 'parquet') assert.equal((await parquetReadObjects({ file: toArrayBuffer(bytes) })).length, 0);
+  }
+});
+
+test('an empty Table or iterable with a given schema writes that schema, nested columns too', async () => {
+  const schema = generateDemoTable({ rows: 1, seed: 1 }).schema;
+  for (const format of ['arrow', 'parquet'] as const) {
+    const file = path.join(dir, `empty-table.${format}`);
+    assert.equal((await writeBatches(new Table(schema), file)).rows, 0);
+    const back = format === 'parquet' ? readParquetFile(file) : tableFromIPC(readFileSync(file));
+    assert.equal(back.numRows, 0);
+    assert.deepEqual(back.schema.fields.map((f) => f.name), schema.fields.map((f) => f.name));
   }
 });
 
