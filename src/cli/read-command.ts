@@ -80,8 +80,6 @@ Examples:
           process.exitCode = EXIT.INTERRUPTED;
           return;
         }
-        // A reader of our stdout that stopped early (`| head`) is not a failure.
-        if ((err as NodeJS.ErrnoException).code === 'EPIPE') return;
         throw err;
       } finally {
         process.off('SIGINT', onSigint);
