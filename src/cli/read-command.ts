@@ -5,6 +5,7 @@ import { DEFAULT_ROW_GROUP_BYTES, type ParquetCompression } from '../sinks/parqu
 import { writeBatches } from '../sinks/write-batches.js';
 import { EXIT } from './exit.js';
 import { startProgress } from './progress.js';
+import { stopOnSignals } from './stop-signals.js';
 import { addConnectionFlags, addParallelismFlags, addSelectionFlags, readOptionsFromFlags, UsageError, type ReadFlags } from './read-flags.js';
 import { summaryLine, writeStatsJson } from './summary.js';
 
@@ -55,19 +56,17 @@ Examples:
       }
       const showProgress = !flags.quiet && process.stderr.isTTY === true;
       const progress = startProgress(showProgress);
-      // Ctrl-C stops the read and removes the partial file instead of leaving it behind.
-      const interrupt = new AbortController();
-      const onSigint = () => interrupt.abort(new Error('interrupted'));
-      process.once('SIGINT', onSigint);
       const options = readOptionsFromFlags(flags);
-      const stream = readBatches(table, { ...options, onProgress: progress.onProgress, signal: interrupt.signal });
+      // A stop signal stops the read and removes the partial file instead of leaving it behind.
+      const stop = stopOnSignals();
+      const stream = readBatches(table, { ...options, onProgress: progress.onProgress, signal: stop.signal });
       try {
         const output = await writeBatches(stream, toStdout ? process.stdout : flags.out!, {
           format,
           end: false,
           // A Parquet row group is held whole until written: it stays within the reader's budget too.
           parquet: { compression: flags.parquetCompression, rowGroupBytes: Math.min(options.maxBufferedBytes ?? Infinity, DEFAULT_ROW_GROUP_BYTES) },
-          signal: interrupt.signal,
+          signal: stop.signal,
         });
         progress.stop();
         const report = { table, session: await stream.session, stats: stream.stats, output: { ...output, path: toStdout ? 'stdout' : flags.out! } };
@@ -75,14 +74,14 @@ Examples:
         if (flags.statsJson) await writeStatsJson(flags.statsJson, report);
       } catch (err) {
         progress.stop();
-        if (interrupt.signal.aborted) {
-          process.stderr.write('bqread: interrupted\n');
-          process.exitCode = EXIT.INTERRUPTED;
+        if (stop.received) {
+          process.stderr.write(`bqread: interrupted (${stop.received})\n`);
+          process.exitCode = EXIT[stop.received];
           return;
         }
         throw err;
       } finally {
-        process.off('SIGINT', onSigint);
+        stop.dispose();
       }
     });
 }

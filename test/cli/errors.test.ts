@@ -96,23 +96,26 @@ test('--verbose adds the stack; without it there is none', async () => {
   assert.match(run.stderr, /\n\s+at /);
 });
 
-test('Ctrl-C (SIGINT) stops the read, removes the partial file and exits 130', async () => {
-  const slow = await demoEmulator(3000, { faults: [{ kind: 'delay', delayMs: 400, times: 1000 }] });
-  try {
-    const sub = mkdtempSync(path.join(dir, 'interrupted-'));
-    const child = spawn(process.execPath, [CLI, 'read', DEMO, '--endpoint', slow.emulator.address, '--workers', '1', '--quiet', '--out', path.join(sub, 'x.parquet')], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
-    // Interrupt once the partial file exists: the read is under way.
-    while (readdirSync(sub).length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
-    child.kill('SIGINT');
-    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
-    assert.equal(code, 130, stderr);
-    assert.equal(stderr, 'bqread: interrupted\n');
-    assert.deepEqual(readdirSync(sub), []);
-  } finally {
-    await slow.emulator.close();
-  }
-});
+// SIGTERM is how `timeout`, Docker, Kubernetes and CI stop a process; SIGHUP comes when the terminal goes.
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+  test(`${signal} stops the read, removes the partial file and exits ${code}`, async () => {
+    const slow = await demoEmulator(3000, { faults: [{ kind: 'delay', delayMs: 400, times: 1000 }] });
+    try {
+      const sub = mkdtempSync(path.join(dir, `${signal}-`));
+      const child = spawn(process.execPath, [CLI, 'read', DEMO, '--endpoint', slow.emulator.address, '--workers', '1', '--quiet', '--out', path.join(sub, 'x.parquet')], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+      // Signal once the partial file exists: the read is under way.
+      while (readdirSync(sub).length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      child.kill(signal);
+      const exit = await new Promise<number | null>((resolve) => child.once('close', resolve));
+      assert.equal(exit, code, stderr);
+      assert.equal(stderr, `bqread: interrupted (${signal})\n`);
+      assert.deepEqual(readdirSync(sub), []);
+    } finally {
+      await slow.emulator.close();
+    }
+  });
+}
