@@ -461,6 +461,20 @@ test('demo table has NULLs in every NULLABLE column and none elsewhere, and extr
   assert.ok(floats.some((v) => Number.isNaN(v)) && floats.includes(Infinity) && floats.includes(-Infinity));
 });
 
+test('every value of the demo table\'s JSON column is valid JSON', () => {
+  const values = columnValues(generateDemoTable({ rows: 3000, seed: 9 }), 'f_json').filter((v) => v !== null) as string[];
+  assert.ok(values.length > 2000);
+  const invalid = values.filter((text) => {
+    try {
+      JSON.parse(text);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  assert.deepEqual(invalid, []);
+});
+
 test('demo table survives an Arrow IPC round trip with the same values and field metadata', () => {
   const table = generateDemoTable({ rows: 400, seed: 5, batchRows: 128 });
   const read = arrow.tableFromIPC(arrow.tableToIPC(table, 'stream'));
