@@ -90,6 +90,14 @@ test('usage errors exit 2: bad flags, an unknown extension, CSV of nested column
   await failsWith(read('--ca-cert', 'x.pem'), 2, /--ca-cert needs --tls/);
 });
 
+test('--columns with no name, or an empty one among them, is a usage error (2), not a read of every column', async () => {
+  await failsWith(read('--columns', ''), 2, /--columns names no column/);
+  await failsWith(read('--columns', ' , '), 2, /--columns names no column/);
+  await failsWith(read('--columns', 'id,,f_bool'), 2, /--columns has an empty column name in "id,,f_bool"$/);
+  await failsWith(read('--columns', 'id,'), 2, /--columns .*empty column name/);
+  await failsWith(['head', DEMO, '--endpoint', emulator.address, '--columns', ''], 2, /--columns names no column/);
+});
+
 test('--verbose adds the stack; without it there is none', async () => {
   const run = await runCli(['read', 'test-project.ds.nope', '--endpoint', emulator.address, '--quiet', '--verbose']);
   assert.equal(run.code, 3);
