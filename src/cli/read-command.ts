@@ -19,21 +19,20 @@ interface ReadCommandFlags extends ReadFlags {
 
 const BINARY_FORMATS: ReadonlySet<SinkFormat> = new Set(['arrow', 'arrows', 'parquet']);
 
-/** The format: --format, else the output file's extension, else NDJSON (for a pipe). */
+/**
+ * The format: --format, else the one --out's extension names, else NDJSON, as on a pipe: `-o
+ * /dev/null`, `-o rows.txt` or a file with no extension is text a person or a script can read.
+ */
 function chooseFormat(flags: ReadCommandFlags, toStdout: boolean): SinkFormat {
-  if (flags.format) return flags.format;
-  if (toStdout) return 'ndjson';
-  const format = formatForPath(flags.out!);
-  if (!format) throw new UsageError(`cannot tell the format from "${flags.out}": add --format ${SINK_FORMATS.join('|')}`);
-  return format;
+  return flags.format ?? (toStdout ? undefined : formatForPath(flags.out!)) ?? 'ndjson';
 }
 
 export function readCommand(): Command {
   const command = new Command('read')
     .description('read a table into a file or onto stdout (Arrow IPC, Parquet, NDJSON or CSV)')
     .argument('<table>', 'project.dataset.table, project:dataset.table or projects/P/datasets/D/tables/T')
-    .addOption(new Option('--format <format>', 'output format (default: from --out\'s extension, else ndjson)').choices(SINK_FORMATS))
-    .option('-o, --out <path>', 'output file, written whole or not at all (default, or -: stdout)')
+    .addOption(new Option('--format <format>', 'output format (default: the one --out\'s extension names, .arrow .feather .ipc, .arrows, .parquet .pq, .ndjson .jsonl .json or .csv; else ndjson: any other extension, none, /dev/null, stdout)').choices(SINK_FORMATS))
+    .option('-o, --out <path>', 'output file, written whole or not at all; a device or FIFO (/dev/null) is written in place (default, or -: stdout)')
     .addOption(new Option('--parquet-compression <codec>', 'Parquet column compression').choices(['zstd', 'snappy', 'gzip', 'lz4', 'brotli', 'none']).default('zstd'))
     .option('-q, --quiet', 'no progress bar and no summary line')
     .option('--stats-json <path>', 'write the read\'s statistics as JSON to PATH');
