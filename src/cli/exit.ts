@@ -23,8 +23,10 @@ export const EXIT = {
   OUTPUT: 6,
   /** A stream failed during the read (after retries). */
   READ: 7,
-  /** Interrupted (SIGINT). */
-  INTERRUPTED: 130,
+  /** Stopped by a signal, the work cleaned up: 128 + the signal's number, as a shell reports it. */
+  SIGHUP: 129,
+  SIGINT: 130,
+  SIGTERM: 143,
 } as const;
 
 const AUTH_CODES: ReadonlySet<number> = new Set([Status.UNAUTHENTICATED, Status.PERMISSION_DENIED]);

@@ -26,7 +26,13 @@ export function oneOf<T extends string>(name: string, choices: readonly T[]) {
   };
 }
 
-/** `a,b , c` as ['a', 'b', 'c']. */
-export function commaList(value: string): string[] {
-  return value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+/**
+ * `--columns a,b , c` as ['a', 'b', 'c']. An empty name is refused rather than dropped: `--columns ""`
+ * would otherwise become no selection, which the service reads as every column.
+ */
+export function columnList(value: string): string[] {
+  const names = value.split(',').map((s) => s.trim());
+  if (names.every((name) => name === '')) throw new InvalidArgumentError('--columns names no column: give at least one, or leave --columns out to read them all');
+  if (names.includes('')) throw new InvalidArgumentError(`--columns has an empty column name in "${value}"`);
+  return names;
 }

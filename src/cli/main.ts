@@ -35,10 +35,20 @@ program.hook('preAction', (_program, actionCommand) => {
   active = actionCommand;
 });
 
+// A reader of stdout that went away (`bqread ... | head -1`) fails no command: as with other Unix
+// tools, whatever was being written ends quietly with exit 0. Without a listener, the EPIPE of a
+// plain write (help, head, schema) would crash the process with a stack.
+let stdoutGone = false;
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  stdoutGone = true;
+});
+
 let settled = false;
 program
   .parseAsync(process.argv)
   .catch((err: unknown) => {
+    if (stdoutGone && (err as NodeJS.ErrnoException).code === 'EPIPE') return;
     const flags = active.opts<{ verbose?: boolean; token?: string }>();
     process.exitCode = reportFailure(err, { verbose: flags.verbose, secrets: [flags.token] });
   })

@@ -5,6 +5,7 @@ import { DEFAULT_ROW_GROUP_BYTES, type ParquetCompression } from '../sinks/parqu
 import { writeBatches } from '../sinks/write-batches.js';
 import { EXIT } from './exit.js';
 import { startProgress } from './progress.js';
+import { stopOnSignals } from './stop-signals.js';
 import { addConnectionFlags, addParallelismFlags, addSelectionFlags, readOptionsFromFlags, UsageError, type ReadFlags } from './read-flags.js';
 import { summaryLine, writeStatsJson } from './summary.js';
 
@@ -18,21 +19,20 @@ interface ReadCommandFlags extends ReadFlags {
 
 const BINARY_FORMATS: ReadonlySet<SinkFormat> = new Set(['arrow', 'arrows', 'parquet']);
 
-/** The format: --format, else the output file's extension, else NDJSON (for a pipe). */
+/**
+ * The format: --format, else the one --out's extension names, else NDJSON, as on a pipe: `-o
+ * /dev/null`, `-o rows.txt` or a file with no extension is text a person or a script can read.
+ */
 function chooseFormat(flags: ReadCommandFlags, toStdout: boolean): SinkFormat {
-  if (flags.format) return flags.format;
-  if (toStdout) return 'ndjson';
-  const format = formatForPath(flags.out!);
-  if (!format) throw new UsageError(`cannot tell the format from "${flags.out}": add --format ${SINK_FORMATS.join('|')}`);
-  return format;
+  return flags.format ?? (toStdout ? undefined : formatForPath(flags.out!)) ?? 'ndjson';
 }
 
 export function readCommand(): Command {
   const command = new Command('read')
     .description('read a table into a file or onto stdout (Arrow IPC, Parquet, NDJSON or CSV)')
     .argument('<table>', 'project.dataset.table, project:dataset.table or projects/P/datasets/D/tables/T')
-    .addOption(new Option('--format <format>', 'output format (default: from --out\'s extension, else ndjson)').choices(SINK_FORMATS))
-    .option('-o, --out <path>', 'output file, written whole or not at all (default, or -: stdout)')
+    .addOption(new Option('--format <format>', 'output format (default: the one --out\'s extension names, .arrow .feather .ipc, .arrows, .parquet .pq, .ndjson .jsonl .json or .csv; else ndjson: any other extension, none, /dev/null, stdout)').choices(SINK_FORMATS))
+    .option('-o, --out <path>', 'output file, written whole or not at all; a device or FIFO (/dev/null) is written in place (default, or -: stdout)')
     .addOption(new Option('--parquet-compression <codec>', 'Parquet column compression').choices(['zstd', 'snappy', 'gzip', 'lz4', 'brotli', 'none']).default('zstd'))
     .option('-q, --quiet', 'no progress bar and no summary line')
     .option('--stats-json <path>', 'write the read\'s statistics as JSON to PATH');
@@ -55,19 +55,17 @@ Examples:
       }
       const showProgress = !flags.quiet && process.stderr.isTTY === true;
       const progress = startProgress(showProgress);
-      // Ctrl-C stops the read and removes the partial file instead of leaving it behind.
-      const interrupt = new AbortController();
-      const onSigint = () => interrupt.abort(new Error('interrupted'));
-      process.once('SIGINT', onSigint);
       const options = readOptionsFromFlags(flags);
-      const stream = readBatches(table, { ...options, onProgress: progress.onProgress, signal: interrupt.signal });
+      // A stop signal stops the read and removes the partial file instead of leaving it behind.
+      const stop = stopOnSignals();
+      const stream = readBatches(table, { ...options, onProgress: progress.onProgress, signal: stop.signal });
       try {
         const output = await writeBatches(stream, toStdout ? process.stdout : flags.out!, {
           format,
           end: false,
           // A Parquet row group is held whole until written: it stays within the reader's budget too.
           parquet: { compression: flags.parquetCompression, rowGroupBytes: Math.min(options.maxBufferedBytes ?? Infinity, DEFAULT_ROW_GROUP_BYTES) },
-          signal: interrupt.signal,
+          signal: stop.signal,
         });
         progress.stop();
         const report = { table, session: await stream.session, stats: stream.stats, output: { ...output, path: toStdout ? 'stdout' : flags.out! } };
@@ -75,16 +73,14 @@ Examples:
         if (flags.statsJson) await writeStatsJson(flags.statsJson, report);
       } catch (err) {
         progress.stop();
-        if (interrupt.signal.aborted) {
-          process.stderr.write('bqread: interrupted\n');
-          process.exitCode = EXIT.INTERRUPTED;
+        if (stop.received) {
+          process.stderr.write(`bqread: interrupted (${stop.received})\n`);
+          process.exitCode = EXIT[stop.received];
           return;
         }
-        // A reader of our stdout that stopped early (`| head`) is not a failure.
-        if ((err as NodeJS.ErrnoException).code === 'EPIPE') return;
         throw err;
       } finally {
-        process.off('SIGINT', onSigint);
+        stop.dispose();
       }
     });
 }

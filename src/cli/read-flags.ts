@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import type { ReadOptions } from '../read/options.js';
 import { EMULATOR_HOST_ENV } from '../client/connection.js';
-import { commaList, integer, numberIn } from './flag-parsers.js';
+import { columnList, integer, numberIn } from './flag-parsers.js';
 
 export interface ReadFlags {
   readonly columns?: string[];
@@ -28,7 +28,7 @@ export interface ReadFlags {
 /** What a table is read as: columns, filter, time travel, sampling. */
 export function addSelectionFlags(command: Command): Command {
   return command
-    .option('--columns <list>', 'columns to read, comma-separated (nested as record.field)', commaList)
+    .option('--columns <list>', 'columns to read, comma-separated (nested as record.field)', columnList)
     .option('--where <sql>', "row filter evaluated by the service, e.g. \"country = 'NL' AND ts >= TIMESTAMP '2026-01-01'\"")
     .option('--snapshot <time>', 'read the table as of this time (ISO 8601, or epoch milliseconds)')
     .option('--sample <percent>', 'read a sample of the rows, 0 < percent <= 100', numberIn('--sample', 0, 100))

@@ -17,23 +17,30 @@ export class SelectedFieldError extends Error {
 /** Selection tree: `true` keeps a whole field, a map keeps some of a RECORD's sub-fields. */
 type Selection = Map<string, Selection | true>;
 
+/**
+ * A RECORD named beside fields of its own (`rec`, `rec.a`) is read once, whole, whatever the order:
+ * "If a STRUCT field is specified in the selected fields list, all of the child elements will be
+ * returned" (TableReadOptions.selected_fields in protos/google/cloud/bigquery/storage/v1/stream.proto;
+ * https://cloud.google.com/bigquery/docs/reference/storage/rpc/google.cloud.bigquery.storage.v1#tablereadoptions).
+ * That the service accepts the pair rather than refusing it is inferred from that text, unverified.
+ */
 function buildSelection(paths: readonly string[]): Selection {
   const root: Selection = new Map();
   for (const path of paths) {
     const parts = path.split('.');
     if (parts.some((p) => p.length === 0)) throw new SelectedFieldError(`selected field "${path}" is not a valid field path`);
     let node = root;
-    parts.forEach((part, i) => {
+    for (const [i, part] of parts.entries()) {
       const existing = node.get(part);
-      if (existing === true) return;
+      if (existing === true) break;
       if (i === parts.length - 1) {
         node.set(part, true);
-        return;
+        break;
       }
       const child: Selection = existing ?? new Map();
       node.set(part, child);
       node = child;
-    });
+    }
   }
   return root;
 }

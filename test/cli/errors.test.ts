@@ -81,13 +81,20 @@ test('an output path that cannot be written exits 6 before reading anything', as
   await failsWith(read('--out', path.join(blocker, 'x.csv')), 6, /^bqread: cannot write .*: ENOTDIR$/);
 });
 
-test('usage errors exit 2: bad flags, an unknown extension, CSV of nested columns', async () => {
+test('usage errors exit 2: bad flags, CSV of nested columns', async () => {
   await failsWith(read('--sample', '0'), 2, /--sample must be a number in \(0, 100\]/);
   await failsWith(read('--format', 'xml'), 2, /option '--format <format>' argument 'xml' is invalid/);
-  await failsWith(read('--out', path.join(dir, 'x.txt')), 2, /^bqread: cannot tell the format from ".*x\.txt": add --format/);
   await failsWith(read('--out', path.join(dir, 'nested.csv')), 2, /^bqread: CSV cannot hold nested or repeated columns \(r_int64, r_string, rec, r_rec\)/);
   assert.deepEqual(readdirSync(dir).filter((f) => f.includes('nested')), []);
   await failsWith(read('--ca-cert', 'x.pem'), 2, /--ca-cert needs --tls/);
+});
+
+test('--columns with no name, or an empty one among them, is a usage error (2), not a read of every column', async () => {
+  await failsWith(read('--columns', ''), 2, /--columns names no column/);
+  await failsWith(read('--columns', ' , '), 2, /--columns names no column/);
+  await failsWith(read('--columns', 'id,,f_bool'), 2, /--columns has an empty column name in "id,,f_bool"$/);
+  await failsWith(read('--columns', 'id,'), 2, /--columns .*empty column name/);
+  await failsWith(['head', DEMO, '--endpoint', emulator.address, '--columns', ''], 2, /--columns names no column/);
 });
 
 test('--verbose adds the stack; without it there is none', async () => {
@@ -96,23 +103,26 @@ test('--verbose adds the stack; without it there is none', async () => {
   assert.match(run.stderr, /\n\s+at /);
 });
 
-test('Ctrl-C (SIGINT) stops the read, removes the partial file and exits 130', async () => {
-  const slow = await demoEmulator(3000, { faults: [{ kind: 'delay', delayMs: 400, times: 1000 }] });
-  try {
-    const sub = mkdtempSync(path.join(dir, 'interrupted-'));
-    const child = spawn(process.execPath, [CLI, 'read', DEMO, '--endpoint', slow.emulator.address, '--workers', '1', '--quiet', '--out', path.join(sub, 'x.parquet')], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
-    // Interrupt once the partial file exists: the read is under way.
-    while (readdirSync(sub).length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
-    child.kill('SIGINT');
-    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
-    assert.equal(code, 130, stderr);
-    assert.equal(stderr, 'bqread: interrupted\n');
-    assert.deepEqual(readdirSync(sub), []);
-  } finally {
-    await slow.emulator.close();
-  }
-});
+// SIGTERM is how `timeout`, Docker, Kubernetes and CI stop a process; SIGHUP comes when the terminal goes.
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+  test(`${signal} stops the read, removes the partial file and exits ${code}`, async () => {
+    const slow = await demoEmulator(3000, { faults: [{ kind: 'delay', delayMs: 400, times: 1000 }] });
+    try {
+      const sub = mkdtempSync(path.join(dir, `${signal}-`));
+      const child = spawn(process.execPath, [CLI, 'read', DEMO, '--endpoint', slow.emulator.address, '--workers', '1', '--quiet', '--out', path.join(sub, 'x.parquet')], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+      // Signal once the partial file exists: the read is under way.
+      while (readdirSync(sub).length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      child.kill(signal);
+      const exit = await new Promise<number | null>((resolve) => child.once('close', resolve));
+      assert.equal(exit, code, stderr);
+      assert.equal(stderr, `bqread: interrupted (${signal})\n`);
+      assert.deepEqual(readdirSync(sub), []);
+    } finally {
+      await slow.emulator.close();
+    }
+  });
+}

@@ -116,6 +116,24 @@ test('--where and --columns narrow the read', async () => {
   assert.deepEqual(Object.keys(rows[0]!).filter((k) => k !== 'f_bool'), ['id']);
 });
 
+test('an --out whose extension names no format, or that has none, is NDJSON, as the help says', async () => {
+  for (const name of ['rows.txt', 'rows']) {
+    const out = path.join(dir, name);
+    await readOk(['--out', out, '--columns', 'id']);
+    const ids = readFileSync(out, 'utf8').trimEnd().split('\n').map((line) => (JSON.parse(line) as { id: string }).id);
+    assert.equal(ids.length, ROWS, name);
+  }
+});
+
+test('-o /dev/null reads the table and writes it to the device in place', async () => {
+  const before = readdirSync('/dev');
+  const run = await runCli(['read', DEMO, '--endpoint', emulator.address, '--workers', '2', '-o', '/dev/null']);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stderr, /^3,000 rows, .* \| ndjson .* MB -> \/dev\/null\n$/);
+  assert.ok(statSync('/dev/null').isCharacterDevice());
+  assert.deepEqual(readdirSync('/dev').filter((name) => !before.includes(name)), []);
+});
+
 test('the summary line and --stats-json report the read', async () => {
   const out = path.join(dir, 'stats.ndjson');
   const statsPath = path.join(dir, 'stats.json');

@@ -67,6 +67,17 @@ test('selected_fields picks nested fields of a RECORD and of a REPEATED RECORD',
   assert.deepEqual(canonicalRows(await readSession(client, session)), expected);
 });
 
+test('selected_fields with a RECORD and fields of it reads the whole RECORD once, in any order', async () => {
+  const recType = String(source.schema.fields.find((f) => f.name === 'rec')!.type);
+  const expected = sourceRows.map((r) => ({ rec: r.rec }));
+  for (const selectedFields of [['rec', 'rec.a'], ['rec.a', 'rec'], ['rec.inner.x', 'rec', 'rec.inner']]) {
+    const session = await client.createReadSession(request(TABLE, { selectedFields }));
+    const schema = schemaOf(session.arrowSchema.serializedSchema);
+    assert.deepEqual(schema.fields.map((f) => `${f.name}: ${String(f.type)}`), [`rec: ${recType}`], selectedFields.join());
+    assert.deepEqual(canonicalRows(await readSession(client, session)), expected, selectedFields.join());
+  }
+});
+
 test('selected_fields naming nothing in the table is INVALID_ARGUMENT naming the field', async () => {
   await assertGrpcError(client.createReadSession(request(TABLE, { selectedFields: ['id', 'nope'] })), Status.INVALID_ARGUMENT, /"nope"/);
   await assertGrpcError(client.createReadSession(request(TABLE, { selectedFields: ['rec.zz'] })), Status.INVALID_ARGUMENT, /"rec\.zz"/);

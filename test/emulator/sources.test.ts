@@ -245,6 +245,25 @@ test('NDJSON STRING, BYTES, BOOL, GEOGRAPHY and JSON values', () => {
   assert.deepEqual(oneColumn('j', [{ a: [1, 'x'] }, 'str', 5, [true], null]), ['{"a":[1,"x"]}', '"str"', '5', '[true]', null]);
 });
 
+test('NDJSON GEOGRAPHY is WKT: a geometry keyword, optionally Z/M, then EMPTY or a parenthesised body of coordinates', () => {
+  const good = [
+    'POINT(1 2)', 'point (-1.5 2e3)', 'POINT Z (1 2 3)', 'POINT ZM (1 2 3 4)', 'POINT M(1 2 3)', 'POINT EMPTY', ' POINT(.5 -0.25) ',
+    'LINESTRING(0 0, 1 1)', 'POLYGON((0 0, 1 0, 1 1, 0 0), (0.1 0.1, 0.2 0.1, 0.2 0.2, 0.1 0.1))',
+    'MULTIPOINT((0 0), (1 1))', 'MULTIPOINT(0 0, 1 1)', 'MULTILINESTRING((0 0, 1 1), (2 2, 3 3))', 'MULTIPOLYGON(((0 0, 1 0, 1 1, 0 0)))',
+    'GEOMETRYCOLLECTION(POINT(1 2), LINESTRING(0 0, 1 1))', 'GEOMETRYCOLLECTION EMPTY',
+  ];
+  assert.deepEqual(oneColumn('g', good), good);
+  const bad = [
+    'NOT WKT', '', 'POINT', 'POINT()', 'POINT(1 2', 'POINT(1 2))', 'POINT(a b)', 'CIRCLE(1 2)', 'POINT(1 2) trailing', 'POINT(1)',
+    'POINT(1 2 3 4 5)', 'LINESTRING(0 0,, 1 1)', 'LINESTRING(0 0 1 1,)', 'POINT EMPTY (1 2)', 'POINT Q (1 2)', 'GEOMETRYCOLLECTION(POINT(1 2), 3 4)',
+    'LINESTRING(POINT(1 2))',
+  ];
+  for (const value of bad) {
+    throwsWith(() => tableFromNdjson(`{"i": 1}\n${JSON.stringify({ g: value })}`, ALL_TYPES), NdjsonError,
+      new RegExp(`^line 2: field g: expected a GEOGRAPHY as WKT, e\\.g\\. POINT\\(1 2\\), got ${JSON.stringify(value).replace(/[()]/g, '\\$&')}$`));
+  }
+});
+
 test('NDJSON DATE, DATETIME, TIME and TIMESTAMP keep microseconds exactly', () => {
   const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 86_400_000;
   const dates = oneColumn('d', ['1970-01-01', '0001-01-01', '9999-12-31', '2024-02-29', '1969-12-31', '2024-3-5']);
@@ -459,6 +478,20 @@ test('demo table has NULLs in every NULLABLE column and none elsewhere, and extr
   assert.deepEqual(columnValues(table, 'r_int64')[1021], [-(2n ** 63n), 2n ** 63n - 1n]);
   const floats = columnValues(table, 'f_float64');
   assert.ok(floats.some((v) => Number.isNaN(v)) && floats.includes(Infinity) && floats.includes(-Infinity));
+});
+
+test('every value of the demo table\'s JSON column is valid JSON', () => {
+  const values = columnValues(generateDemoTable({ rows: 3000, seed: 9 }), 'f_json').filter((v) => v !== null) as string[];
+  assert.ok(values.length > 2000);
+  const invalid = values.filter((text) => {
+    try {
+      JSON.parse(text);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  assert.deepEqual(invalid, []);
 });
 
 test('demo table survives an Arrow IPC round trip with the same values and field metadata', () => {

@@ -10,8 +10,16 @@ export interface CliRun {
   readonly stderr: string;
 }
 
+export interface CliOptions {
+  readonly env?: NodeJS.ProcessEnv;
+  readonly cwd?: string;
+  readonly timeoutMs?: number;
+  /** Close the reading end of stdout at once, as `| head -1` has by the time a short output comes. */
+  readonly stdoutClosed?: boolean;
+}
+
 /** Runs `bqread ARGS` to completion (killed after `timeoutMs`) and collects its output. */
-export function runCli(args: readonly string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): Promise<CliRun> {
+export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliRun> {
   const { BIGQUERY_STORAGE_EMULATOR_HOST: _ignored, ...inherited } = process.env;
   const child = spawn(process.execPath, [CLI, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -20,6 +28,7 @@ export function runCli(args: readonly string[], options: { env?: NodeJS.ProcessE
   });
   const stdout: Buffer[] = [];
   let stderr = '';
+  if (options.stdoutClosed) child.stdout.destroy();
   child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
   const timeoutMs = options.timeoutMs ?? 60_000;

@@ -132,11 +132,14 @@ const INTERVAL_MAX_NANOS = int64Words(9223372036854775000n);
 const INTERVAL_MIN_NANOS = int64Words(-9223372036854775000n);
 
 // 16 words, so that 4 random bits pick one.
-const WORDS = [
+const WORD_TEXTS = [
   'alpha', 'beta', 'gamma', 'δέλτα', 'epsilon', '日本語', 'zeta 🚀', 'naïve café',
   'eta', 'theta', '', 'iota kappa lambda mu nu xi omicron pi rho sigma tau',
   'upsilon', 'φ', 'chi', 'psi\tomega',
-].map(utf8);
+];
+const WORDS = WORD_TEXTS.map(utf8);
+// The words inside a JSON string: the tab of 'psi\tomega' must be escaped there to be valid JSON.
+const JSON_WORDS = WORD_TEXTS.map((text) => utf8(JSON.stringify(text).slice(1, -1)));
 
 const HASH_SIGN = utf8('#');
 const POINT_OPEN = utf8('POINT(');
@@ -299,9 +302,9 @@ class Words64 {
 
 // ---- value writers -----------------------------------------------------------------------
 
-/** A random word from WORDS. */
-function word(): Uint8Array {
-  return WORDS[next() & 15];
+/** A random word from `words` (WORDS or JSON_WORDS). */
+function word(words: readonly Uint8Array[] = WORDS): Uint8Array {
+  return words[next() & 15];
 }
 
 function randomFloat(): number {
@@ -466,7 +469,7 @@ const COLUMN_GENERATORS: Readonly<Record<string, ColumnGenerator>> = {
       startRow(seed, start + j);
       if (valid.draw(j)) {
         values.put(JSON_W);
-        values.put(word());
+        values.put(word(JSON_WORDS));
         values.put((next() & 1) === 1 ? JSON_TRUE : JSON_FALSE);
         for (let k = (next() >>> 1) % 3; k > 0; k--) {
           values.uint((next() >>> 1) % 1000);

@@ -18,6 +18,7 @@ import {
 } from './bq-schema.js';
 import { parseIntervalText, writeIntervalParts } from './interval-text.js';
 import { formatPicosTimestamp } from './picos-timestamp.js';
+import { isWkt } from './wkt.js';
 
 /** Rows per record batch unless told otherwise: enough to amortize per-batch overhead while
  *  keeping a batch of typical rows to a few MB. */
@@ -252,7 +253,7 @@ function buildValues(
     case 'JSON':
     case 'BYTES': {
       const kind = f.type;
-      const convert = kind === 'BYTES' ? toBytes : kind === 'JSON' ? toJsonText : (cell: unknown) => toText(cell, kind);
+      const convert = kind === 'BYTES' ? toBytes : kind === 'JSON' ? toJsonText : kind === 'GEOGRAPHY' ? toGeography : (cell: unknown) => toText(cell, kind);
       return textColumn(n, lines, path, type, nulls, each, convert);
     }
     case 'RECORD': {
@@ -581,6 +582,12 @@ function toBytes(v: unknown): Uint8Array {
 
 function toText(v: unknown, type: string): Uint8Array {
   return Buffer.from(expectString(v, type), 'utf8');
+}
+
+function toGeography(v: unknown): Uint8Array {
+  const text = expectString(v, 'GEOGRAPHY (WKT)');
+  if (!isWkt(text)) throw new ValueProblem(`expected a GEOGRAPHY as WKT, e.g. POINT(1 2), got ${JSON.stringify(v)}`);
+  return Buffer.from(text, 'utf8');
 }
 
 function toJsonText(v: unknown): Uint8Array {

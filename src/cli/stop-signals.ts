@@ -1,0 +1,38 @@
+// Ctrl-C (SIGINT), a closed terminal (SIGHUP) and SIGTERM, which `timeout`, Docker, Kubernetes and
+// CI send, all mean "stop": caught, they abort the work so that it cleans up after itself (a
+// partial file is removed) instead of the process dying where it stands.
+
+export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+export type StopSignal = (typeof STOP_SIGNALS)[number];
+
+export interface SignalStop {
+  /** Aborted when the first stop signal arrives. */
+  readonly signal: AbortSignal;
+  /** That signal, once it arrived. */
+  readonly received: StopSignal | undefined;
+  /** Gives the signals back their default action. */
+  dispose(): void;
+}
+
+/** Catches each stop signal once: a second one of the same kind, while cleaning up, still kills. */
+export function stopOnSignals(): SignalStop {
+  const controller = new AbortController();
+  let received: StopSignal | undefined;
+  const handlers = STOP_SIGNALS.map((name) => {
+    const handler = () => {
+      received ??= name;
+      controller.abort(new Error(`interrupted (${name})`));
+    };
+    process.once(name, handler);
+    return [name, handler] as const;
+  });
+  return {
+    signal: controller.signal,
+    get received() {
+      return received;
+    },
+    dispose() {
+      for (const [name, handler] of handlers) process.off(name, handler);
+    },
+  };
+}
