@@ -9,6 +9,7 @@ import type { DemoEmulatorData, DemoEmulatorReady } from './demo-emulator-thread
 import { DEMO_TABLE } from './demo-table.js';
 import { integer } from './flag-parsers.js';
 import { startProgress } from './progress.js';
+import { stoppable } from './stop-signals.js';
 import { summaryLine } from './summary.js';
 
 /** Starts the emulator thread and waits until it serves the demo table. */
@@ -54,23 +55,31 @@ Examples:
       const { worker, ready } = await startDemoEmulator({ rows: opts.rows, seed: 1 });
       try {
         process.stderr.write(`emulator thread listening on ${ready.address}, serving ${DEMO_TABLE} (${ready.rows} rows)\n`);
-        const progress = startProgress(!opts.quiet && process.stderr.isTTY === true);
-        const stream = readBatches(DEMO_TABLE, {
-          endpoint: ready.address,
-          workers: opts.workers,
-          maxStreams: opts.streams,
-          compression: opts.compression,
-          onProgress: progress.onProgress,
+        // As `bqread read`: a stop signal ends the read and removes the partial file.
+        await stoppable(async (signal) => {
+          const progress = startProgress(!opts.quiet && process.stderr.isTTY === true);
+          try {
+            const stream = readBatches(DEMO_TABLE, {
+              endpoint: ready.address,
+              workers: opts.workers,
+              maxStreams: opts.streams,
+              compression: opts.compression,
+              onProgress: progress.onProgress,
+              signal,
+            });
+            const ids = idSummer();
+            const output = await writeParquet(ids.tap(stream), opts.out, { signal });
+            progress.stop();
+            const session = await stream.session;
+            const expected = (BigInt(ready.rows) * BigInt(ready.rows - 1)) / 2n;
+            const exact = ids.sum === expected && output.rows === ready.rows;
+            process.stdout.write(`${summaryLine({ table: DEMO_TABLE, session, stats: stream.stats, output: { ...output, path: opts.out } })}\n`);
+            process.stdout.write(`id sum ${ids.sum}: ${exact ? 'every row exactly once' : `MISMATCH, expected ${expected} over ${ready.rows} rows`}\n`);
+            if (!exact) process.exitCode = 1;
+          } finally {
+            progress.stop();
+          }
         });
-        const ids = idSummer();
-        const output = await writeParquet(ids.tap(stream), opts.out);
-        progress.stop();
-        const session = await stream.session;
-        const expected = (BigInt(ready.rows) * BigInt(ready.rows - 1)) / 2n;
-        const exact = ids.sum === expected && output.rows === ready.rows;
-        process.stdout.write(`${summaryLine({ table: DEMO_TABLE, session, stats: stream.stats, output: { ...output, path: opts.out } })}\n`);
-        process.stdout.write(`id sum ${ids.sum}: ${exact ? 'every row exactly once' : `MISMATCH, expected ${expected} over ${ready.rows} rows`}\n`);
-        if (!exact) process.exitCode = 1;
       } finally {
         worker.postMessage('close');
         await once(worker, 'exit');

@@ -3,9 +3,8 @@ import { readBatches } from '../read/read-batches.js';
 import { formatForPath, SINK_FORMATS, type SinkFormat } from '../sinks/formats.js';
 import { DEFAULT_ROW_GROUP_BYTES, type ParquetCompression } from '../sinks/parquet-options.js';
 import { writeBatches } from '../sinks/write-batches.js';
-import { EXIT } from './exit.js';
 import { startProgress } from './progress.js';
-import { stopOnSignals } from './stop-signals.js';
+import { stoppable } from './stop-signals.js';
 import { addConnectionFlags, addParallelismFlags, addSelectionFlags, readOptionsFromFlags, UsageError, type ReadFlags } from './read-flags.js';
 import { summaryLine, writeStatsJson } from './summary.js';
 
@@ -57,30 +56,23 @@ Examples:
       const progress = startProgress(showProgress);
       const options = readOptionsFromFlags(flags);
       // A stop signal stops the read and removes the partial file instead of leaving it behind.
-      const stop = stopOnSignals();
-      const stream = readBatches(table, { ...options, onProgress: progress.onProgress, signal: stop.signal });
-      try {
-        const output = await writeBatches(stream, toStdout ? process.stdout : flags.out!, {
-          format,
-          end: false,
-          // A Parquet row group is held whole until written: it stays within the reader's budget too.
-          parquet: { compression: flags.parquetCompression, rowGroupBytes: Math.min(options.maxBufferedBytes ?? Infinity, DEFAULT_ROW_GROUP_BYTES) },
-          signal: stop.signal,
-        });
-        progress.stop();
-        const report = { table, session: await stream.session, stats: stream.stats, output: { ...output, path: toStdout ? 'stdout' : flags.out! } };
-        if (!flags.quiet) process.stderr.write(`${summaryLine(report)}\n`);
-        if (flags.statsJson) await writeStatsJson(flags.statsJson, report);
-      } catch (err) {
-        progress.stop();
-        if (stop.received) {
-          process.stderr.write(`bqread: interrupted (${stop.received})\n`);
-          process.exitCode = EXIT[stop.received];
-          return;
+      await stoppable(async (signal) => {
+        const stream = readBatches(table, { ...options, onProgress: progress.onProgress, signal });
+        try {
+          const output = await writeBatches(stream, toStdout ? process.stdout : flags.out!, {
+            format,
+            end: false,
+            // A Parquet row group is held whole until written: it stays within the reader's budget too.
+            parquet: { compression: flags.parquetCompression, rowGroupBytes: Math.min(options.maxBufferedBytes ?? Infinity, DEFAULT_ROW_GROUP_BYTES) },
+            signal,
+          });
+          progress.stop();
+          const report = { table, session: await stream.session, stats: stream.stats, output: { ...output, path: toStdout ? 'stdout' : flags.out! } };
+          if (!flags.quiet) process.stderr.write(`${summaryLine(report)}\n`);
+          if (flags.statsJson) await writeStatsJson(flags.statsJson, report);
+        } finally {
+          progress.stop();
         }
-        throw err;
-      } finally {
-        stop.dispose();
-      }
+      });
     });
 }

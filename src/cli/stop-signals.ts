@@ -1,6 +1,7 @@
 // Ctrl-C (SIGINT), a closed terminal (SIGHUP) and SIGTERM, which `timeout`, Docker, Kubernetes and
 // CI send, all mean "stop": caught, they abort the work so that it cleans up after itself (a
 // partial file is removed) instead of the process dying where it stands.
+import { EXIT } from './exit.js';
 
 export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 export type StopSignal = (typeof STOP_SIGNALS)[number];
@@ -35,4 +36,21 @@ export function stopOnSignals(): SignalStop {
       for (const [name, handler] of handlers) process.off(name, handler);
     },
   };
+}
+
+/**
+ * Runs `work` with a signal that a stop signal aborts. Stopped so, the command reports it on one
+ * line and exits 128 + the signal's number; any other failure is thrown as it was.
+ */
+export async function stoppable(work: (signal: AbortSignal) => Promise<void>): Promise<void> {
+  const stop = stopOnSignals();
+  try {
+    await work(stop.signal);
+  } catch (err) {
+    if (!stop.received) throw err;
+    process.stderr.write(`bqread: interrupted (${stop.received})\n`);
+    process.exitCode = EXIT[stop.received];
+  } finally {
+    stop.dispose();
+  }
 }

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { tableFromIPC } from 'apache-arrow';
 import * as parquet from 'parquet-wasm';
-import { runCli } from '../helpers/cli.js';
+import { CLI, runCli } from '../helpers/cli.js';
 
 test('demo serves from an emulator thread, reads into Parquet and prints the summary', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'bqread-demo-'));
@@ -19,6 +20,26 @@ test('demo serves from an emulator thread, reads into Parquet and prints the sum
     assert.equal(check, 'id sum 4498500: every row exactly once');
     const table = tableFromIPC(parquet.readParquet(readFileSync(out)).intoIPCStream());
     assert.equal(table.numRows, 3000);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a stop signal during the demo removes the partial Parquet file and exits 128 + its number', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'bqread-demo-stop-'));
+  try {
+    // Enough rows that the read is still under way when the partial file appears.
+    const child = spawn(process.execPath, [CLI, 'demo', '--rows', '200000', '--workers', '1', '--quiet', '--out', path.join(dir, 'demo.parquet')], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+    while (readdirSync(dir).length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    child.kill('SIGTERM');
+    const exit = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    assert.equal(exit, 143, stderr);
+    assert.match(stderr, /\nbqread: interrupted \(SIGTERM\)\n$/);
+    assert.deepEqual(readdirSync(dir), []);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
