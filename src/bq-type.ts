@@ -1,7 +1,9 @@
 // Which BigQuery type an Arrow field of a Read API session carries. The Storage Read API maps each
 // BigQuery type onto one Arrow type; the few that share an Arrow type (STRING, GEOGRAPHY and JSON
-// are all Utf8) are told apart by the field's `ARROW:extension:name` metadata.
+// are all Utf8) are told apart by the field's `ARROW:extension:name` metadata, and RANGE from
+// RECORD by bqread's own marker (protocol/bqread-markers.ts).
 import { DataType, type Field, type Schema } from 'apache-arrow';
+import { RANGE_TYPE, TYPE_KEY } from './protocol/bqread-markers.js';
 
 /** BigQuery's spellings, as `bq show --schema` prints them (legacy names for the old types). */
 export type BqTypeName =
@@ -53,17 +55,15 @@ export function bqTypeOf(field: Field): BqTypeName {
 }
 
 /**
- * The bounds' type when `field` is a RANGE: the Read API sends RANGE<T> as a struct of two nullable
- * bounds, `start` and `end`, of T's Arrow type. A RECORD of exactly those two fields and types
- * looks the same, except that a RECORD's DATETIME fields carry their extension name and RANGE
- * bounds none.
+ * The bounds' type when `field` is a RANGE: a struct of `start` and `end` of T's Arrow type that
+ * carries the RANGE marker. Without the marker it is a RECORD, whatever its fields: a RECORD of
+ * two such fields has exactly a RANGE's Arrow form.
  */
 export function rangeElementType(field: Field): RangeElementTypeName | undefined {
   const type = field.type as DataType;
-  if (!DataType.isStruct(type) || type.children.length !== 2) return undefined;
+  if (field.metadata.get(TYPE_KEY) !== RANGE_TYPE || !DataType.isStruct(type) || type.children.length !== 2) return undefined;
   const [start, end] = type.children as [Field, Field];
   if (start.name !== 'start' || end.name !== 'end' || String(start.type) !== String(end.type)) return undefined;
-  if (!start.nullable || !end.nullable || start.metadata.size > 0 || end.metadata.size > 0) return undefined;
   const bound = start.type as DataType;
   if (DataType.isDate(bound)) return 'DATE';
   if (DataType.isTimestamp(bound)) return bound.timezone ? 'TIMESTAMP' : 'DATETIME';
