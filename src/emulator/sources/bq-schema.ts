@@ -2,8 +2,7 @@
 // their mapping to the exact Arrow schema that the BigQuery Storage Read API sends. Each type's
 // Arrow form, and the public source it was checked against, is listed in src/emulator/README.md.
 import * as arrow from 'apache-arrow';
-import { RANGE_TYPE, TYPE_KEY } from '../../protocol/bqread-markers.js';
-import { PICOS_TIMESTAMP_KEY, PICOS_TIMESTAMP_VALUE } from './picos-timestamp.js';
+import { PICOS_TIMESTAMP_PRECISION, RANGE_TYPE, TIMESTAMP_PRECISION_KEY, TYPE_KEY } from '../../protocol/bqread-markers.js';
 
 export type BqMode = 'NULLABLE' | 'REQUIRED' | 'REPEATED';
 
@@ -281,7 +280,7 @@ function arrowFieldOf(f: NormalizedBqField): arrow.Field {
 }
 
 function metadataOf(f: NormalizedBqField): Map<string, string> | null {
-  if (f.timestampPrecision === 12) return new Map([[PICOS_TIMESTAMP_KEY, PICOS_TIMESTAMP_VALUE]]);
+  if (f.timestampPrecision === 12) return new Map([[TIMESTAMP_PRECISION_KEY, PICOS_TIMESTAMP_PRECISION]]);
   switch (f.type) {
     case 'GEOGRAPHY': return new Map(GEOGRAPHY_METADATA);
     case 'JSON': return new Map(JSON_METADATA);
