@@ -1,6 +1,7 @@
 // An independent statement of what BigQuery's JSON and CSV exports write for each type, computed
 // from canonical values with Date and BigInt rather than from the sinks' own code.
 import { DataType, type Field, type Schema } from 'apache-arrow';
+import { RANGE_TYPE, TYPE_KEY } from '../../src/protocol/bqread-markers.js';
 import type { Canonical } from './canonical.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -42,9 +43,8 @@ function intervalText(value: string): string {
   return `${m < 0 ? '-' : ''}${Math.trunc(Math.abs(m) / 12)}-${Math.abs(m) % 12} ${days} ${micros < 0n ? '-' : ''}${hms}`;
 }
 
-/** A RANGE in the demo: a struct of exactly `start` and `end`. */
-export const isRange = (field: Field): boolean =>
-  DataType.isStruct(field.type) && field.type.children.map((c) => c.name).join() === 'start,end';
+/** A RANGE: a struct marked as one (a RECORD of `start` and `end` is not). */
+export const isRange = (field: Field): boolean => DataType.isStruct(field.type) && field.metadata.get(TYPE_KEY) === RANGE_TYPE;
 
 /** The scalar text BigQuery exports for a canonical value of `field`. */
 export function exportText(field: Field, value: Canonical): string {
