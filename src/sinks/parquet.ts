@@ -35,9 +35,9 @@ function* toWasm(batch: RecordBatch): Generator<parquet.RecordBatch> {
 
 /**
  * Parquet through arrow-rs: REPEATED columns become lists, RECORDs structs, NUMERIC and BIGNUMERIC
- * decimals, TIMESTAMP UTC-adjusted microseconds, DATETIME local microseconds, INTERVAL its
- * canonical text; the Arrow schema (with the GEOGRAPHY/JSON extension names) is kept in the file's
- * metadata.
+ * decimals, TIMESTAMP UTC-adjusted microseconds, DATETIME local microseconds, GEOGRAPHY and JSON
+ * strings, INTERVAL its canonical text; the Arrow schema is kept in the file's metadata, BigQuery's
+ * type names in its field metadata (see parquet-types.ts).
  */
 export function parquetEncoder(options: ParquetOptions = {}) {
   const rowGroupRows = options.rowGroupRows ?? DEFAULT_ROW_GROUP_ROWS;
