@@ -1,18 +1,15 @@
 // Which BigQuery type an Arrow field of a Read API session carries. The Storage Read API maps each
 // BigQuery type onto one Arrow type; the few that share an Arrow type (STRING, GEOGRAPHY and JSON
-// are all Utf8) are told apart by the field's `ARROW:extension:name` metadata, and RANGE from
-// RECORD, a picosecond TIMESTAMP from a STRING or a TIMESTAMP, by bqread's own markers
-// (protocol/bqread-markers.ts).
+// are all Utf8) are told apart by the field's `ARROW:extension:name` metadata. Where the session's
+// schema cannot tell two types apart, the one its shape is sure of is taken: a RANGE is sent
+// exactly as a RECORD of `start` and `end` is (src/emulator/README.md, "RANGE"), so every struct
+// is a RECORD, and a user's RECORD is never mistaken for a RANGE.
 import { DataType, TimeUnit, type Decimal, type Field, type Schema } from 'apache-arrow';
-import { PICOS_TIMESTAMP_PRECISION, RANGE_TYPE, TIMESTAMP_PRECISION_KEY, TYPE_KEY } from './protocol/bqread-markers.js';
 
 /** BigQuery's spellings, as `bq show --schema` prints them (legacy names for the old types). */
 export type BqTypeName =
   | 'INTEGER' | 'FLOAT' | 'NUMERIC' | 'BIGNUMERIC' | 'STRING' | 'BYTES' | 'BOOLEAN' | 'DATE'
-  | 'DATETIME' | 'TIME' | 'TIMESTAMP' | 'GEOGRAPHY' | 'JSON' | 'INTERVAL' | 'RANGE' | 'RECORD';
-
-/** The bounds' type of a RANGE column. */
-export type RangeElementTypeName = 'DATE' | 'DATETIME' | 'TIMESTAMP';
+  | 'DATETIME' | 'TIME' | 'TIMESTAMP' | 'GEOGRAPHY' | 'JSON' | 'INTERVAL' | 'RECORD';
 
 /**
  * One column of a `bq show --schema` listing. The type parameters are int64s, which the REST API's
@@ -24,7 +21,6 @@ export interface BqSchemaField {
   readonly type: BqTypeName;
   readonly mode: 'NULLABLE' | 'REQUIRED' | 'REPEATED';
   readonly fields?: BqSchemaField[];
-  readonly rangeElementType?: { readonly type: RangeElementTypeName };
   /** NUMERIC / BIGNUMERIC declared with parameters: digits in all. */
   readonly precision?: string;
   /** NUMERIC / BIGNUMERIC declared with parameters: digits after the point, left out when 0. */
@@ -49,8 +45,6 @@ export class UnsupportedArrowTypeError extends Error {
 export function bqTypeOf(field: Field): BqTypeName {
   const extension = EXTENSION_TYPES[field.metadata.get(EXTENSION_NAME) ?? ''];
   if (extension) return extension;
-  // Text under picos_timestamp_precision PICOS, a timestamp otherwise.
-  if (field.metadata.get(TIMESTAMP_PRECISION_KEY) === PICOS_TIMESTAMP_PRECISION) return 'TIMESTAMP';
   const type = field.type as DataType;
   if (DataType.isInt(type)) return 'INTEGER';
   if (DataType.isFloat(type)) return 'FLOAT';
@@ -62,25 +56,8 @@ export function bqTypeOf(field: Field): BqTypeName {
   if (DataType.isTimestamp(type)) return type.timezone ? 'TIMESTAMP' : 'DATETIME';
   if (DataType.isTime(type)) return 'TIME';
   if (DataType.isInterval(type)) return 'INTERVAL';
-  if (rangeElementType(field)) return 'RANGE';
   if (DataType.isStruct(type)) return 'RECORD';
   throw new UnsupportedArrowTypeError(`column ${field.name}: Arrow type ${String(type)} has no BigQuery equivalent`);
-}
-
-/**
- * The bounds' type when `field` is a RANGE: a struct of `start` and `end` of T's Arrow type that
- * carries the RANGE marker. Without the marker it is a RECORD, whatever its fields: a RECORD of
- * two such fields has exactly a RANGE's Arrow form.
- */
-export function rangeElementType(field: Field): RangeElementTypeName | undefined {
-  const type = field.type as DataType;
-  if (field.metadata.get(TYPE_KEY) !== RANGE_TYPE || !DataType.isStruct(type) || type.children.length !== 2) return undefined;
-  const [start, end] = type.children as [Field, Field];
-  if (start.name !== 'start' || end.name !== 'end' || String(start.type) !== String(end.type)) return undefined;
-  const bound = start.type as DataType;
-  if (DataType.isDate(bound)) return 'DATE';
-  if (DataType.isTimestamp(bound)) return bound.timezone ? 'TIMESTAMP' : 'DATETIME';
-  return undefined;
 }
 
 /**
@@ -107,14 +84,13 @@ function decimalParameters(type: Decimal): Pick<BqSchemaField, 'precision' | 'sc
 }
 
 /**
- * Whether a TIMESTAMP column has picosecond precision: marked so, or sent in nanoseconds, which
- * only picos_timestamp_precision NANOS does, to picosecond columns alone (arrow.proto; every other
- * TIMESTAMP is in microseconds, per the docs' "Arrow schema details").
+ * Whether a TIMESTAMP column has picosecond precision, which its Arrow form shows only in a session
+ * with picos_timestamp_precision NANOS: that sends nanoseconds, to picosecond columns alone
+ * (arrow.proto), where every other TIMESTAMP is in microseconds (the docs' "Arrow schema details").
+ * Under MICROS it is a TIMESTAMP like any other and under PICOS text like a STRING.
  */
-function isPicosTimestamp(field: Field): boolean {
-  const type = field.type as DataType;
-  return field.metadata.get(TIMESTAMP_PRECISION_KEY) === PICOS_TIMESTAMP_PRECISION
-    || (DataType.isTimestamp(type) && type.unit === TimeUnit.NANOSECOND && Boolean(type.timezone));
+function isPicosTimestamp(type: DataType): boolean {
+  return DataType.isTimestamp(type) && type.unit === TimeUnit.NANOSECOND && Boolean(type.timezone);
 }
 
 /** `field` described the way `bq show --schema` does. */
@@ -124,11 +100,10 @@ export function bqSchemaField(field: Field): BqSchemaField {
   const type = bqTypeOf(valueField);
   const described = { name: field.name, type, mode: item ? 'REPEATED' : field.nullable ? 'NULLABLE' : 'REQUIRED' } as const;
   switch (type) {
-    case 'RANGE': return { ...described, rangeElementType: { type: rangeElementType(valueField)! } };
     case 'RECORD': return { ...described, fields: (valueField.type as DataType).children.map((child) => bqSchemaField(child as Field)) };
     case 'NUMERIC':
     case 'BIGNUMERIC': return { ...described, ...decimalParameters(valueField.type as Decimal) };
-    case 'TIMESTAMP': return isPicosTimestamp(valueField) ? { ...described, timestampPrecision: PICOS_TIMESTAMP_PRECISION } : described;
+    case 'TIMESTAMP': return isPicosTimestamp(valueField.type as DataType) ? { ...described, timestampPrecision: '12' } : described;
     default: return described;
   }
 }

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Decimal, Field, TimestampMicrosecond, TimestampNanosecond, Utf8 } from 'apache-arrow';
+import { DateDay, Decimal, Field, Struct, TimestampMicrosecond, TimestampNanosecond, Utf8 } from 'apache-arrow';
 import { bqSchemaField } from '../src/bq-type.js';
 
-const describe = (type: ConstructorParameters<typeof Field>[1], metadata?: Map<string, string>) =>
-  bqSchemaField(new Field('x', type, true, metadata));
+const describe = (type: ConstructorParameters<typeof Field>[1]) => bqSchemaField(new Field('x', type, true));
 
 test('decimals: the undeclared forms (BIGNUMERIC at 76 or 77 digits) print no parameters, declared ones do', () => {
   assert.deepEqual(describe(new Decimal(9, 38, 128)), { name: 'x', type: 'NUMERIC', mode: 'NULLABLE' });
@@ -14,13 +13,13 @@ test('decimals: the undeclared forms (BIGNUMERIC at 76 or 77 digits) print no pa
   assert.deepEqual(describe(new Decimal(38, 38, 256)), { name: 'x', type: 'BIGNUMERIC', mode: 'NULLABLE', precision: '38', scale: '38' });
 });
 
-test('a picosecond TIMESTAMP is known by its marker in every form, and unmarked in nanoseconds', () => {
-  const picos = { name: 'x', type: 'TIMESTAMP', mode: 'NULLABLE', timestampPrecision: '12' };
-  const marker = new Map([['bqread:timestamp_precision', '12']]);
-  assert.deepEqual(describe(new TimestampMicrosecond('UTC'), marker), picos);
-  assert.deepEqual(describe(new Utf8(), marker), picos);
-  // The service's form under TIMESTAMP_PRECISION_NANOS, whatever it marks.
-  assert.deepEqual(describe(new TimestampNanosecond('UTC')), picos);
+test('a picosecond TIMESTAMP is known in nanoseconds, the form NANOS gives it alone; a struct of start and end is a RECORD', () => {
+  assert.deepEqual(describe(new TimestampNanosecond('UTC')), { name: 'x', type: 'TIMESTAMP', mode: 'NULLABLE', timestampPrecision: '12' });
   assert.deepEqual(describe(new TimestampMicrosecond('UTC')), { name: 'x', type: 'TIMESTAMP', mode: 'NULLABLE' });
   assert.deepEqual(describe(new Utf8()), { name: 'x', type: 'STRING', mode: 'NULLABLE' });
+  const startEnd = new Struct([new Field('start', new DateDay(), true), new Field('end', new DateDay(), true)]);
+  assert.deepEqual(describe(startEnd), {
+    name: 'x', type: 'RECORD', mode: 'NULLABLE',
+    fields: [{ name: 'start', type: 'DATE', mode: 'NULLABLE' }, { name: 'end', type: 'DATE', mode: 'NULLABLE' }],
+  });
 });

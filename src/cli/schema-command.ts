@@ -17,8 +17,10 @@ Examples:
   bqread schema my-proj.sales.orders --pretty --columns id,customer.name
   bqread schema my-proj.sales.orders > orders.schema.json   # usable with bq load and bqread emulator --table`)
     .action(async (table: string, flags: ReadFlags & { pretty?: boolean }) => {
-      // The session alone: no stream is read.
-      const session = await readBatches(table, readOptionsFromFlags(flags)).session;
+      // The session alone: no stream is read. It asks for picosecond TIMESTAMPs in nanoseconds,
+      // whatever --picos-precision says, because only in that form does the Arrow schema tell a
+      // TIMESTAMP(12) from a TIMESTAMP (microseconds) or a STRING (picos text): see bq-type.ts.
+      const session = await readBatches(table, { ...readOptionsFromFlags(flags), picosTimestampPrecision: 'nanos' }).session;
       process.stdout.write(`${JSON.stringify(bqSchemaFromArrow(session.schema), null, flags.pretty ? 2 : undefined)}\n`);
     });
 }

@@ -1,18 +1,15 @@
 import {
-  DataType, Field, List, RecordBatch, Schema, Struct, TimestampMicrosecond, TimestampNanosecond, type Data,
+  DataType, Field, List, RecordBatch, Schema, Struct, TimestampMicrosecond, TimestampNanosecond, Utf8, type Data,
 } from 'apache-arrow';
-import { PICOS_TIMESTAMP_PRECISION, TIMESTAMP_PRECISION_KEY } from '../protocol/bqread-markers.js';
 import { invalidArgument } from './api-error.js';
-import { parsePicosTimestamp } from './sources/picos-timestamp.js';
+import { PICOS_TIMESTAMP_KEY, PICOS_TIMESTAMP_VALUE, parsePicosTimestamp } from './sources/picos-timestamp.js';
 
 /**
  * ArrowSerializationOptions.picos_timestamp_precision (arrow.proto), applied to the columns it
  * governs: TIMESTAMP columns declared with picosecond precision, stored as text (see
  * sources/picos-timestamp.ts). MICROS (also the default) and NANOS truncate to an Arrow
- * TIMESTAMP(UTC) of that unit; PICOS sends the ISO 8601 text. Every form keeps the column's
- * TIMESTAMP_PRECISION_KEY marker (src/emulator/README.md, "Markers of bqread's own"). Other columns
- * are untouched (java-bigquerystorage ITBigQueryStorageReadClientTest: "no impact on other columns
- * types").
+ * TIMESTAMP(UTC) of that unit; PICOS sends the ISO 8601 text. Other columns are untouched
+ * (java-bigquerystorage ITBigQueryStorageReadClientTest: "no impact on other columns types").
  * Truncation rounds toward the past, and a value outside a nanosecond TIMESTAMP's range
  * (1677..2262) fails the session: both unverified.
  */
@@ -23,19 +20,22 @@ export interface TimestampPrecision {
   apply(batch: RecordBatch): RecordBatch;
 }
 
-const isPicos = (field: Field): boolean => field.metadata.get(TIMESTAMP_PRECISION_KEY) === PICOS_TIMESTAMP_PRECISION;
+const isPicos = (field: Field): boolean => field.metadata.get(PICOS_TIMESTAMP_KEY) === PICOS_TIMESTAMP_VALUE;
 
 function hasPicos(field: Field): boolean {
   return isPicos(field) || (field.type.children ?? []).some(hasPicos);
 }
 
-/** The precisions that change the stored form: PICOS sends it as stored. */
-type Truncation = Exclude<PicosPrecision, 'PICOS'>;
+function withoutMarker(metadata: Map<string, string>): Map<string, string> {
+  const copy = new Map(metadata);
+  copy.delete(PICOS_TIMESTAMP_KEY);
+  return copy;
+}
 
-function convertField(field: Field, precision: Truncation): Field {
+function convertField(field: Field, precision: PicosPrecision): Field {
   if (isPicos(field)) {
-    const type = precision === 'NANOS' ? new TimestampNanosecond('UTC') : new TimestampMicrosecond('UTC');
-    return new Field(field.name, type, field.nullable, field.metadata);
+    const type = precision === 'PICOS' ? new Utf8() : precision === 'NANOS' ? new TimestampNanosecond('UTC') : new TimestampMicrosecond('UTC');
+    return new Field(field.name, type, field.nullable, withoutMarker(field.metadata));
   }
   if (!hasPicos(field)) return field;
   const type = DataType.isList(field.type)
@@ -44,13 +44,13 @@ function convertField(field: Field, precision: Truncation): Field {
   return new Field(field.name, type, field.nullable, field.metadata);
 }
 
-const PICOS_PER_UNIT: Readonly<Record<Truncation, bigint>> = { MICROS: 1_000_000n, NANOS: 1_000n };
+const PICOS_PER_UNIT: Readonly<Record<'MICROS' | 'NANOS', bigint>> = { MICROS: 1_000_000n, NANOS: 1_000n };
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 const floorDiv = (a: bigint, b: bigint): bigint => (a >= 0n ? a / b : -((-a + b - 1n) / b));
 
 /** Stored text values as int64 counts of `precision`'s unit. */
-function truncated(data: Data, type: DataType, precision: Truncation): Data {
+function truncated(data: Data, type: DataType, precision: 'MICROS' | 'NANOS'): Data {
   const values = new BigInt64Array(data.length);
   const offsets = data.valueOffsets as Int32Array;
   const text = data.values as Uint8Array;
@@ -67,16 +67,16 @@ function truncated(data: Data, type: DataType, precision: Truncation): Data {
   return data.clone(type, data.offset, data.length, data.nullCount, [undefined, values, data.nullBitmap] as never, []);
 }
 
-function convertData(data: Data, from: Field, to: Field, precision: Truncation): Data {
+function convertData(data: Data, from: Field, to: Field, precision: PicosPrecision): Data {
   if (from === to) return data;
-  if (isPicos(from)) return truncated(data, to.type, precision);
+  if (isPicos(from)) return precision === 'PICOS' ? data.clone(to.type) : truncated(data, to.type, precision);
   const children = data.children.map((child, i) => convertData(child, from.type.children[i]!, to.type.children[i]!, precision));
   return data.clone(to.type, data.offset, data.length, data.nullCount, undefined, children);
 }
 
 /** The session's form of a (projected) schema's picosecond TIMESTAMP columns. */
 export function compileTimestampPrecision(schema: Schema, precision: PicosPrecision): TimestampPrecision {
-  if (precision === 'PICOS' || !schema.fields.some(hasPicos)) return { schema, apply: (batch) => batch };
+  if (!schema.fields.some(hasPicos)) return { schema, apply: (batch) => batch };
   const converted = new Schema(schema.fields.map((f) => convertField(f, precision)), schema.metadata);
   const root = new Field('', new Struct(schema.fields), false);
   const convertedRoot = new Field('', new Struct(converted.fields), false);

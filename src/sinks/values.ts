@@ -4,7 +4,7 @@
 // Buffer addressing follows arrow-js: a sliced Data keeps `offset` for bit-addressed buffers
 // (validity, BOOL values) while its value and value-offset arrays already start at the slice.
 import { DataType, DateUnit, type Data, type Field, type Struct } from 'apache-arrow';
-import { bqTypeOf, rangeElementType, repeatedItem, UnsupportedArrowTypeError } from '../bq-type.js';
+import { bqTypeOf, repeatedItem, UnsupportedArrowTypeError } from '../bq-type.js';
 
 /** Text of the non-null value at `index`. */
 export type TextOf = (data: Data, index: number) => string;
@@ -113,15 +113,6 @@ function intervalText(type: DataType): TextOf {
   };
 }
 
-/** RANGE as BigQuery prints it: `[start, end)`, an unbounded side as UNBOUNDED. */
-function rangeText(type: Struct): TextOf {
-  const [start, end] = type.children.map((bound) => scalarText(bound as Field));
-  return (data, i) => {
-    const [s, e] = data.children as [Data, Data];
-    return `[${isValid(s, i) ? start!(s, i) : 'UNBOUNDED'}, ${isValid(e, i) ? end!(e, i) : 'UNBOUNDED'})`;
-  };
-}
-
 function floatText(value: number): string {
   if (Number.isFinite(value)) return String(value);
   return Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity';
@@ -131,7 +122,7 @@ function floatText(value: number): string {
  * The text BigQuery's exports write for one scalar value of `field` (CSV cells; JSON strings for
  * the types JSON cannot hold exactly): INT64 and NUMERIC as digits, BYTES as base64, TIMESTAMP as
  * `YYYY-MM-DD HH:MM:SS[.ffffff] UTC`, DATETIME as `YYYY-MM-DDTHH:MM:SS[.ffffff]`, GEOGRAPHY as WKT,
- * JSON as its text, INTERVAL as `Y-M D H:M:S[.F]`, RANGE as `[start, end)`.
+ * JSON as its text, INTERVAL as `Y-M D H:M:S[.F]`.
  */
 export function scalarText(field: Field): TextOf {
   const type = field.type as DataType;
@@ -163,8 +154,6 @@ export function scalarText(field: Field): TextOf {
     const perUnit = NANOS_PER_UNIT[type.unit]!;
     return (data, i) => formatNanos(BigInt((data.values as ArrayLike<number | bigint>)[i]!) * perUnit, 'T').slice(11);
   }
-  const range = rangeElementType(field);
-  if (range) return rangeText(type as Struct);
   if (DataType.isInterval(type)) return intervalText(type);
   throw new UnsupportedArrowTypeError(`column ${field.name}: cannot render Arrow type ${String(type)} as text`);
 }
@@ -183,7 +172,7 @@ export function jsonString(text: string): string {
 
 /**
  * JSON text of one non-null value of `field`, as BigQuery's JSON export writes it: INT64, NUMERIC,
- * BIGNUMERIC, the time types, INTERVAL and RANGE as strings, FLOAT64 as a number (NaN and
+ * BIGNUMERIC, the time types and INTERVAL as strings, FLOAT64 as a number (NaN and
  * infinities as strings), BOOL as true/false, JSON columns inline, REPEATED as an array, RECORD as
  * an object whose NULL fields are left out.
  */

@@ -16,7 +16,7 @@ import { DEMO, demoEmulator } from '../helpers/demo-emulator.js';
 // 3000 rows: every type with nulls, and the extreme rows (row % 1000) of each type.
 const ROWS = 3000;
 const SCALARS = ['id', 'f_float64', 'f_numeric', 'f_bignumeric', 'f_string', 'f_bytes', 'f_bool', 'f_date',
-  'f_datetime', 'f_time', 'f_timestamp', 'f_geography', 'f_json', 'f_interval', 'f_range_date', 'f_range_datetime', 'f_range_timestamp'];
+  'f_datetime', 'f_time', 'f_timestamp', 'f_geography', 'f_json', 'f_interval'];
 
 let emulator: Emulator;
 let source: Table;

@@ -69,7 +69,6 @@ function schemaOf(bytes: Uint8Array): Schema {
 const describe = (f: Field) => ({ type: String(f.type), nullable: f.nullable, metadata: Object.fromEntries(f.metadata) });
 const DATETIME = { 'ARROW:extension:name': 'google:sqlType:datetime' };
 const INTERVAL = { 'ARROW:extension:name': 'google:sqlType:interval' };
-const RANGE = { 'bqread:type': 'RANGE' };
 
 test('the official client decodes the column-dependent Arrow types and field metadata', async () => {
   const session = await createSession();
@@ -81,17 +80,17 @@ test('the official client decodes the column-dependent Arrow types and field met
   assert.deepEqual(describe(field('big')), { type: 'Decimal[40e+10]', nullable: true, metadata: {} });
   assert.equal((field('big').type as import('apache-arrow').Decimal).bitWidth, 256);
   assert.deepEqual(describe(field('iv')), { type: 'Interval<MONTH_DAY_NANO>', nullable: true, metadata: INTERVAL });
-  assert.deepEqual(describe(field('rd')), { type: 'Struct<{start:Date32<DAY>, end:Date32<DAY>}>', nullable: true, metadata: RANGE });
-  assert.deepEqual(describe(field('rdt')), { type: 'Struct<{start:Timestamp<MICROSECOND>, end:Timestamp<MICROSECOND>}>', nullable: true, metadata: RANGE });
+  assert.deepEqual(describe(field('rd')), { type: 'Struct<{start:Date32<DAY>, end:Date32<DAY>}>', nullable: true, metadata: {} });
+  assert.deepEqual(describe(field('rdt')), { type: 'Struct<{start:Timestamp<MICROSECOND>, end:Timestamp<MICROSECOND>}>', nullable: true, metadata: {} });
   assert.deepEqual(describe(field('rts')), {
-    type: 'Struct<{start:Timestamp<MICROSECOND, UTC>, end:Timestamp<MICROSECOND, UTC>}>', nullable: true, metadata: RANGE,
+    type: 'Struct<{start:Timestamp<MICROSECOND, UTC>, end:Timestamp<MICROSECOND, UTC>}>', nullable: true, metadata: {},
   });
   const item = (name: string) => describe((field(name).type as import('apache-arrow').List).children[0]!);
   assert.deepEqual(item('r_dt'), { type: 'Timestamp<MICROSECOND>', nullable: false, metadata: DATETIME });
   assert.deepEqual(item('r_iv'), { type: 'Interval<MONTH_DAY_NANO>', nullable: false, metadata: INTERVAL });
   assert.deepEqual((field('rec').type as import('apache-arrow').Struct).children.map(describe), [
     { type: 'Interval<MONTH_DAY_NANO>', nullable: true, metadata: INTERVAL },
-    { type: 'Struct<{start:Date32<DAY>, end:Date32<DAY>}>', nullable: true, metadata: RANGE },
+    { type: 'Struct<{start:Date32<DAY>, end:Date32<DAY>}>', nullable: true, metadata: {} },
     { type: 'Decimal[5e+1]', nullable: true, metadata: {} },
   ]);
 });

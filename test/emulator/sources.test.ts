@@ -144,7 +144,6 @@ test('bqSchemaToArrow gives exactly the Storage Read API types, nullability and 
   const describe = (f: arrow.Field) => ({ type: String(f.type), nullable: f.nullable, metadata: Object.fromEntries(f.metadata) });
   const geography = { 'ARROW:extension:name': 'google:sqlType:geography', 'ARROW:extension:metadata': '{"encoding": "WKT"}' };
   const json = { 'ARROW:extension:name': 'google:sqlType:json' };
-  const range = { 'bqread:type': 'RANGE' };
   assert.deepEqual(schema.fields.map(describe), [
     { type: 'Int64', nullable: false, metadata: {} },
     { type: 'Float64', nullable: true, metadata: {} },
@@ -166,9 +165,9 @@ test('bqSchemaToArrow gives exactly the Storage Read API types, nullability and 
     { type: 'Decimal[5e0]', nullable: true, metadata: {} },
     { type: 'Decimal[40e+10]', nullable: true, metadata: {} },
     { type: 'Interval<MONTH_DAY_NANO>', nullable: true, metadata: { 'ARROW:extension:name': 'google:sqlType:interval' } },
-    { type: 'Struct<{start:Date32<DAY>, end:Date32<DAY>}>', nullable: true, metadata: range },
-    { type: 'Struct<{start:Timestamp<MICROSECOND>, end:Timestamp<MICROSECOND>}>', nullable: true, metadata: range },
-    { type: 'Struct<{start:Timestamp<MICROSECOND, UTC>, end:Timestamp<MICROSECOND, UTC>}>', nullable: false, metadata: range },
+    { type: 'Struct<{start:Date32<DAY>, end:Date32<DAY>}>', nullable: true, metadata: {} },
+    { type: 'Struct<{start:Timestamp<MICROSECOND>, end:Timestamp<MICROSECOND>}>', nullable: true, metadata: {} },
+    { type: 'Struct<{start:Timestamp<MICROSECOND, UTC>, end:Timestamp<MICROSECOND, UTC>}>', nullable: false, metadata: {} },
   ]);
   assert.deepEqual([(field('n92').type as arrow.Decimal).bitWidth, (field('bn4010').type as arrow.Decimal).bitWidth], [128, 256]);
   assert.ok((field('rts').type as arrow.Struct).children.every((bound) => bound.nullable), 'a NULL bound means unbounded');

@@ -1,7 +1,6 @@
 // An independent statement of what BigQuery's JSON and CSV exports write for each type, computed
 // from canonical values with Date and BigInt rather than from the sinks' own code.
 import { DataType, type Field, type Schema } from 'apache-arrow';
-import { RANGE_TYPE, TYPE_KEY } from '../../src/protocol/bqread-markers.js';
 import type { Canonical } from './canonical.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -43,18 +42,10 @@ function intervalText(value: string): string {
   return `${m < 0 ? '-' : ''}${Math.trunc(Math.abs(m) / 12)}-${Math.abs(m) % 12} ${days} ${micros < 0n ? '-' : ''}${hms}`;
 }
 
-/** A RANGE: a struct marked as one (a RECORD of `start` and `end` is not). */
-export const isRange = (field: Field): boolean => DataType.isStruct(field.type) && field.metadata.get(TYPE_KEY) === RANGE_TYPE;
-
 /** The scalar text BigQuery exports for a canonical value of `field`. */
 export function exportText(field: Field, value: Canonical): string {
   const type = field.type as DataType;
   if (DataType.isInterval(type)) return intervalText(value as string);
-  if (isRange(field)) {
-    const bound = (f: Field, v: Canonical) => (v === null ? 'UNBOUNDED' : exportText(f, v));
-    const { start, end } = value as Record<string, Canonical>;
-    return `[${bound(type.children[0]!, start!)}, ${bound(type.children[1]!, end!)})`;
-  }
   if (DataType.isDecimal(type)) return decimalText(value as string, type.scale);
   if (DataType.isBinary(type)) return Buffer.from(value as string, 'hex').toString('base64');
   if (DataType.isDate(type)) return new Date((value as number) * 86_400_000).toISOString().slice(0, 10);
@@ -71,7 +62,8 @@ export function exportJson(field: Field, value: Canonical): Json | undefined {
   if (value === null) return undefined;
   const type = field.type as DataType;
   if (DataType.isList(type)) return (value as Canonical[]).map((item) => exportJson(type.children[0]!, item)!);
-  if (DataType.isStruct(type) && !isRange(field)) return exportRow(type.children, value as Record<string, Canonical>);
+  // RECORD, and RANGE, which the Read API sends as a RECORD of `start` and `end`.
+  if (DataType.isStruct(type)) return exportRow(type.children, value as Record<string, Canonical>);
   // The demo's JSON text holds raw tabs inside strings; an export escapes them.
   if (extension(field) === 'google:sqlType:json') {
     return JSON.parse((value as string).replace(/[\u0000-\u001f]/g, (c) => JSON.stringify(c).slice(1, -1))) as Json;

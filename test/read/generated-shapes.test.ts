@@ -12,7 +12,7 @@ import { readBatches } from '../../src/read/read-batches.js';
 import { readTableParallel } from '../../src/read/read-table.js';
 import { CsvNestedDataError } from '../../src/sinks/csv.js';
 import { writeBatches } from '../../src/sinks/write-batches.js';
-import { exportRows, exportText, isRange, parseCsv } from '../helpers/bigquery-export.js';
+import { exportRows, exportText, parseCsv } from '../helpers/bigquery-export.js';
 import { canonicalRows, rowsById, type Canonical } from '../helpers/canonical.js';
 import { generatedTable, type GeneratedTable } from '../helpers/generated-tables.js';
 import { parquetCanonicalRows } from '../helpers/parquet-canonical.js';
@@ -44,7 +44,7 @@ const cases: fc.Arbitrary<Case> = fc.record({
   compression: fc.constantFrom('none', 'lz4', 'zstd'),
 });
 
-const isNested = (field: Field) => DataType.isList(field.type) || (DataType.isStruct(field.type) && !isRange(field));
+const isNested = (field: Field) => DataType.isList(field.type) || DataType.isStruct(field.type);
 const sameFields = (actual: Table | { schema: Table['schema'] }, expected: Table, what: string) =>
   assert.deepEqual(actual.schema.fields.map(String), expected.schema.fields.map(String), `${what}: schema`);
 

@@ -5,7 +5,6 @@ import {
   type Data,
 } from 'apache-arrow';
 import { bqSchemaToArrow } from '../../src/emulator/sources/bq-schema.js';
-import { RANGE_TYPE, TYPE_KEY } from '../../src/protocol/bqread-markers.js';
 import { tableFromNdjson } from '../../src/emulator/sources/ndjson.js';
 import { csvCell } from '../../src/sinks/csv.js';
 import { formatDate, formatInterval, objectText, scalarText } from '../../src/sinks/values.js';
@@ -41,26 +40,21 @@ test('every scalar type as BigQuery exports it, from literal rows', () => {
     + '"dt":"0001-01-01T00:00:00","t":"23:59:59.5","f":"NaN","j":{"a":"\\u003cb\\u003e\\u0026"},"s":"x\\u003cy","g":"POINT(1 2)"}');
 });
 
-test('INTERVAL, RANGE (a struct of start and end marked as one) and RECORD (the same struct unmarked) render as BigQuery writes them', () => {
+test('INTERVAL, and a struct of start and end (a RANGE or a RECORD: the Read API sends both alike) as a RECORD', () => {
   const interval = makeData({ type: new IntervalMonthDayNano(), length: 2, nullCount: 0, data: new Int32Array([14, 3, 1_000_000, 0, -1, 0, 0, 0]) });
-  const rangeType = new Struct([new Field('start', new DateDay(), true), new Field('end', new DateDay(), true)]);
-  const range = makeData({
-    type: rangeType, length: 2, nullCount: 0,
+  const spanType = new Struct([new Field('start', new DateDay(), true), new Field('end', new DateDay(), true)]);
+  const span = makeData({
+    type: spanType, length: 2, nullCount: 0,
     children: [
       makeData({ type: new DateDay(), length: 2, nullCount: 0, data: new Int32Array([0, 1]) }),
       makeData({ type: new DateDay(), length: 2, nullCount: 1, data: new Int32Array([31, 0]), nullBitmap: new Uint8Array([1]) }),
     ],
   });
-  const record = makeData({ type: rangeType, length: 2, nullCount: 0, children: range.children });
-  const schema = new Schema([
-    new Field('iv', new IntervalMonthDayNano(), false),
-    new Field('r', rangeType, false, new Map([[TYPE_KEY, RANGE_TYPE]])),
-    new Field('rec', rangeType, false),
-  ]);
-  const batch = new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: 2, nullCount: 0, children: [interval, range, record] as Data[] }));
+  const schema = new Schema([new Field('iv', new IntervalMonthDayNano(), false), new Field('span', spanType, false)]);
+  const batch = new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: 2, nullCount: 0, children: [interval, span] as Data[] }));
   const row = objectText(schema.fields);
-  assert.equal(row(batch.data, 0), '{"iv":"1-2 3 0:0:0.001","r":"[1970-01-01, 1970-02-01)","rec":{"start":"1970-01-01","end":"1970-02-01"}}');
-  assert.equal(row(batch.data, 1), '{"iv":"-0-1 0 0:0:0","r":"[1970-01-02, UNBOUNDED)","rec":{"start":"1970-01-02"}}');
+  assert.equal(row(batch.data, 0), '{"iv":"1-2 3 0:0:0.001","span":{"start":"1970-01-01","end":"1970-02-01"}}');
+  assert.equal(row(batch.data, 1), '{"iv":"-0-1 0 0:0:0","span":{"start":"1970-01-02"}}');
   assert.equal(scalarText(schema.fields[0]!)(interval, 0), '1-2 3 0:0:0.001');
   assert.equal(formatInterval(0, 0, 2n ** 63n - 1n), '0-0 0 2562047:47:16.854775');
 });

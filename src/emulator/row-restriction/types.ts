@@ -1,5 +1,5 @@
 import { DataType, DateUnit, Precision, TimeUnit, type Field } from 'apache-arrow';
-import { TIMESTAMP_PRECISION_KEY } from '../../protocol/bqread-markers.js';
+import { PICOS_TIMESTAMP_KEY } from '../sources/picos-timestamp.js';
 
 export type ScalarTypeName =
   | 'INT64' | 'FLOAT64' | 'NUMERIC' | 'BIGNUMERIC' | 'BOOL' | 'STRING' | 'BYTES'
@@ -57,7 +57,7 @@ export function sqlTypeOfField(field: Field): SqlType {
   if (DataType.isBool(type)) return scalarType('BOOL');
   if (DataType.isUtf8(type)) {
     // A stored picosecond TIMESTAMP (text until a session converts it): not comparable here.
-    if (field.metadata.has(TIMESTAMP_PRECISION_KEY)) return { kind: 'UNSUPPORTED', arrowType: 'picosecond TIMESTAMP' };
+    if (field.metadata.has(PICOS_TIMESTAMP_KEY)) return { kind: 'UNSUPPORTED', arrowType: 'picosecond TIMESTAMP' };
     const extension = field.metadata.get(EXTENSION_NAME_KEY);
     if (extension === 'google:sqlType:geography') return scalarType('GEOGRAPHY');
     if (extension === 'google:sqlType:json') return scalarType('JSON');

@@ -2,7 +2,7 @@
 // their mapping to the exact Arrow schema that the BigQuery Storage Read API sends. Each type's
 // Arrow form, and the public source it was checked against, is listed in src/emulator/README.md.
 import * as arrow from 'apache-arrow';
-import { PICOS_TIMESTAMP_PRECISION, RANGE_TYPE, TIMESTAMP_PRECISION_KEY, TYPE_KEY } from '../../protocol/bqread-markers.js';
+import { PICOS_TIMESTAMP_KEY, PICOS_TIMESTAMP_VALUE } from './picos-timestamp.js';
 
 export type BqMode = 'NULLABLE' | 'REQUIRED' | 'REPEATED';
 
@@ -245,10 +245,6 @@ const INTERVAL_METADATA: ReadonlyMap<string, string> = new Map([
   ['ARROW:extension:name', 'google:sqlType:interval'],
 ]);
 
-// bqread's own marker: the service's RANGE is indistinguishable from a RECORD of `start` and `end`
-// (src/emulator/README.md, "Markers of bqread's own").
-const RANGE_METADATA: ReadonlyMap<string, string> = new Map([[TYPE_KEY, RANGE_TYPE]]);
-
 /**
  * Arrow schema of a table with these BigQuery fields, as the Storage Read API sends it (picosecond
  * TIMESTAMPs aside: those are stored as text and take their Arrow form per session).
@@ -260,7 +256,7 @@ export function bqSchemaToArrow(fields: BqField[]): arrow.Schema {
 /**
  * One BigQuery field as an Arrow field. REPEATED becomes a non-nullable List whose
  * non-nullable child is named `item` (BigQuery has no NULL arrays nor NULL elements);
- * the metadata of GEOGRAPHY/JSON/DATETIME/INTERVAL/RANGE sits on the field holding
+ * the extension metadata of GEOGRAPHY/JSON/DATETIME/INTERVAL sits on the field holding
  * the values (the `item` child for a REPEATED one). Both choices for REPEATED fields are
  * unverified: no public source shows the service's nullability or metadata placement there.
  */
@@ -280,18 +276,17 @@ function arrowFieldOf(f: NormalizedBqField): arrow.Field {
 }
 
 function metadataOf(f: NormalizedBqField): Map<string, string> | null {
-  if (f.timestampPrecision === 12) return new Map([[TIMESTAMP_PRECISION_KEY, PICOS_TIMESTAMP_PRECISION]]);
+  if (f.timestampPrecision === 12) return new Map([[PICOS_TIMESTAMP_KEY, PICOS_TIMESTAMP_VALUE]]);
   switch (f.type) {
     case 'GEOGRAPHY': return new Map(GEOGRAPHY_METADATA);
     case 'JSON': return new Map(JSON_METADATA);
     case 'DATETIME': return new Map(DATETIME_METADATA);
     case 'INTERVAL': return new Map(INTERVAL_METADATA);
-    case 'RANGE': return new Map(RANGE_METADATA);
     default: return null;
   }
 }
 
-/** Arrow type of one bound of a RANGE (the bounds carry no metadata, a RANGE<DATETIME>'s neither: unverified). */
+/** Arrow type of one bound of a RANGE (the bounds carry no metadata: unverified). */
 function rangeBoundType(element: RangeElementType): arrow.DataType {
   switch (element) {
     case 'DATE': return new arrow.DateDay();

@@ -3,7 +3,10 @@
 // TIMESTAMP_PRECISION_PICOS (arrow.proto: "a string which conforms to ISO 8601 format"), spelled as
 // java-bigquerystorage's ITBigQueryStorageReadClientTest expects it: `2025-01-01T12:34:56.123456789123Z`,
 // always 12 fractional digits. Sessions convert it to the precision they ask for (timestamp-precision.ts).
-// Such a column is marked with TIMESTAMP_PRECISION_KEY (protocol/bqread-markers.ts), stored and sent.
+
+/** Field metadata marking a stored picosecond TIMESTAMP column; emulator-internal, never sent. */
+export const PICOS_TIMESTAMP_KEY = 'bqread:timestamp_precision';
+export const PICOS_TIMESTAMP_VALUE = '12';
 
 const PICOS_PER_MILLI = 1_000_000_000n;
 const PICOS_PER_SECOND = 1_000_000_000_000n;
