@@ -84,7 +84,7 @@ test('an output path that cannot be written exits 6 before reading anything', as
 test('usage errors exit 2: bad flags, CSV of nested columns', async () => {
   await failsWith(read('--sample', '0'), 2, /--sample must be a number in \(0, 100\]/);
   await failsWith(read('--format', 'xml'), 2, /option '--format <format>' argument 'xml' is invalid/);
-  await failsWith(read('--out', path.join(dir, 'nested.csv')), 2, /^bqread: CSV cannot hold nested or repeated columns \(r_int64, r_string, rec, r_rec\)/);
+  await failsWith(read('--out', path.join(dir, 'nested.csv')), 2, /^bqread: CSV cannot hold nested or repeated columns \(f_range_date, f_range_datetime, f_range_timestamp, r_int64, r_string, rec, r_rec\)/);
   assert.deepEqual(readdirSync(dir).filter((f) => f.includes('nested')), []);
   await failsWith(read('--ca-cert', 'x.pem'), 2, /--ca-cert needs --tls/);
 });
