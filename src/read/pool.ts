@@ -28,8 +28,14 @@ const THREAD_LOAD_TIMEOUT_MS = 30_000;
 const WORKER_FILE = new URL('../../workers/read-stream.js', import.meta.url).href;
 
 export interface ReadPoolOptions {
-  /** Worker threads; default the machine's available parallelism. */
+  /** Most worker threads; default the machine's available parallelism. */
   readonly workers?: number;
+  /**
+   * Threads started at once; default `workers`, all of them. Fewer start a pool that grows (to at
+   * most `workers`) when a read asks for more with grow(): a small read then never pays for N
+   * threads. A pool a read makes for itself starts one.
+   */
+  readonly startThreads?: number;
   /** Streams one worker thread reads at once (reads wait on the service between decodes); default 16. */
   readonly streamsPerWorker?: number;
   /**
@@ -37,6 +43,14 @@ export interface ReadPoolOptions {
    * resumed on a fresh one) instead of taking the process down with it.
    */
   readonly resourceLimits?: ResourceLimits;
+}
+
+/** A set of threads started together; piscina cannot add threads to a pool it made, so growing adds a group. */
+interface ThreadGroup {
+  readonly piscina: Piscina;
+  readonly threads: number;
+  /** Tasks handed to it and not settled. */
+  running: number;
 }
 
 /**
@@ -47,7 +61,7 @@ export class ReadPool {
   readonly workers: number;
   readonly streamsPerWorker: number;
   private readonly resourceLimits: ResourceLimits | undefined;
-  private readonly piscina: Piscina;
+  private readonly groups: ThreadGroup[] = [];
   private closing: Promise<void> | undefined;
   /** Threads that have loaded their modules (see WORKER_LOADED). */
   private readonly loaded = new Set<number>();
@@ -63,6 +77,10 @@ export class ReadPool {
     if (!Number.isInteger(this.streamsPerWorker) || this.streamsPerWorker < 1) {
       throw new ReadOptionsError(`streamsPerWorker must be a positive integer (got ${options.streamsPerWorker})`);
     }
+    const startThreads = options.startThreads ?? this.workers;
+    if (!Number.isInteger(startThreads) || startThreads < 1 || startThreads > this.workers) {
+      throw new ReadOptionsError(`startThreads must be an integer from 1 to workers (${this.workers}) (got ${options.startThreads})`);
+    }
     const oldGeneration = options.resourceLimits?.maxOldGenerationSizeMb;
     if (oldGeneration !== undefined && oldGeneration < MIN_OLD_GENERATION_MB) {
       throw new ReadOptionsError(
@@ -70,34 +88,57 @@ export class ReadPool {
           'below that Node can abort the whole process while it creates the worker\'s heap',
       );
     }
-    this.piscina = new Piscina({
+    this.addGroup(startThreads);
+  }
+
+  private addGroup(threads: number): void {
+    const piscina = new Piscina({
       filename: WORKER_FILE,
-      minThreads: this.workers,
-      maxThreads: this.workers,
+      minThreads: threads,
+      maxThreads: threads,
       concurrentTasksPerWorker: this.streamsPerWorker,
       idleTimeout: Infinity,
       // Stream reads are async I/O: a worker must keep its event loop running between tasks too.
       atomics: 'disabled',
-      resourceLimits: options.resourceLimits,
+      resourceLimits: this.resourceLimits,
     });
     // Piscina reports a worker that fails with no task in hand as an 'error' event, which would
     // crash the process if unheard; a death with tasks in hand rejects those tasks, and the
     // coordinator resumes their streams. Piscina replaces a thread that had started, but not one
     // that died starting (too small resourceLimits, say), so the pool can end up with none.
-    this.piscina.on('error', (err: Error) => this.died(err));
+    piscina.on('error', (err: Error) => this.died(err));
     // A thread that ends with no task in hand raises no error; with none left, queued runs fail too.
-    this.piscina.on('workerDestroy', () => {
+    piscina.on('workerDestroy', () => {
       if (!this.closing) this.failPendingIfNoThreads();
     });
-    this.piscina.on('message', (message: Partial<WorkerLoadedMessage>) => {
+    piscina.on('message', (message: Partial<WorkerLoadedMessage>) => {
       if (message?.type === WORKER_LOADED && message.threadId !== undefined) this.loaded.add(message.threadId);
     });
+    this.groups.push({ piscina, threads, running: 0 });
+  }
+
+  /** Threads the pool runs (or is starting): the sum of its groups'. */
+  private get startedThreads(): number {
+    return this.groups.reduce((n, group) => n + group.threads, 0);
+  }
+
+  private liveThreads(): Piscina['threads'] {
+    return this.groups.flatMap((group) => group.piscina.threads);
+  }
+
+  /**
+   * Starts threads until the pool runs `threads` of them (at most `workers`); a read asks for what
+   * its session needs. The new threads load while the read goes on.
+   */
+  grow(threads: number): void {
+    const wanted = Math.min(threads, this.workers) - this.startedThreads;
+    if (wanted > 0 && !this.closing) this.addGroup(wanted);
   }
 
   /** Resolves once every live thread has loaded its modules, or after `timeoutMs`. */
   private async threadsLoaded(timeoutMs: number): Promise<void> {
     const deadline = performance.now() + timeoutMs;
-    while (this.piscina.threads.some((thread) => !this.loaded.has(thread.threadId)) && performance.now() < deadline) {
+    while (this.liveThreads().some((thread) => !this.loaded.has(thread.threadId)) && performance.now() < deadline) {
       await sleep(10);
     }
   }
@@ -114,7 +155,7 @@ export class ReadPool {
   }
 
   private failPendingIfNoThreads(): void {
-    if (this.piscina.threads.length > 0 || this.pending.size === 0) return;
+    if (this.liveThreads().length > 0 || this.pending.size === 0) return;
     const error = this.noThreadsError();
     for (const fail of [...this.pending]) fail(error);
   }
@@ -128,15 +169,14 @@ export class ReadPool {
   }
 
   /**
-   * Resolves once every thread has started and loaded its modules, so a read that follows pays no
-   * thread start (a service can await it while it starts up). Rejects if the pool is closed or has
-   * lost every thread.
+   * Resolves once every thread started so far has loaded its modules, so a read that follows pays
+   * no thread start (a service can await it while it starts up). Rejects if the pool is closed or
+   * has lost every thread.
    */
   async ready(): Promise<void> {
-    const loadedThreads = () => this.piscina.threads.filter((thread) => this.loaded.has(thread.threadId)).length;
-    while (loadedThreads() < this.workers) {
+    while (this.loadedThreads < this.startedThreads) {
       if (this.closing) throw new ReadOptionsError('the ReadPool is closed');
-      if (this.piscina.threads.length === 0 && this.lastDeath) throw this.noThreadsError();
+      if (this.liveThreads().length === 0 && this.lastDeath) throw this.noThreadsError();
       await sleep(10);
     }
   }
@@ -147,18 +187,31 @@ export class ReadPool {
 
   /** Live worker threads (0 once closed). */
   get threadCount(): number {
-    return this.piscina.threads.length;
+    return this.liveThreads().length;
   }
 
-  /** How many streams the pool reads at once. */
+  /** Live threads that have loaded their modules. */
+  get loadedThreads(): number {
+    return this.liveThreads().filter((thread) => this.loaded.has(thread.threadId)).length;
+  }
+
+  /** How many streams the pool reads at once with the threads it runs now. */
   get capacity(): number {
+    return this.startedThreads * this.streamsPerWorker;
+  }
+
+  /** How many streams the pool reads at once when it runs every thread it may. */
+  get maxCapacity(): number {
     return this.workers * this.streamsPerWorker;
   }
 
   /** Rejects when the worker thread running the task dies (or the pool is closed). */
   run(task: StreamTask, port: MessagePort): Promise<StreamTaskResult> {
     if (this.closing) return Promise.reject(new Error('the read pool is closed'));
-    return new Promise((resolve, reject) => {
+    // The group with the least work per thread; piscina balances the threads within it.
+    const group = this.groups.reduce((best, g) => (g.running / g.threads < best.running / best.threads ? g : best));
+    group.running++;
+    return new Promise<StreamTaskResult>((resolve, reject) => {
       // Piscina cannot take back a queued task without an abort signal, and an abortable task gets
       // a worker to itself; so a task failed here stays in piscina's queue, and when a thread runs
       // it at last it finds the coordinator's end of its port closed and stops at once.
@@ -167,7 +220,7 @@ export class ReadPool {
         reject(err);
       };
       this.pending.add(fail);
-      this.piscina.run(task, { transferList: [port] as never }).then(
+      group.piscina.run(task, { transferList: [port] as never }).then(
         (result: StreamTaskResult) => {
           this.pending.delete(fail);
           resolve(result);
@@ -178,12 +231,12 @@ export class ReadPool {
           this.died(err);
         },
       );
-    });
+    }).finally(() => group.running--);
   }
 
   /** Ends every worker thread, once those still starting have loaded (terminating one mid-load can abort the process). */
   close(): Promise<void> {
-    this.closing ??= this.threadsLoaded(THREAD_LOAD_TIMEOUT_MS).then(() => this.piscina.destroy());
+    this.closing ??= this.threadsLoaded(THREAD_LOAD_TIMEOUT_MS).then(() => Promise.all(this.groups.map((group) => group.piscina.destroy()))).then(() => undefined);
     return this.closing;
   }
 }

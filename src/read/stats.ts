@@ -36,6 +36,11 @@ export interface ReadStats {
   largestBatchBytes: number;
   /** The largest ReadRows response on the wire (each paused stream may hold one read ahead). */
   largestResponseBytes: number;
+  /**
+   * Worker threads the session is worth (threadsForSession): a pool of the read's own starts that
+   * many, a shared one grows to them if it runs fewer.
+   */
+  threads: number;
   /** Streams read at once (the p-queue's concurrency). */
   streamsInFlight: number;
   /** Each stream's HTTP/2 window (4 MiB). */
@@ -57,7 +62,7 @@ export interface ReadProgress {
 export function emptyStats(): ReadStats {
   return {
     rows: 0, bytes: 0, responseBytes: 0, batches: 0, wallMs: 0, sessionMs: 0, firstBatchMs: 0, retries: 0, workerRestarts: 0,
-    maxThrottlePercent: 0, peakBufferedBytes: 0, largestBatchBytes: 0, largestResponseBytes: 0, streamsInFlight: 0, flowControlWindowBytes: 0, bytesNotDetached: 0, streams: [],
+    maxThrottlePercent: 0, peakBufferedBytes: 0, largestBatchBytes: 0, largestResponseBytes: 0, threads: 0, streamsInFlight: 0, flowControlWindowBytes: 0, bytesNotDetached: 0, streams: [],
   };
 }
 

@@ -8,6 +8,7 @@ import { BatchQueue, type PlacedBatch } from './batch-queue.js';
 import { CreditLedger } from './credits.js';
 import { abortError, BqReadError, CallbackError, ReadOptionsError, StreamReadError } from './errors.js';
 import { resolveReadOptions, type ReadOptions, type ResolvedReadOptions } from './options.js';
+import { threadsForSession } from './parallelism.js';
 import { DEFAULT_STREAMS_PER_WORKER, ReadPool } from './pool.js';
 import { createReadSession, type ReadSessionInfo } from './session.js';
 import { emptyStats, type ReadStats } from './stats.js';
@@ -51,17 +52,22 @@ export class TableRead {
     let ownedPool: ReadPool | undefined;
     try {
       if (userSignal?.aborted) throw abortError(userSignal);
-      // When iteration is what asks for the session, a pool of the read's own starts meanwhile: its
-      // threads load their modules during the CreateReadSession round trip instead of after it.
-      // (Closing a pool waits for its threads to load, so a refused session can close it at once.)
-      if (this.sessionPromise === undefined && this.options.pool === undefined) ownedPool = this.ownedPool(this.resolvedOptions());
+      // When iteration is what asks for the session, a pool of the read's own starts one thread
+      // meanwhile: it loads its modules during the CreateReadSession round trip instead of after
+      // it, and the session then says how many more the read is worth. (Closing a pool waits for
+      // its threads to load, so a refused session can close it at once.)
+      if (this.sessionPromise === undefined && this.options.pool === undefined) ownedPool = this.ownedPool(this.resolvedOptions(), 1);
       const session = await this.session();
       this.throwIfStopped();
       const options = this.resolvedOptions();
       if (session.streams.length === 0) return;
       if (options.pool?.closed) throw new ReadOptionsError('the ReadPool passed as `pool` is closed');
-      ownedPool ??= options.pool === undefined ? this.ownedPool(options) : undefined;
+      const maxThreads = options.pool?.workers ?? options.workers ?? availableParallelism();
+      const threads = threadsForSession(session, maxThreads, options.pool?.streamsPerWorker ?? DEFAULT_STREAMS_PER_WORKER);
+      ownedPool ??= options.pool === undefined ? this.ownedPool(options, threads) : undefined;
       const pool = options.pool ?? ownedPool!;
+      pool.grow(threads);
+      this.stats.threads = threads;
       const queue = new PQueue({ concurrency: Math.min(options.concurrency ?? pool.capacity, session.streams.length) });
       // However the read stops (the end, a failure, an abort, the consumer leaving), the queue is
       // cleared and an owned pool closed at once, not when the consumer next pulls, which it may
@@ -87,15 +93,15 @@ export class TableRead {
     return (this.resolved ??= resolveReadOptions(this.reference, this.options));
   }
 
-  private ownedPool(options: ResolvedReadOptions): ReadPool {
-    return new ReadPool({ workers: options.workers, resourceLimits: options.workerResourceLimits });
+  private ownedPool(options: ResolvedReadOptions, startThreads: number): ReadPool {
+    return new ReadPool({ workers: options.workers, startThreads, resourceLimits: options.workerResourceLimits });
   }
 
   private async openSession(): Promise<ReadSessionInfo> {
     const options = this.resolvedOptions();
     const signal = this.joinedSignal();
     if (signal.aborted) throw this.failure ?? abortError(signal);
-    const slots = options.pool?.capacity ?? (options.workers ?? availableParallelism()) * DEFAULT_STREAMS_PER_WORKER;
+    const slots = options.pool?.maxCapacity ?? (options.workers ?? availableParallelism()) * DEFAULT_STREAMS_PER_WORKER;
     const token = options.tokenSource ? await fetchAccessToken(options.tokenSource) : undefined;
     const session = await createReadSession(options, slots, signal, token).catch((err: unknown) => {
       throw signal.aborted ? this.failure ?? abortError(signal) : err;

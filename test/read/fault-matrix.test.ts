@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Worker } from 'node:worker_threads';
 import { status as Status } from '@grpc/grpc-js';
 import type { Emulator } from '../../src/emulator/server.js';
 import type { FaultSpec } from '../../src/emulator/faults.js';
@@ -11,13 +10,13 @@ import { canonicalRows, rowsById } from '../helpers/canonical.js';
 import { startCuttingProxy } from '../helpers/cutting-proxy.js';
 import { DEMO, demoEmulator } from '../helpers/demo-emulator.js';
 import { leftOver, liveResources } from '../helpers/leaks.js';
+import { threadsOf } from '../helpers/pool-threads.js';
 
 // 8 streams of 750 rows, 250 rows a response: a fault after 1 or 2 responses lands mid-stream.
 const ROWS = 6000;
 const STREAMS = 8;
 // More retries than the combined test's cuts and faults, so no stream can run out of them.
 const FAST_RETRY = { initialBackoffMs: 1, maxBackoffMs: 20, maxRetries: 40 };
-const threadsOf = (pool: ReadPool): Worker[] => (pool as unknown as { piscina: { threads: Worker[] } }).piscina.threads;
 
 /** What the matrix did, for the closing note: printed as a diagnostic at the end. */
 const tally = { faults: new Map<string, number>(), cuts: 0, workerDeaths: 0, readsVerified: 0, rowsVerified: 0 };

@@ -10,9 +10,11 @@ test('closing a pool whose threads are still starting waits until they have load
   for (let round = 0; round < 3; round++) {
     const pool = new ReadPool({ workers: 2 });
     const loaded: number[] = [];
-    (pool as unknown as { piscina: EventEmitter }).piscina.on('message', (m: { type?: string; threadId?: number }) => {
-      if (m?.type === WORKER_LOADED) loaded.push(m.threadId!);
-    });
+    for (const { piscina } of (pool as unknown as { groups: { piscina: EventEmitter }[] }).groups) {
+      piscina.on('message', (m: { type?: string; threadId?: number }) => {
+        if (m?.type === WORKER_LOADED) loaded.push(m.threadId!);
+      });
+    }
     await pool.close();
     assert.equal(loaded.length, 2, `round ${round}: both threads loaded before they were ended`);
     assert.equal(pool.threadCount, 0);
@@ -21,13 +23,9 @@ test('closing a pool whose threads are still starting waits until they have load
 
 test('ready() resolves once every thread has loaded its modules, and rejects on a closed pool', async () => {
   const pool = new ReadPool({ workers: 2 });
-  const loaded: number[] = [];
-  (pool as unknown as { piscina: EventEmitter }).piscina.on('message', (m: { type?: string; threadId?: number }) => {
-    if (m?.type === WORKER_LOADED) loaded.push(m.threadId!);
-  });
   try {
     await pool.ready();
-    assert.equal(loaded.length, 2, 'both threads had loaded when ready() resolved');
+    assert.equal(pool.loadedThreads, 2, 'both threads had loaded when ready() resolved');
     assert.equal(pool.threadCount, 2);
   } finally {
     await pool.close();

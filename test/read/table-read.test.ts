@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Worker } from 'node:worker_threads';
 import type { Emulator } from '../../src/emulator/server.js';
 import { BqReadError, CallbackError, ReadOptionsError, StreamReadError, TableReferenceError } from '../../src/read/errors.js';
 import { ReadPool } from '../../src/read/pool.js';
@@ -8,9 +7,9 @@ import { readBatches } from '../../src/read/read-batches.js';
 import { readTableParallel } from '../../src/read/read-table.js';
 import { canonicalRows } from '../helpers/canonical.js';
 import { DEMO, demoEmulator, eventually } from '../helpers/demo-emulator.js';
+import { threadsOf } from '../helpers/pool-threads.js';
 
 /** The pool's live threads; a test reaches in to end one, as a crash or an OOM would. */
-const threadsOf = (pool: ReadPool): Worker[] => (pool as unknown as { piscina: { threads: Worker[] } }).piscina.threads;
 
 describe('the read survives, or ends cleanly, whatever happens on its threads', () => {
   let emulator: Emulator;

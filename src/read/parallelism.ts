@@ -1,0 +1,20 @@
+import type { ReadSessionInfo } from './session.js';
+
+/**
+ * Session bytes one more worker thread is worth. A thread costs its start (modules loaded, a gRPC
+ * channel) before it decodes a byte, and one thread decodes a GiB in about 2 s of CPU (bench/README.md,
+ * "CPU per GiB"), so a second thread pays off only once a session holds tens of MiB.
+ */
+export const BYTES_PER_THREAD = 64 * 1024 * 1024;
+
+/**
+ * How many worker threads a read of `session` uses, from 1 to `maxThreads`: enough for its streams
+ * (a thread reads `streamsPerThread` at once, since the service paces each stream) and for its
+ * estimated bytes, never more than it has streams. A one-stream or small session reads on one thread.
+ */
+export function threadsForSession(session: Pick<ReadSessionInfo, 'streams' | 'estimatedTotalBytesScanned'>, maxThreads: number, streamsPerThread: number): number {
+  const streams = session.streams.length;
+  const forStreams = Math.ceil(streams / streamsPerThread);
+  const forBytes = Math.ceil(session.estimatedTotalBytesScanned / BYTES_PER_THREAD);
+  return Math.max(1, Math.min(maxThreads, streams, Math.max(forStreams, forBytes)));
+}
