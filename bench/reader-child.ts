@@ -79,6 +79,7 @@ function parseChildArgs(argv: string[]): { reader: ReaderName; config: ReaderCon
 async function main(): Promise<void> {
   const { reader: name, config } = parseChildArgs(process.argv.slice(2));
   const reader = await loadReader(name);
+  await reader.prepare?.(config);
   // The parent passes --expose-gc so the baseline is the idle process, not leftover garbage.
   (globalThis as { gc?: () => void }).gc?.();
   await sleep(50);

@@ -6,21 +6,19 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEMO_TABLE } from '../src/cli/demo-table.js';
 import { generateDemoTable } from '../src/emulator/sources/demo.js';
 import { checksumOf, findDisagreements, type Checksum, type Disagreement, type ReaderAnswer } from './checksum.js';
-import { startEmulatorProcess } from './emulator-process.js';
 import { runToEnd, startNode } from './node-process.js';
 import { DEFAULT_STREAMS_PER_WORKER } from '../src/read/pool.js';
-import { planRuns, planServiceRuns, type RunSpec } from './plan.js';
-import type { ChildReport } from './reader-child.js';
+import { planRuns, planServiceRuns } from './plan.js';
 import { isReaderName, READER_NAMES, type ReaderName } from './readers/index.js';
 import { formatTable, machineInfo, machineLine, writeResults } from './report.js';
-import { cpuSlopes, evaluateCpuTargets, formatProjection, formatSlopes, medianCpu, projectCeiling } from './cpu-slope.js';
+import { cpuSlopes, evaluateCpuTargets, formatProjection, formatSlopes, projectCeiling } from './cpu-slope.js';
 import type { PlateauResult } from './stream-plateau.js';
+import { CONSUMER_DELAY_MS, measureRun, RUN_TIMEOUT_MS, type World } from './reader-run.js';
+import { benchHead, benchSmallReads, SMALL_READ_ROWS, type SmallReadResult } from './small-reads.js';
 import { deriveRows, evaluateServiceTargets, evaluateTargets, type MeasuredRun, type ResultRow, type TargetResult } from './targets.js';
 
-const READER_CHILD = fileURLToPath(new URL('./reader-child.js', import.meta.url));
 const PLATEAU_CHILD = fileURLToPath(new URL('./stream-plateau.js', import.meta.url));
 /** The plateau run streams at least this many times its budget. */
 const PLATEAU_BUDGET_MIB = 16;
@@ -36,10 +34,8 @@ const QUICK_ROWS = 200_000;
 const FULL_ROWS = 1_000_000;
 /** The second size is this many times the first, to show how time grows with data. */
 const SIZE_FACTOR = 4;
-const CONSUMER_DELAY_MS = 2;
 /** Per-stream rates of the service-like rows (MiB/s): the slow end, the `bigquery` profile, a fast stream. */
 const SERVICE_RATES = [2.5, 10, 30];
-const RUN_TIMEOUT_MS = 10 * 60_000;
 
 class BenchUsageError extends Error {
   override name = 'BenchUsageError';
@@ -94,52 +90,6 @@ function parseBenchArgs(argv: string[], cores: number, startedAt: Date): BenchOp
   };
 }
 
-/** How the emulator serves a run: as fast as loopback allows, or at the service's pace. */
-interface World {
-  readonly emulatorFlags: readonly string[];
-  /** The session's max_stream_count for a reader; default the bench's --max-streams. */
-  readonly maxStreams?: (spec: RunSpec) => number;
-}
-const LOOPBACK: World = { emulatorFlags: [] };
-
-/** One reader run: a fresh emulator, a fresh reader process, one JSON line back. */
-async function runOnce(spec: RunSpec, rows: number, options: BenchOptions, budgetBytes: number, world: World = LOOPBACK): Promise<MeasuredRun> {
-  const emulator = await startEmulatorProcess(rows, world.emulatorFlags);
-  const emulatorCpuBefore = emulator.cpuMs();
-  try {
-    const args = [
-      '--reader', spec.reader,
-      '--endpoint', emulator.address,
-      '--table', DEMO_TABLE,
-      '--workers', String(spec.workers),
-      '--max-streams', String(world.maxStreams?.(spec) ?? options.maxStreams),
-      '--compression', spec.compression,
-      '--budget-bytes', String(budgetBytes),
-      '--consumer-delay-ms', String(CONSUMER_DELAY_MS),
-    ];
-    const nodeFlags = ['--expose-gc', ...(options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir] : [])];
-    const stdout = await runToEnd(startNode(READER_CHILD, args, nodeFlags), RUN_TIMEOUT_MS);
-    const emulatorCpuAfter = emulator.cpuMs();
-    const line = stdout.trim().split('\n').at(-1) ?? '';
-    const report = JSON.parse(line) as ChildReport;
-    const emulatorCpuMs = emulatorCpuBefore === undefined || emulatorCpuAfter === undefined ? undefined : emulatorCpuAfter - emulatorCpuBefore;
-    return { spec, report, emulatorCpuMs };
-  } catch (err) {
-    throw new Error(`${spec.label} failed: ${(err as Error).message}`, { cause: err });
-  } finally {
-    await emulator.stop();
-  }
-}
-
-/** The median run by read time, when repeated, with each CPU figure the median of the runs'. */
-async function measureRun(spec: RunSpec, rows: number, options: BenchOptions, budgetBytes: number, world?: World): Promise<MeasuredRun> {
-  const runs: MeasuredRun[] = [];
-  for (let i = 0; i < options.repeat; i++) runs.push(await runOnce(spec, rows, options, budgetBytes, world));
-  runs.sort((a, b) => a.report.readMs - b.report.readMs);
-  const middle = runs[Math.floor(runs.length / 2)]!;
-  return { ...middle, report: { ...middle.report, ...medianCpu(runs.map((r) => r.report)) } };
-}
-
 interface SizeResult {
   readonly rows: number;
   readonly arrowBytes: number;
@@ -155,7 +105,7 @@ interface SizeResult {
  * smallest table), so its peak RSS shows whether memory grows with the table; undefined at the
  * first size, which sets it.
  */
-async function benchSize(rows: number, options: BenchOptions, cores: number, fixedBudget?: number): Promise<SizeResult> {
+async function benchSize(rows: number, options: BenchOptions, cores: number, fixedBudget?: number, largest = false): Promise<SizeResult> {
   // The ground truth: the same generator and seed the emulator serves.
   const expected = checksumOf(generateDemoTable({ rows }).batches);
   const runs: MeasuredRun[] = [];
@@ -176,7 +126,7 @@ async function benchSize(rows: number, options: BenchOptions, cores: number, fix
     streamBudgetBytes: fixedBudget ?? Math.max(1, Math.floor(arrowBytes / 4)),
     expected,
     results,
-    targets: evaluateTargets(results, cores),
+    targets: evaluateTargets(results, cores, largest),
     disagreements: findDisagreements(expected, answers),
   };
 }
@@ -241,7 +191,7 @@ async function main(): Promise<number> {
   const sizeResults: SizeResult[] = [];
   for (const rows of sizes) {
     process.stderr.write(`${rows} rows:\n`);
-    const size = await benchSize(rows, options, cores, sizeResults[0]?.streamBudgetBytes);
+    const size = await benchSize(rows, options, cores, sizeResults[0]?.streamBudgetBytes, rows === sizes.at(-1));
     sizeResults.push(size);
     process.stdout.write(`\n${rows} rows, ${(size.arrowBytes / 2 ** 20).toFixed(1)} MiB of Arrow IPC, streaming budget ${(size.streamBudgetBytes / 2 ** 20).toFixed(1)} MiB\n`);
     process.stdout.write(`${formatTable(size.results)}\n\n`);
@@ -285,6 +235,20 @@ async function main(): Promise<number> {
     for (const target of service.targets) process.stdout.write(`${target.line}\n`);
     for (const d of service.disagreements) process.stdout.write(`WRONG  ${d.label}: ${d.problem}\n`);
   }
+  const smallReads: SmallReadResult[] = [];
+  for (const rows of SMALL_READ_ROWS) {
+    process.stderr.write(`${rows} rows, small read:\n`);
+    const small = await benchSmallReads(rows, options, cores, options.only);
+    smallReads.push(small);
+    process.stdout.write(`\nsmall read at the bigquery pace (10 MiB/s a stream, 300 ms session and first-response latency): ${rows} rows, the session decides the streams\n`);
+    process.stdout.write(`${formatTable(small.results)}\n\n`);
+    for (const target of small.targets) process.stdout.write(`${target.line}\n`);
+    for (const d of small.disagreements) process.stdout.write(`WRONG  ${d.label}: ${d.problem}\n`);
+  }
+  const headRows = largest?.rows ?? options.baseRows;
+  process.stderr.write(`bqread head of ${headRows} rows:\n`);
+  const head = await benchHead(headRows, options.repeat);
+  process.stdout.write(`\n${head.target.line}\n`);
   const path = writeResults(RESULTS_DIR, startedAt, {
     startedAt: startedAt.toISOString(),
     mode,
@@ -294,9 +258,11 @@ async function main(): Promise<number> {
     cpuPerGiB: { slopes, projection, targets: cpuTargets },
     plateau,
     serviceLike: serviceResults,
+    smallReads,
+    head,
   });
   process.stdout.write(`\nresults: ${path}${options.cpuProfDir ? `\nCPU profiles: ${options.cpuProfDir}` : ''}\n`);
-  return [...sizeResults, ...serviceResults].some((s) => s.disagreements.length > 0) ? 1 : 0;
+  return [...sizeResults, ...serviceResults, ...smallReads].some((s) => s.disagreements.length > 0) ? 1 : 0;
 }
 
 // Ctrl-C or a kill: exit, and the exit hook takes every emulator and reader down with the bench.

@@ -14,6 +14,6 @@ export const bqreadTable: Reader = async (config) => {
     sessionMs: stats.sessionMs,
     firstBatchMs: stats.firstBatchMs,
     batches: table.batches,
-    extra: { decodedBytes: stats.bytes, batchCount: stats.batches },
+    extra: { decodedBytes: stats.bytes, batchCount: stats.batches, threads: stats.threads },
   };
 };

@@ -6,6 +6,7 @@ const LOADERS = {
   'raw-drain': async () => (await import('./raw-drain.js')).rawDrain,
   'bqread-table': async () => (await import('./bqread-table.js')).bqreadTable,
   'bqread-stream': async () => (await import('./bqread-stream.js')).bqreadStream,
+  'bqread-warm-pool': async () => (await import('./bqread-warm-pool.js')).bqreadWarmPool,
   'official-arrow-reader': async () => (await import('./official-arrow-reader.js')).officialArrowReader,
   'official-concurrent': async () => (await import('./official-concurrent.js')).officialConcurrent,
 } as const satisfies Record<string, () => Promise<Reader>>;

@@ -37,4 +37,7 @@ export interface ReadOutcome {
   readonly extra?: Readonly<Record<string, number>>;
 }
 
-export type Reader = (config: ReaderConfig) => Promise<ReadOutcome>;
+export type Reader = ((config: ReaderConfig) => Promise<ReadOutcome>) & {
+  /** Setup a reader keeps out of its measured read (a warm pool, as a long-lived job has one). */
+  readonly prepare?: (config: ReaderConfig) => Promise<void>;
+};
