@@ -24,6 +24,8 @@ export function emulatorCommand(): Command {
     .option('--tls-key <file>', 'PEM private key: serve TLS (with --tls-cert)')
     .option('--tls-cert <file>', 'PEM certificate chain for --tls-key')
     .option('--session-lifetime <seconds>', 'how long read sessions live', integer('--session-lifetime', 1), 6 * 3600)
+    .option('--storage-block-bytes <n>', 'smallest storage block of a table\'s rows: a session gets at most a stream per block (0: no minimum; default 4 MiB, see the emulator\'s README)',
+      integer('--storage-block-bytes', 0))
     .option('--fault <spec>', 'inject a fault: KIND[:key=value,...], KIND one of error, drop, delay, throttle, corrupt (repeatable)', collect, [])
     .option('--pace <profile>', `serve at the real service's pace: ${Object.keys(SERVICE_PACE_PROFILES).join(', ')} (see the emulator's README)`,
       oneOf('--pace', Object.keys(SERVICE_PACE_PROFILES) as ServicePaceProfile[]))
@@ -36,6 +38,7 @@ Examples:
   bqread emulator --table my-proj.ds.events=events.arrow --table my-proj.ds.users=users.ndjson:users.schema.json
   bqread emulator --demo --fault error:code=UNAVAILABLE,after=3 --require-token
   bqread emulator --demo --pace bigquery --stream-rate 2.5      # slow streams, as the service serves them
+  bqread emulator --demo --demo-rows 1000 --storage-block-bytes 0   # a tiny table cut into as many streams as asked
   BIGQUERY_STORAGE_EMULATOR_HOST=127.0.0.1:9060 bqread read bqread-demo.samples.all_types --out demo.parquet`)
     .action(async (opts) => {
       const tables: EmulatorTable[] = (opts.table as string[]).map((flag) => {
@@ -54,6 +57,7 @@ Examples:
         requireToken: opts.requireToken,
         tls: opts.tlsKey ? { key: readFileSync(opts.tlsKey), cert: readFileSync(opts.tlsCert) } : undefined,
         sessionLifetimeMs: opts.sessionLifetime * 1000,
+        storageBlockBytes: opts.storageBlockBytes,
         faults,
         pace: paceFromFlags(opts),
       });

@@ -59,6 +59,13 @@ export interface EmulatorOptions {
   readonly batchTargetBytes?: number;
   /** Most rows per ReadRows response; default 65536. */
   readonly maxBatchRows?: number;
+  /**
+   * The smallest storage block a table's rows are kept in, in bytes of Arrow data; default 4 MiB.
+   * A session gets at most one stream per block, as the service cannot cut a small table finer
+   * than its storage units (the emulator's README, "How many streams a session gets"). 0 sets no
+   * minimum: a block may be a single row, so a tiny table can have many streams.
+   */
+  readonly storageBlockBytes?: number;
   /** Location in session names; default "us". */
   readonly location?: string;
   readonly faults?: readonly FaultSpec[];
@@ -107,6 +114,7 @@ const DEFAULTS = {
   maxEncodedBytes: 256 * 1024 * 1024,
   batchTargetBytes: 1024 * 1024,
   maxBatchRows: 65536,
+  storageBlockBytes: 4 * 1024 * 1024,
   location: 'us',
 };
 
@@ -145,11 +153,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     throw new RangeError(`maxSessions must be a positive integer (got ${settings.maxSessions})`);
   }
   if (!(settings.maxEncodedBytes >= 0)) throw new RangeError(`maxEncodedBytes must be a non-negative number (got ${settings.maxEncodedBytes})`);
+  if (!Number.isSafeInteger(settings.storageBlockBytes) || settings.storageBlockBytes < 0) {
+    throw new RangeError(`storageBlockBytes must be a non-negative integer (got ${settings.storageBlockBytes})`);
+  }
   const limits: SessionLimits = {
     location: settings.location,
     sessionLifetimeMs: settings.sessionLifetimeMs,
     batchTargetBytes: settings.batchTargetBytes,
     maxBatchRows: settings.maxBatchRows,
+    storageBlockBytes: settings.storageBlockBytes,
   };
   const requireRouting = options.requireRoutingHeader ?? true;
   const store = new TableStore();

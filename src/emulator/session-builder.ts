@@ -9,6 +9,7 @@ import type { EncodingCache } from './encoding-cache.js';
 import { responseCompressed } from './response-compression.js';
 import { planSession, type SessionPlan } from './session-request.js';
 import type { EncodedUnit, SessionEncoding, SessionState, StreamState } from './session-state.js';
+import { sessionStreamCount } from './stream-count.js';
 import type { StoredTable, TableStore } from './table-store.js';
 
 export interface SessionLimits {
@@ -17,12 +18,10 @@ export interface SessionLimits {
   /** Target size of one ReadRows response's Arrow data. */
   readonly batchTargetBytes: number;
   readonly maxBatchRows: number;
+  /** The smallest storage block a table's rows are kept in: a session has at most a stream per block. */
+  readonly storageBlockBytes: number;
 }
 
-/** The service's cap on streams per session. */
-const MAX_STREAMS = 1000;
-/** How much data the emulator puts in one stream when the caller lets it decide (max_stream_count 0). */
-const SERVER_CHOSEN_BYTES_PER_STREAM = 32 * 1024 * 1024;
 /** Resource ids shaped like the service's (base64url, no padding). */
 export function newResourceId(bytes: number): string {
   return randomBytes(bytes).toString('base64url');
@@ -68,18 +67,18 @@ function estimateBatchBytes(batch: RecordBatch): number {
 }
 
 /**
- * How many rows go in one unit: a response's worth, and few enough that each wanted stream gets
- * at least one unit.
+ * How many rows go in one unit (a response's rows; streams are ranges of units): a response's
+ * worth, and few enough that each stream gets at least one unit.
  */
-function rowsPerUnit(batches: readonly RecordBatch[], wantedStreams: number, limits: SessionLimits): number {
+function rowsPerUnit(batches: readonly RecordBatch[], streams: number, limits: SessionLimits): number {
   const totalRows = batches.reduce((n, b) => n + b.numRows, 0);
   if (totalRows === 0) return 0;
   const totalBytes = batches.reduce((n, b) => n + estimateBatchBytes(b), 0);
   const bytesPerRow = Math.max(1, totalBytes / totalRows);
-  // floor, not ceil: ceil(rows / wanted)-row units can number fewer than `wanted` (3000 rows, 999 wanted: 750).
+  // floor, not ceil: ceil(rows / streams)-row units can number fewer than `streams` (3000 rows, 999 streams: 750).
   return Math.max(
     1,
-    Math.min(limits.maxBatchRows, Math.floor(limits.batchTargetBytes / bytesPerRow), Math.floor(totalRows / wantedStreams)),
+    Math.min(limits.maxBatchRows, Math.floor(limits.batchTargetBytes / bytesPerRow), Math.floor(totalRows / streams)),
   );
 }
 
@@ -168,11 +167,15 @@ export function createSession(
   const requested: ProtoObject = request.readSession;
 
   const visible = table.batchesAsOf(snapshotMs);
-  const cap = maxStreamCount > 0 ? Math.min(maxStreamCount, MAX_STREAMS) : MAX_STREAMS;
-  const visibleBytes = visible.reduce((n, b) => n + estimateBatchBytes(b), 0);
-  const serverChoice = Math.max(preferredMin, Math.ceil(visibleBytes / SERVER_CHOSEN_BYTES_PER_STREAM), 1);
-  const wantedStreams = Math.min(cap, maxStreamCount > 0 ? maxStreamCount : serverChoice);
-  const rows = rowsPerUnit(visible, wantedStreams, limits);
+  const visibleRows = visible.reduce((n, b) => n + b.numRows, 0);
+  const streamCount = sessionStreamCount({
+    tableRows: visibleRows,
+    tableBytes: visible.reduce((n, b) => n + estimateBatchBytes(b), 0),
+    maxStreamCount,
+    preferredMinStreamCount: preferredMin,
+    storageBlockBytes: limits.storageBlockBytes,
+  });
+  const rows = rowsPerUnit(visible, streamCount, limits);
   const unitCount = unitCountOf(visible, rows);
   const schemaMessage = bufferView(encodeSchemaMessage(projection.schema));
   const recipe: EncodingRecipe = { visible, rowsPerUnit: rows, plan, schemaBytes: schemaMessage.byteLength };
@@ -180,7 +183,6 @@ export function createSession(
 
   const sessionId = newResourceId(24);
   const sessionName = formatSessionName(parentProject, limits.location, sessionId);
-  const streamCount = Math.min(wantedStreams, unitCount);
   const state: SessionState = {
     id: sessionId,
     name: sessionName,
@@ -215,7 +217,7 @@ export function createSession(
     // stream.proto: "only set for BigLake tables"; emulated tables are BigQuery-managed, so it stays unset.
     // stream.proto: an estimate "based on metadata from the table": the table's row count at the
     // snapshot, blind to what row_restriction and sample_percentage keep.
-    estimatedRowCount: visible.reduce((n, b) => n + b.numRows, 0),
+    estimatedRowCount: visibleRows,
     traceId: requested.traceId ?? '',
   };
   return { state, response };

@@ -12,14 +12,15 @@ test('demo serves from an emulator thread, reads into Parquet and prints the sum
   const dir = mkdtempSync(path.join(tmpdir(), 'bqread-demo-'));
   try {
     const out = path.join(dir, 'demo.parquet');
-    const run = await runCli(['demo', '--rows', '3000', '--workers', '1', '--streams', '2', '--out', out]);
+    // 30,000 rows are about 11 MB: two of the emulator's 4 MiB storage blocks, so two streams.
+    const run = await runCli(['demo', '--rows', '30000', '--workers', '1', '--streams', '2', '--out', out]);
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stderr, /^emulator thread listening on 127\.0\.0\.1:\d+, serving bqread-demo\.samples\.all_types \(3000 rows\)\n$/);
+    assert.match(run.stderr, /^emulator thread listening on 127\.0\.0\.1:\d+, serving bqread-demo\.samples\.all_types \(30000 rows\)\n$/);
     const [summary, check] = run.stdout.toString('utf8').trimEnd().split('\n');
-    assert.match(summary!, /^3,000 rows, \d+ columns \| .* \| 2 streams, 0 retries \| parquet .* MB -> .*demo\.parquet$/);
-    assert.equal(check, 'id sum 4498500: every row exactly once');
+    assert.match(summary!, /^30,000 rows, \d+ columns \| .* \| 2 streams, 0 retries \| parquet .* MB -> .*demo\.parquet$/);
+    assert.equal(check, 'id sum 449985000: every row exactly once');
     const table = tableFromIPC(parquet.readParquet(readFileSync(out)).intoIPCStream());
-    assert.equal(table.numRows, 3000);
+    assert.equal(table.numRows, 30000);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -10,8 +10,9 @@ import { generateDemoTable } from '../../src/emulator/sources/demo.js';
 import { runCli } from '../helpers/cli.js';
 import { sparseTable } from '../helpers/sparse-table.js';
 
-// The command on the tables new users try first: a few rows (one-row batches with the default
-// stream count) and columns with no value bytes. Every format and `head` must work.
+// The command on the tables new users try first: a few rows and columns with no value bytes. Every
+// format and `head` must work. The emulator sets no minimum storage block, so the default stream
+// count cuts these tables into one-row batches, the hardest case for the writers.
 const SPARSE = 'test-project.ds.sparse';
 const SMALL = 'test-project.ds.small_demo';
 const FLAT_SPARSE = 'id,s_empty,s_null,b_empty,geo_null,json_null';
@@ -20,7 +21,9 @@ let emulator: Emulator;
 let dir: string;
 
 before(async () => {
-  emulator = await startEmulator({ tables: [{ table: SPARSE, data: sparseTable(5) }, { table: SMALL, data: generateDemoTable({ rows: 10, seed: 7 }) }] });
+  emulator = await startEmulator({
+    tables: [{ table: SPARSE, data: sparseTable(5) }, { table: SMALL, data: generateDemoTable({ rows: 10, seed: 7 }) }], storageBlockBytes: 0,
+  });
   dir = mkdtempSync(path.join(tmpdir(), 'bqread-sparse-cli-'));
 });
 after(async () => {

@@ -184,6 +184,24 @@ test('emulator --pace and --stream-rate serve each stream at the given rate', as
   }
 });
 
+test('emulator --storage-block-bytes sets the smallest storage block, so the stream count a small table gets', async () => {
+  // 1000 demo rows are about 370 KB: one 4 MiB block by default, about 9 blocks of 40 KB.
+  const counts: number[] = [];
+  for (const flags of [[], ['--storage-block-bytes', '40000'], ['--storage-block-bytes', '0']]) {
+    const running = await startCli(['--demo', '--demo-rows', '1000', ...flags]);
+    const client = clientFor(running.address);
+    try {
+      counts.push((await client.createReadSession(sessionRequest(DEMO, {}, { maxStreamCount: 100 }))).streams.length);
+    } finally {
+      client.close();
+      running.child.kill('SIGKILL');
+    }
+  }
+  assert.equal(counts[0], 1);
+  assert.ok(counts[1]! > 1 && counts[1]! < 100, `${counts[1]} streams of 40 KB blocks`);
+  assert.equal(counts[2], 100);
+});
+
 test('bad emulator flags exit non-zero with a message naming the problem', async () => {
   const cases: [string[], RegExp][] = [
     [['emulator', '--bogus'], /unknown option '--bogus'/],
@@ -196,6 +214,7 @@ test('bad emulator flags exit non-zero with a message naming the problem', async
     [['emulator'], /nothing to serve/],
     [['emulator', '--demo', '--pace', 'warp'], /--pace must be one of bigquery, bigquery-slow/],
     [['emulator', '--demo', '--stream-rate', '0'], /--stream-rate must be a number in \(0, 1000000\]/],
+    [['emulator', '--demo', '--storage-block-bytes', '-1'], /--storage-block-bytes must be an integer >= 0/],
   ];
   for (const [args, message] of cases) {
     const { code, stderr } = await runCli(args);

@@ -30,7 +30,8 @@ before(async () => {
   writeFileSync(path.join(dir, 'types.ndjson'), typesNdjson(ROWS));
   writeFileSync(path.join(dir, 'types.schema.json'), JSON.stringify(TYPES_FIELDS));
   source = loadNdjsonTable(path.join(dir, 'types.ndjson'), path.join(dir, 'types.schema.json'));
-  emulator = await startEmulator({ tables: [{ table: TABLE_PATH, data: source }], maxBatchRows: 60 });
+  // No minimum storage block, so that this small table is read across several streams.
+  emulator = await startEmulator({ tables: [{ table: TABLE_PATH, data: source }], maxBatchRows: 60, storageBlockBytes: 0 });
   client = new v1.BigQueryReadClient({ servicePath: emulator.host, port: emulator.port, sslCreds: gax.grpc.credentials.createInsecure() });
 });
 

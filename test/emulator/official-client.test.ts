@@ -19,7 +19,8 @@ let emulator: Emulator;
 let client: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 before(async () => {
-  emulator = await startEmulator({ tables: [{ table: TABLE, data: source }], maxBatchRows: 400 });
+  // No minimum storage block, so that this small table is read across several streams.
+  emulator = await startEmulator({ tables: [{ table: TABLE, data: source }], maxBatchRows: 400, storageBlockBytes: 0 });
   client = new v1.BigQueryReadClient({
     servicePath: emulator.host,
     port: emulator.port,

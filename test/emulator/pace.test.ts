@@ -20,6 +20,8 @@ describe('the emulator serves at the service\'s pace when asked', () => {
     emulator = await startEmulator({
       tables: [{ table: TABLE, data: generateDemoTable({ rows: 24_000, seed: 2 }) }],
       batchTargetBytes: 256 * 1024,
+      // No minimum storage block: two streams of this 9 MB table whatever its exact size.
+      storageBlockBytes: 0,
       pace: { streamBytesPerSecond: RATE, firstResponseLatencyMs: 200, sessionLatencyMs: 150 },
     });
     client = emulatorClient(emulator);

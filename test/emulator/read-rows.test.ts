@@ -30,6 +30,8 @@ before(async () => {
   emulator = await startEmulator({
     tables: [{ table: TABLE, data: source }, { table: OTHER, data: source.slice(0, 500) }],
     maxBatchRows: 250,
+    // No minimum storage block: tests here cut these small tables into several streams.
+    storageBlockBytes: 0,
   });
   client = emulatorClient(emulator);
 });

@@ -29,6 +29,9 @@ before(async () => {
     tables: [{ table: TABLE, data: source }],
     maxBatchRows: 250,
     sessionLifetimeMs: LIFETIME_MS,
+    // No minimum storage block (a block may be one row): the stream-count tests here ask this small
+    // table for up to 1000 streams; stream-count.test.ts checks the block model itself.
+    storageBlockBytes: 0,
   });
   client = emulatorClient(emulator);
 });

@@ -4,10 +4,16 @@ import { generateDemoTable } from '../../src/emulator/sources/demo.js';
 
 export const DEMO = 'test-project.ds.demo';
 
-/** A loopback emulator serving a demo table (small batches, so streams have several responses). */
+/**
+ * A loopback emulator serving a demo table (small batches, so streams have several responses), with
+ * no minimum storage block, so that a table of a few thousand rows still gets as many streams as a
+ * test asks for.
+ */
 export async function demoEmulator(rows: number, options: EmulatorOptions = {}): Promise<{ emulator: Emulator; source: Table }> {
   const source = generateDemoTable({ rows, seed: 11, batchRows: 997 });
-  const emulator = await startEmulator({ maxBatchRows: 250, ...options, tables: [{ table: DEMO, data: source }, ...(options.tables ?? [])] });
+  const emulator = await startEmulator({
+    maxBatchRows: 250, storageBlockBytes: 0, ...options, tables: [{ table: DEMO, data: source }, ...(options.tables ?? [])],
+  });
   return { emulator, source };
 }
 

@@ -83,6 +83,8 @@ describe('service-account key files: google-auth-library tokens from a token end
       tables: [{ table: TABLE, data: source }],
       tls,
       maxBatchRows: 100,
+      // No minimum storage block: the tests count tokens over the 4 streams of this small table.
+      storageBlockBytes: 0,
       requireToken: (token) => {
         const ok = endpoint.accepts(token);
         if (ok) {

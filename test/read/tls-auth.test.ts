@@ -18,7 +18,8 @@ describe('TLS and OAuth tokens, as against the real service', () => {
   before(async () => {
     const pair = selfSignedCert();
     cert = pair.cert;
-    emulator = await startEmulator({ tables: [{ table: 'secure-proj.ds.t', data: source }], tls: pair, requireToken: 'ya29.token', maxBatchRows: 200 });
+    // No minimum storage block: the test counts a token per stream of this small table.
+    emulator = await startEmulator({ tables: [{ table: 'secure-proj.ds.t', data: source }], tls: pair, requireToken: 'ya29.token', maxBatchRows: 200, storageBlockBytes: 0 });
   });
   after(() => emulator.close());
 
@@ -54,6 +55,8 @@ describe('tokens from an authClient are fetched for every connect, so expiry mid
     emulator = await startEmulator({
       tables: [{ table: 'rotating-proj.ds.t', data: source }],
       maxBatchRows: 200,
+      // No minimum storage block: the first test counts the token's calls over 3 streams of this small table.
+      storageBlockBytes: 0,
       requireToken: (token) => {
         if (token !== current) return false;
         // Checked at each call's start: the call that uses the last of the lifetime goes on.

@@ -30,7 +30,8 @@ describe('the reader on INTERVAL, RANGE, declared decimals and DATETIME metadata
 
   before(async () => {
     source = typesTable(ROWS);
-    emulator = await startEmulator({ tables: [{ table: TABLE, data: source }], maxBatchRows: 50 });
+    // No minimum storage block, so that this small table is read across several streams.
+    emulator = await startEmulator({ tables: [{ table: TABLE, data: source }], maxBatchRows: 50, storageBlockBytes: 0 });
     pool = new ReadPool({ workers: 2 });
   });
   after(async () => {
