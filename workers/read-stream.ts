@@ -11,6 +11,7 @@ import type { ConnectionConfig } from '../src/client/connection.js';
 import { ReadApiClient } from '../src/client/read-client.js';
 import { backoffMs, classifyReadError } from '../src/client/retry.js';
 import { decodeReadRowsResponse } from '../src/protocol/read-rows-response.js';
+import { readApiTypes } from '../src/protocol/protos.js';
 import { CoordinatorLink } from './coordinator-link.js';
 import { WORKER_LOADED, type StreamTask, type StreamTaskResult, type WorkerLoadedMessage } from './stream-task.js';
 
@@ -129,5 +130,8 @@ export default async function readStream(task: StreamTask): Promise<StreamTaskRe
   return result;
 }
 
+// The protocol's descriptors are built now, while the coordinator waits for its session, not on
+// the first task; the message then says the thread is ready to read.
+readApiTypes();
 // Last, so it says that every module above has loaded (see WORKER_LOADED).
 parentPort?.postMessage({ type: WORKER_LOADED, threadId } satisfies WorkerLoadedMessage);
