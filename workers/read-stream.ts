@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
 import { parentPort, threadId } from 'node:worker_threads';
 import { status as Status, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
-import { CorruptBatchError, StreamBatchDecoder } from '../src/arrow/batch-message.js';
+import { CorruptBatchError } from '../src/arrow/corrupt-batch.js';
 import { MessageLayout } from '../src/arrow/message-layout.js';
-import { registerArrowCodecs } from '../src/arrow/codecs.js';
 import { ownedAlignedMessage } from '../src/arrow/owned-message.js';
+import type { PackedBatch } from '../src/arrow/packed-batch.js';
 import { decompressResponseRows } from '../src/arrow/response-codec.js';
-import { packBatch } from '../src/arrow/transfer.js';
 import type { ConnectionConfig } from '../src/client/connection.js';
 import { ReadApiClient } from '../src/client/read-client.js';
 import { backoffMs, classifyReadError } from '../src/client/retry.js';
@@ -34,6 +33,19 @@ function clientFor(connection: ConnectionConfig): ReadApiClient {
   return client;
 }
 
+type ArrowPacker = (message: Uint8Array, rows: number) => PackedBatch;
+
+/**
+ * Batches arrow must decode (compressed buffers, a type the layout plan leaves to arrow, a rare
+ * misaligned buffer) go through one arrow reader per stream, loaded on first need: a thread that
+ * reads only uncompressed sessions never loads apache-arrow.
+ */
+async function arrowPacker(schemaMessage: Uint8Array): Promise<ArrowPacker> {
+  const [{ StreamBatchDecoder }, { packBatch }] = await Promise.all([import('../src/arrow/batch-message.js'), import('../src/arrow/transfer.js')]);
+  const decoder = new StreamBatchDecoder(schemaMessage);
+  return (message, rows) => packBatch(decoder.decode(message, rows), message.buffer as ArrayBuffer);
+}
+
 /** Auth whose tokens are renewed, so an UNAUTHENTICATED after expiry deserves one more try with a fresh one. */
 const refreshes = (connection: ConnectionConfig) => connection.auth.kind === 'brokered' || connection.auth.kind === 'google';
 
@@ -46,13 +58,13 @@ export default async function readStream(task: StreamTask): Promise<StreamTaskRe
   let call: ClientReadableStream<Buffer> | undefined;
   link.whenCancelled(() => call?.cancel());
   try {
-    if (task.compressedBuffers) await registerArrowCodecs();
+    if (task.compressedBuffers) await (await import('../src/arrow/codecs.js')).registerArrowCodecs();
     const client = clientFor(task.connection);
-    // Batches go out as layouts read straight from their messages. Arrow decodes what that cannot
-    // take: every batch of a session with compressed buffers (not worth a framing check twice
-    // per message), and a rare misaligned one; its reader is made on first need.
-    const layouts = task.compressedBuffers ? undefined : MessageLayout.forSchemaMessage(task.schemaMessage);
-    let decoder: StreamBatchDecoder | undefined;
+    // Batches go out as layouts read straight from their messages; arrow decodes what that cannot
+    // take, every batch of a session with compressed buffers (the coordinator sends no plan then:
+    // not worth a framing check twice per message) and a rare misaligned one.
+    const layouts = task.layoutPlan && new MessageLayout(task.layoutPlan);
+    let viaArrow: ArrowPacker | undefined;
     const brokered = task.connection.auth.kind === 'brokered';
     let offset = task.offset;
     let failuresInARow = 0;
@@ -77,8 +89,7 @@ export default async function readStream(task: StreamTask): Promise<StreamTaskRe
           // Read before the response's memory may be given away with the batch.
           const responseBytes = next.value.byteLength;
           const message = ownedAlignedMessage(decompressResponseRows(chunk.recordBatch, chunk.uncompressedByteSize), next.value);
-          const packed = layouts?.pack(message, chunk.rowCount)
-            ?? packBatch((decoder ??= new StreamBatchDecoder(task.schemaMessage)).decode(message, chunk.rowCount), message.buffer as ArrayBuffer);
+          const packed = layouts?.pack(message, chunk.rowCount) ?? (viaArrow ??= await arrowPacker(task.schemaMessage))(message, chunk.rowCount);
           const size = packed.memory.byteLength;
           link.post({ type: 'batch', packed, offset, responseBytes }, [packed.memory]);
           // A transferred ArrayBuffer is detached on this side; anything else means it was copied.

@@ -1,5 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
-import type { PackedBatch } from '../src/arrow/transfer.js';
+import type { LayoutPlan } from '../src/arrow/message-layout.js';
+import type { PackedBatch } from '../src/arrow/packed-batch.js';
 import type { ConnectionConfig } from '../src/client/connection.js';
 import type { RetrySettings } from '../src/client/retry.js';
 
@@ -17,6 +18,12 @@ export interface StreamTask {
   readonly schemaMessage: Uint8Array;
   /** Whether the session's Arrow buffers are compressed (the worker loads the codecs only then). */
   readonly compressedBuffers: boolean;
+  /**
+   * How to lay out each batch straight from its message, made by the coordinator from the session's
+   * schema. Absent (compressed buffers, a type only arrow decodes): arrow decodes every batch, and
+   * only then does the worker load apache-arrow.
+   */
+  readonly layoutPlan?: LayoutPlan;
   readonly retry: RetrySettings;
   /** Bytes the worker may send before it waits for more credit. */
   readonly initialCredit: number;
