@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Piscina } from 'piscina';
+import { WORKER_FILE } from '../src/read/pool.js';
 import { WORKER_LOADED, type WorkerLoadedMessage } from '../workers/stream-task.js';
 import { threadOnCpuMs } from './measure.js';
 import { machineInfo, machineLine, writeResults } from './report.js';
@@ -15,7 +16,7 @@ import { machineInfo, machineLine, writeResults } from './report.js';
 export const WORKER_START_TARGET_CPU_MS = 100;
 const TARGET_NODE_MAJOR = 24;
 const DEFAULT_RUNS = 9;
-const WORKER_FILE = fileURLToPath(new URL('../workers/read-stream.js', import.meta.url));
+const LOAD_TIMEOUT_MS = 30_000;
 const RESULTS_DIR = fileURLToPath(new URL('../../bench/results/worker-start/', import.meta.url));
 
 export interface WorkerStartSample {
@@ -61,10 +62,17 @@ async function startOnce(execArgv: readonly string[]): Promise<WorkerStartSample
   const started = performance.now();
   const pool = new Piscina({ filename: WORKER_FILE, minThreads: 1, maxThreads: 1, idleTimeout: Infinity, atomics: 'disabled', execArgv: [...execArgv] });
   await new Promise<void>((resolve, reject) => {
+    // Also what keeps this process alive meanwhile: piscina unrefs a thread once it is idle.
+    const timer = setTimeout(() => reject(new Error(`no worker thread loaded within ${LOAD_TIMEOUT_MS} ms`)), LOAD_TIMEOUT_MS);
     pool.on('message', (message: Partial<WorkerLoadedMessage>) => {
-      if (message?.type === WORKER_LOADED) resolve();
+      if (message?.type !== WORKER_LOADED) return;
+      clearTimeout(timer);
+      resolve();
     });
-    pool.once('error', reject);
+    pool.once('error', (err: Error) => {
+      clearTimeout(timer);
+      reject(err);
+    });
   });
   const wallMs = performance.now() - started;
   const processCpuMs = cpuMsNow() - cpuBefore;

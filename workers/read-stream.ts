@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { parentPort, threadId } from 'node:worker_threads';
 import { status as Status, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
 import { CorruptBatchError } from '../src/arrow/corrupt-batch.js';
 import { MessageLayout } from '../src/arrow/message-layout.js';
@@ -12,12 +11,12 @@ import { backoffMs, classifyReadError } from '../src/client/retry.js';
 import { decodeReadRowsResponse } from '../src/protocol/read-rows-response.js';
 import { readApiTypes } from '../src/protocol/protos.js';
 import { CoordinatorLink } from './coordinator-link.js';
-import { WORKER_LOADED, type StreamTask, type StreamTaskResult, type WorkerLoadedMessage } from './stream-task.js';
+import type { StreamTask, StreamTaskResult } from './stream-task.js';
 
 /**
- * Piscina worker entry: reads one ReadRows stream per task and posts each decoded record batch to
- * the coordinator as transferred memory. The gRPC client is built here, once per thread and
- * connection, and reused by every task the thread runs.
+ * The worker's reader, which the piscina entry (entry.ts) loads: reads one ReadRows stream per task
+ * and posts each decoded record batch to the coordinator as transferred memory. The gRPC client is
+ * built here, once per thread and connection, and reused by every task the thread runs.
  */
 const clients = new Map<string, ReadApiClient>();
 
@@ -141,8 +140,6 @@ export default async function readStream(task: StreamTask): Promise<StreamTaskRe
   return result;
 }
 
-// The protocol's descriptors are built now, while the coordinator waits for its session, not on
-// the first task; the message then says the thread is ready to read.
+// The protocol's descriptors are built as the thread loads, while the coordinator waits for its
+// session, not on the first task; so a loaded thread (WORKER_LOADED) is ready to read.
 readApiTypes();
-// Last, so it says that every module above has loaded (see WORKER_LOADED).
-parentPort?.postMessage({ type: WORKER_LOADED, threadId } satisfies WorkerLoadedMessage);

@@ -4,7 +4,7 @@ import type { PackedBatch } from '../src/arrow/packed-batch.js';
 import type { ConnectionConfig } from '../src/client/connection.js';
 import type { RetrySettings } from '../src/client/retry.js';
 
-/** The contract of the worker entry (read-stream.ts): what the coordinator sends it and gets back. */
+/** The contract of the worker (entry.ts, read-stream.ts): what the coordinator sends it and gets back. */
 
 export interface StreamTask {
   /** Batches, retry notices and token requests go out on it; credits, tokens and cancellation come in. */
@@ -71,9 +71,10 @@ export type CoordinatorMessage =
   | { readonly type: 'token'; readonly token: string };
 
 /**
- * Posted to the pool by each worker thread once this module has loaded. Terminating a thread while
- * it still loads its modules can abort the whole process (Node's require of an ES module, which
- * piscina uses, hits a V8 fatal error), so the pool waits for it before it terminates threads.
+ * Posted to the pool by each worker thread once its modules have loaded (entry.ts). Terminating a
+ * thread while it still loads its modules can abort the whole process (Node's require of an ES
+ * module, which piscina uses, hits a V8 fatal error), so the pool waits for it before it
+ * terminates threads.
  */
 export const WORKER_LOADED = 'bqread:worker-loaded';
 export interface WorkerLoadedMessage {
