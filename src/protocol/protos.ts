@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import protobuf from 'protobufjs/light.js';
 
 /**
- * The Read API's descriptors, made from protos/ at build time (scripts/build-protos.ts): loading
- * them is a JSON.parse, where parsing the .proto files cost every thread about 20 ms of CPU and
- * protobufjs's parser (dist/src/protocol -> dist/protos).
+ * The Read API's descriptors as JSON, made from protos/ at build time (scripts/build-protos.ts;
+ * dist/src/protocol -> dist/protos): every thread loads them, and parsing the .proto files instead
+ * cost each one 20-25 ms of CPU and protobufjs's parser.
  */
 export const READ_API_DESCRIPTORS_FILE = new URL('../../protos/bigquery-read.json', import.meta.url);
 
