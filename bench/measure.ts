@@ -146,3 +146,26 @@ export function sampleThreadCpu(): ThreadCpuSampler {
     },
   };
 }
+
+/**
+ * Each live thread's time on a CPU so far, in ms, to the nanosecond (the first field of
+ * /proc/self/task/<tid>/schedstat), where a tick-grained figure would blur a start of tens of ms;
+ * undefined where /proc or schedstat is not there.
+ */
+export function threadOnCpuMs(): Map<number, number> | undefined {
+  let tids: string[];
+  try {
+    tids = readdirSync(TASKS);
+  } catch {
+    return undefined;
+  }
+  const cpu = new Map<number, number>();
+  for (const tid of tids) {
+    try {
+      cpu.set(Number(tid), Number(readFileSync(`${TASKS}/${tid}/schedstat`, 'utf8').split(' ')[0]) / 1e6);
+    } catch {
+      // Ended between the listing and the read, or a kernel without schedstat.
+    }
+  }
+  return cpu.size > 0 ? cpu : undefined;
+}

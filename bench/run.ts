@@ -17,9 +17,13 @@ import { cpuSlopes, evaluateCpuTargets, formatProjection, formatSlopes, projectC
 import type { PlateauResult } from './stream-plateau.js';
 import { CONSUMER_DELAY_MS, measureRun, RUN_TIMEOUT_MS, type World } from './reader-run.js';
 import { benchHead, benchSmallReads, SMALL_READ_ROWS, type SmallReadResult } from './small-reads.js';
+import { formatWorkerStart, type WorkerStartResult } from './worker-start.js';
 import { deriveRows, evaluateServiceTargets, evaluateTargets, type MeasuredRun, type ResultRow, type TargetResult } from './targets.js';
 
 const PLATEAU_CHILD = fileURLToPath(new URL('./stream-plateau.js', import.meta.url));
+const WORKER_START_CHILD = fileURLToPath(new URL('./worker-start.js', import.meta.url));
+/** Worker threads started one after another to measure a start. */
+const WORKER_START_RUNS = 9;
 /** The plateau run streams at least this many times its budget. */
 const PLATEAU_BUDGET_MIB = 16;
 const PLATEAU_TIMES_BUDGET = 16;
@@ -171,6 +175,13 @@ async function benchServiceLike(rows: number, rateMiBs: number, options: BenchOp
   };
 }
 
+/** A worker thread's start, spawn to ready, in a process of its own (nothing else loaded or running in it). */
+async function benchWorkerStart(): Promise<WorkerStartResult> {
+  const stdout = await runToEnd(startNode(WORKER_START_CHILD, ['--runs', String(WORKER_START_RUNS)]), RUN_TIMEOUT_MS);
+  const line = stdout.trim().split('\n').find((l) => l.startsWith('result ')) ?? '';
+  return JSON.parse(line.slice('result '.length)) as WorkerStartResult;
+}
+
 /** The streaming form's memory over many budgets' worth of data, in a process of its own. */
 async function benchPlateau(rows: number, arrowBytes: number): Promise<PlateauResult> {
   const budget = PLATEAU_BUDGET_MIB * 2 ** 20;
@@ -188,6 +199,9 @@ async function main(): Promise<number> {
   const sizes = [options.baseRows, options.baseRows * SIZE_FACTOR];
   const mode = options.full ? 'full' : 'quick';
   process.stdout.write(`${machineLine(machine)}\nmode: ${mode}, sizes ${sizes.join(' and ')} rows, maxStreams ${options.maxStreams}, repeat ${options.repeat}\n`);
+  process.stderr.write('worker start:\n');
+  const workerStart = await benchWorkerStart();
+  process.stdout.write(`\n${formatWorkerStart(workerStart)}\n${workerStart.target.line}\n`);
   const sizeResults: SizeResult[] = [];
   for (const rows of sizes) {
     process.stderr.write(`${rows} rows:\n`);
@@ -254,6 +268,7 @@ async function main(): Promise<number> {
     mode,
     machine,
     settings: { maxStreams: options.maxStreams, repeat: options.repeat, consumerDelayMs: CONSUMER_DELAY_MS, only: options.only ? [...options.only] : undefined },
+    workerStart,
     sizes: sizeResults,
     cpuPerGiB: { slopes, projection, targets: cpuTargets },
     plateau,

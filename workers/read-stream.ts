@@ -1,23 +1,22 @@
 import { createHash } from 'node:crypto';
-import { parentPort, threadId } from 'node:worker_threads';
 import { status as Status, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
-import { CorruptBatchError, StreamBatchDecoder } from '../src/arrow/batch-message.js';
+import { CorruptBatchError } from '../src/arrow/corrupt-batch.js';
 import { MessageLayout } from '../src/arrow/message-layout.js';
-import { registerArrowCodecs } from '../src/arrow/codecs.js';
 import { ownedAlignedMessage } from '../src/arrow/owned-message.js';
+import type { PackedBatch } from '../src/arrow/packed-batch.js';
 import { decompressResponseRows } from '../src/arrow/response-codec.js';
-import { packBatch } from '../src/arrow/transfer.js';
 import type { ConnectionConfig } from '../src/client/connection.js';
 import { ReadApiClient } from '../src/client/read-client.js';
 import { backoffMs, classifyReadError } from '../src/client/retry.js';
 import { decodeReadRowsResponse } from '../src/protocol/read-rows-response.js';
+import { readApiTypes } from '../src/protocol/protos.js';
 import { CoordinatorLink } from './coordinator-link.js';
-import { WORKER_LOADED, type StreamTask, type StreamTaskResult, type WorkerLoadedMessage } from './stream-task.js';
+import type { StreamTask, StreamTaskResult } from './stream-task.js';
 
 /**
- * Piscina worker entry: reads one ReadRows stream per task and posts each decoded record batch to
- * the coordinator as transferred memory. The gRPC client is built here, once per thread and
- * connection, and reused by every task the thread runs.
+ * The worker's reader, which the piscina entry (entry.ts) loads: reads one ReadRows stream per task
+ * and posts each decoded record batch to the coordinator as transferred memory. The gRPC client is
+ * built here, once per thread and connection, and reused by every task the thread runs.
  */
 const clients = new Map<string, ReadApiClient>();
 
@@ -33,6 +32,19 @@ function clientFor(connection: ConnectionConfig): ReadApiClient {
   return client;
 }
 
+type ArrowPacker = (message: Uint8Array, rows: number) => PackedBatch;
+
+/**
+ * Batches arrow must decode (compressed buffers, a type the layout plan leaves to arrow, a rare
+ * misaligned buffer) go through one arrow reader per stream, loaded on first need: a thread that
+ * reads only uncompressed sessions never loads apache-arrow.
+ */
+async function arrowPacker(schemaMessage: Uint8Array): Promise<ArrowPacker> {
+  const [{ StreamBatchDecoder }, { packBatch }] = await Promise.all([import('../src/arrow/batch-message.js'), import('../src/arrow/transfer.js')]);
+  const decoder = new StreamBatchDecoder(schemaMessage);
+  return (message, rows) => packBatch(decoder.decode(message, rows), message.buffer as ArrayBuffer);
+}
+
 /** Auth whose tokens are renewed, so an UNAUTHENTICATED after expiry deserves one more try with a fresh one. */
 const refreshes = (connection: ConnectionConfig) => connection.auth.kind === 'brokered' || connection.auth.kind === 'google';
 
@@ -45,13 +57,13 @@ export default async function readStream(task: StreamTask): Promise<StreamTaskRe
   let call: ClientReadableStream<Buffer> | undefined;
   link.whenCancelled(() => call?.cancel());
   try {
-    if (task.compressedBuffers) await registerArrowCodecs();
+    if (task.compressedBuffers) await (await import('../src/arrow/codecs.js')).registerArrowCodecs();
     const client = clientFor(task.connection);
-    // Batches go out as layouts read straight from their messages. Arrow decodes what that cannot
-    // take: every batch of a session with compressed buffers (not worth a framing check twice
-    // per message), and a rare misaligned one; its reader is made on first need.
-    const layouts = task.compressedBuffers ? undefined : MessageLayout.forSchemaMessage(task.schemaMessage);
-    let decoder: StreamBatchDecoder | undefined;
+    // Batches go out as layouts read straight from their messages; arrow decodes what that cannot
+    // take, every batch of a session with compressed buffers (the coordinator sends no plan then:
+    // not worth a framing check twice per message) and a rare misaligned one.
+    const layouts = task.layoutPlan && new MessageLayout(task.layoutPlan);
+    let viaArrow: ArrowPacker | undefined;
     const brokered = task.connection.auth.kind === 'brokered';
     let offset = task.offset;
     let failuresInARow = 0;
@@ -76,8 +88,7 @@ export default async function readStream(task: StreamTask): Promise<StreamTaskRe
           // Read before the response's memory may be given away with the batch.
           const responseBytes = next.value.byteLength;
           const message = ownedAlignedMessage(decompressResponseRows(chunk.recordBatch, chunk.uncompressedByteSize), next.value);
-          const packed = layouts?.pack(message, chunk.rowCount)
-            ?? packBatch((decoder ??= new StreamBatchDecoder(task.schemaMessage)).decode(message, chunk.rowCount), message.buffer as ArrayBuffer);
+          const packed = layouts?.pack(message, chunk.rowCount) ?? (viaArrow ??= await arrowPacker(task.schemaMessage))(message, chunk.rowCount);
           const size = packed.memory.byteLength;
           link.post({ type: 'batch', packed, offset, responseBytes }, [packed.memory]);
           // A transferred ArrayBuffer is detached on this side; anything else means it was copied.
@@ -129,5 +140,6 @@ export default async function readStream(task: StreamTask): Promise<StreamTaskRe
   return result;
 }
 
-// Last, so it says that every module above has loaded (see WORKER_LOADED).
-parentPort?.postMessage({ type: WORKER_LOADED, threadId } satisfies WorkerLoadedMessage);
+// The protocol's descriptors are built as the thread loads, while the coordinator waits for its
+// session, not on the first task; so a loaded thread (WORKER_LOADED) is ready to read.
+readApiTypes();

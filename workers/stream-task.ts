@@ -1,9 +1,10 @@
 import type { MessagePort } from 'node:worker_threads';
-import type { PackedBatch } from '../src/arrow/transfer.js';
+import type { LayoutPlan } from '../src/arrow/message-layout.js';
+import type { PackedBatch } from '../src/arrow/packed-batch.js';
 import type { ConnectionConfig } from '../src/client/connection.js';
 import type { RetrySettings } from '../src/client/retry.js';
 
-/** The contract of the worker entry (read-stream.ts): what the coordinator sends it and gets back. */
+/** The contract of the worker (entry.ts, read-stream.ts): what the coordinator sends it and gets back. */
 
 export interface StreamTask {
   /** Batches, retry notices and token requests go out on it; credits, tokens and cancellation come in. */
@@ -17,6 +18,12 @@ export interface StreamTask {
   readonly schemaMessage: Uint8Array;
   /** Whether the session's Arrow buffers are compressed (the worker loads the codecs only then). */
   readonly compressedBuffers: boolean;
+  /**
+   * How to lay out each batch straight from its message, made by the coordinator from the session's
+   * schema. Absent (compressed buffers, a type only arrow decodes): arrow decodes every batch, and
+   * only then does the worker load apache-arrow.
+   */
+  readonly layoutPlan?: LayoutPlan;
   readonly retry: RetrySettings;
   /** Bytes the worker may send before it waits for more credit. */
   readonly initialCredit: number;
@@ -64,9 +71,10 @@ export type CoordinatorMessage =
   | { readonly type: 'token'; readonly token: string };
 
 /**
- * Posted to the pool by each worker thread once this module has loaded. Terminating a thread while
- * it still loads its modules can abort the whole process (Node's require of an ES module, which
- * piscina uses, hits a V8 fatal error), so the pool waits for it before it terminates threads.
+ * Posted to the pool by each worker thread once its modules have loaded (entry.ts). Terminating a
+ * thread while it still loads its modules can abort the whole process (Node's require of an ES
+ * module, which piscina uses, hits a V8 fatal error), so the pool waits for it before it
+ * terminates threads.
  */
 export const WORKER_LOADED = 'bqread:worker-loaded';
 export interface WorkerLoadedMessage {

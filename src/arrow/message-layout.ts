@@ -1,17 +1,18 @@
-import { MessageReader, Type, type DataType, type Schema } from 'apache-arrow';
-import { checkFraming, checkRowCount } from './batch-message.js';
 import { CorruptBatchError } from './corrupt-batch.js';
 import { MessageField, RECORD_BATCH_HEADER, RecordBatchField, STRUCT_PAIR_BYTES } from './message-flatbuffer.js';
-import { BUFFER_FIELDS, BufferSlot, LAYOUT_FIELDS, NO_BUFFER, NODE_FIELDS, typedArrayKind, type PackedBatch } from './transfer.js';
+import { checkFraming, checkRowCount } from './message-framing.js';
+import { BUFFER_FIELDS, BufferSlot, LAYOUT_FIELDS, NO_BUFFER, NODE_FIELDS, typedArrayKind, type PackedBatch } from './packed-batch.js';
 
 /**
  * A record batch's transferable layout read straight from its IPC message: the field nodes and
  * buffer regions of the flatbuffer, mapped onto the schema as apache-arrow's VectorLoader and
  * makeData would map them, without building a Data object or a typed array in the worker. The
  * coordinator's unpackBatch builds the same batch from it as from a layout of arrow's decode.
+ * The schema comes as a LayoutPlan the coordinator made from its own arrow Schema (layout-plan.ts),
+ * so the worker reads batches without loading apache-arrow.
  */
 
-interface BufferPlan {
+export interface BufferPlan {
   readonly slot: number;
   /** The layout's typed-array code and that array's element size. */
   readonly kind: number;
@@ -19,48 +20,23 @@ interface BufferPlan {
 }
 
 /** One Data node below the root, depth first: its buffers in IPC order and how many children it has. */
-interface NodePlan {
+export interface NodePlan {
   readonly buffers: readonly BufferPlan[];
   readonly children: number;
 }
 
-type TypedArrayClass = { readonly BYTES_PER_ELEMENT: number };
-
-const buffer = (slot: number, ctor: TypedArrayClass): BufferPlan => ({ slot, kind: typedArrayKind(ctor as unknown as Function), bytesPerElement: ctor.BYTES_PER_ELEMENT });
-const VALIDITY = buffer(BufferSlot.validity, Uint8Array);
-const INT32_OFFSETS = buffer(BufferSlot.offsets, Int32Array);
-const INT64_OFFSETS = buffer(BufferSlot.offsets, BigInt64Array);
-const BYTES = buffer(BufferSlot.values, Uint8Array);
-
-/** The buffers of a node of `type` in IPC order (Columnar.md, "Buffer Layout"), or undefined for a type read the general way. */
-function bufferPlanOf(type: DataType): BufferPlan[] | undefined {
-  switch (type.typeId) {
-    case Type.Bool: case Type.Int: case Type.Float: case Type.Decimal: case Type.Date: case Type.Time:
-    case Type.Timestamp: case Type.Interval: case Type.Duration: case Type.FixedSizeBinary:
-      return [VALIDITY, buffer(BufferSlot.values, type.ArrayType as TypedArrayClass)];
-    case Type.Utf8: case Type.Binary:
-      return [VALIDITY, INT32_OFFSETS, BYTES];
-    case Type.LargeUtf8: case Type.LargeBinary:
-      return [VALIDITY, INT64_OFFSETS, BYTES];
-    case Type.List: case Type.Map:
-      return [VALIDITY, INT32_OFFSETS];
-    case Type.LargeList:
-      return [VALIDITY, INT64_OFFSETS];
-    case Type.Struct: case Type.FixedSizeList:
-      return [VALIDITY];
-    default:
-      // Null, unions, dictionaries and views: never in a Read API session; arrow decodes them.
-      return undefined;
-  }
+/** The schema as the layout needs it; plain data, so it travels to a worker in its task. */
+export interface LayoutPlan {
+  readonly fieldCount: number;
+  readonly nodes: readonly NodePlan[];
 }
 
-function plan(type: DataType, nodes: NodePlan[]): boolean {
-  const buffers = bufferPlanOf(type);
-  if (!buffers) return false;
-  const children = type.children ?? [];
-  nodes.push({ buffers, children: children.length });
-  return children.every((child) => plan(child.type, nodes));
-}
+export type TypedArrayClass = { readonly BYTES_PER_ELEMENT: number };
+
+export const bufferPlan = (slot: number, ctor: TypedArrayClass): BufferPlan =>
+  ({ slot, kind: typedArrayKind(ctor as unknown as Function), bytesPerElement: ctor.BYTES_PER_ELEMENT });
+/** The validity bitmap, which the root node has too. */
+export const VALIDITY = bufferPlan(BufferSlot.validity, Uint8Array);
 
 function setBuffer(layout: Float64Array, slot: number, kind: number, byteOffset: number, length: number): void {
   layout[slot] = kind;
@@ -69,31 +45,14 @@ function setBuffer(layout: Float64Array, slot: number, kind: number, byteOffset:
 }
 
 export class MessageLayout {
+  private readonly fieldCount: number;
+  private readonly nodes: readonly NodePlan[];
   private readonly bufferCount: number;
 
-  private constructor(
-    private readonly fieldCount: number,
-    private readonly nodes: readonly NodePlan[],
-  ) {
-    this.bufferCount = nodes.reduce((n, node) => n + node.buffers.length, 0);
-  }
-
-  /** The layout reader for `schema`, or undefined when a type in it is one arrow must decode. */
-  static of(schema: Schema): MessageLayout | undefined {
-    const nodes: NodePlan[] = [];
-    return schema.fields.every((field) => plan(field.type, nodes)) ? new MessageLayout(schema.fields.length, nodes) : undefined;
-  }
-
-  /** The layout reader for the session's schema message (see `of`). */
-  static forSchemaMessage(schemaMessage: Uint8Array): MessageLayout | undefined {
-    let schema: Schema | null | undefined;
-    try {
-      schema = new MessageReader(schemaMessage).readSchema();
-    } catch (err) {
-      throw new CorruptBatchError(`the session's schema could not be decoded: ${(err as Error).message}`);
-    }
-    if (!schema) throw new CorruptBatchError('the session\'s schema message holds no schema');
-    return MessageLayout.of(schema);
+  constructor(plan: LayoutPlan) {
+    this.fieldCount = plan.fieldCount;
+    this.nodes = plan.nodes;
+    this.bufferCount = plan.nodes.reduce((n, node) => n + node.buffers.length, 0);
   }
 
   /**

@@ -1,43 +1,12 @@
 import { Data, DataType, RecordBatch, Struct, type Schema } from 'apache-arrow';
+import {
+  BUFFER_FIELDS, LAYOUT_FIELDS, NO_BUFFER, NODE_FIELDS, typedArrayKind, typedArrayView, type AnyTypedArray, type PackedBatch,
+} from './packed-batch.js';
 
 /**
- * Moving a RecordBatch between threads without copying column data: every buffer of the batch lives
- * in one ArrayBuffer that the worker posts in the transfer list (ownership moves, nothing is
- * copied); the coordinator rebuilds the Data tree as views over that same memory.
+ * Moving a RecordBatch between threads without copying column data: a batch arrow decoded, packed
+ * in the worker, and every batch rebuilt on the coordinator as views over the transferred memory.
  */
-
-const TYPED_ARRAYS = [
-  Int8Array, Uint8Array, Int16Array, Uint16Array, Int32Array, Uint32Array,
-  Float32Array, Float64Array, BigInt64Array, BigUint64Array,
-] as const;
-type AnyTypedArray = InstanceType<(typeof TYPED_ARRAYS)[number]>;
-const KIND_CODES = new Map<unknown, number>(TYPED_ARRAYS.map((ctor, code) => [ctor, code]));
-
-export interface PackedBatch {
-  readonly numRows: number;
-  /**
-   * The Data tree, flattened depth first (see LAYOUT_FIELDS): one array instead of an object per
-   * node and buffer, so posting and receiving a batch clones a few KiB of numbers, not hundreds of
-   * small objects.
-   */
-  readonly layout: Float64Array;
-  /** All column data of the batch; post it in the transfer list. */
-  readonly memory: ArrayBuffer;
-}
-
-/**
- * Per Data node: offset, length, nullCount, number of children, then per buffer (arrow's order:
- * offsets, values, validity, type ids) the typed array kind (-1: none), byte offset and length in
- * elements. An empty buffer is kept (offset 0, length 0): arrow's decode gives an empty array, not
- * none, for every buffer a type has, and its getters and writers expect one.
- */
-export const NODE_FIELDS = 4;
-export const BUFFER_FIELDS = 3;
-const BUFFERS_PER_NODE = 4;
-export const LAYOUT_FIELDS = NODE_FIELDS + BUFFERS_PER_NODE * BUFFER_FIELDS;
-export const NO_BUFFER = -1;
-/** A buffer's place among a node's four, in arrow's order. */
-export const BufferSlot = { offsets: 0, values: 1, validity: 2, typeIds: 3 } as const;
 
 // 8-byte alignment keeps every typed-array view (BigInt64, Float64) constructible in place.
 const ALIGN = 8;
@@ -52,13 +21,6 @@ function measure(data: Data): number {
   for (const b of buffersOf(data)) if (b && b.byteLength > 0) bytes += align(b.byteLength);
   for (const child of data.children) bytes += measure(child);
   return bytes;
-}
-
-/** The layout's code for a typed array class (what the coordinator builds the view with). */
-export function typedArrayKind(ctor: Function): number {
-  const code = KIND_CODES.get(ctor);
-  if (code === undefined) throw new TypeError(`cannot transfer an arrow buffer of type ${ctor.name}`);
-  return code;
 }
 
 function countNodes(data: Data): number {
@@ -134,7 +96,7 @@ function rebuild(type: DataType, layout: Float64Array, at: { node: number }, mem
   const buffers: (AnyTypedArray | undefined)[] = [];
   for (let slot = base + NODE_FIELDS; slot < base + LAYOUT_FIELDS; slot += BUFFER_FIELDS) {
     const kind = layout[slot]!;
-    buffers.push(kind === NO_BUFFER ? undefined : new TYPED_ARRAYS[kind]!(memory, layout[slot + 1]!, layout[slot + 2]!));
+    buffers.push(kind === NO_BUFFER ? undefined : typedArrayView(kind, memory, layout[slot + 1]!, layout[slot + 2]!));
   }
   const childTypes = type.children?.map((f) => f.type) ?? [];
   if (childTypes.length !== layout[base + 3]) {

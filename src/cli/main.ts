@@ -1,63 +1,8 @@
 #!/usr/bin/env node
-import { Command } from 'commander';
-import { API_CLIENT_HEADER } from '../client/api-client-header.js';
-import { demoCommand } from './demo-command.js';
-import { emulatorCommand } from './emulator-command.js';
-import { reportFailure } from './exit.js';
-import { headCommand } from './head-command.js';
-import { readCommand } from './read-command.js';
-import { schemaCommand } from './schema-command.js';
+// The bqread command. Node's compile cache serves only modules compiled after it is on, and an
+// entry's static imports are all compiled before its first line runs; so this entry turns the
+// cache on and then loads the program (program.ts), which parses the command line and runs it.
+import { enableCompileCache } from '../compile-cache.js';
 
-const program = new Command('bqread')
-  .description('Read BigQuery tables fast, in parallel, through the Storage Read API')
-  .version(API_CLIENT_HEADER.version)
-  .addCommand(readCommand())
-  .addCommand(headCommand())
-  .addCommand(schemaCommand())
-  .addCommand(emulatorCommand())
-  .addCommand(demoCommand())
-  .addHelpText('after', `
-Examples:
-  bqread read my-proj.ds.events --out events.parquet
-  bqread head my-proj.ds.events -n 5
-  bqread schema my-proj.ds.events
-  bqread emulator --demo --port 9060
-  bqread demo
-
-Run \`bqread <command> --help\` for a command's flags.`);
-
-// Commander exits on its own errors; thrown instead, they get the exit code of a usage error.
-for (const command of [program, ...program.commands]) command.exitOverride();
-
-// The command that ran, so a failure is reported with its --verbose and without its --token.
-let active: Command = program;
-program.hook('preAction', (_program, actionCommand) => {
-  active = actionCommand;
-});
-
-// A reader of stdout that went away (`bqread ... | head -1`) fails no command: as with other Unix
-// tools, whatever was being written ends quietly with exit 0. Without a listener, the EPIPE of a
-// plain write (help, head, schema) would crash the process with a stack.
-let stdoutGone = false;
-process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code !== 'EPIPE') throw err;
-  stdoutGone = true;
-});
-
-let settled = false;
-program
-  .parseAsync(process.argv)
-  .catch((err: unknown) => {
-    if (stdoutGone && (err as NodeJS.ErrnoException).code === 'EPIPE') return;
-    const flags = active.opts<{ verbose?: boolean; token?: string }>();
-    process.exitCode = reportFailure(err, { verbose: flags.verbose, secrets: [flags.token] });
-  })
-  .finally(() => (settled = true));
-
-// Node exits 0 when nothing is left to wait on, even with the command unfinished (a promise that
-// never settles): that must not pass for success in a script or a cron job.
-process.once('beforeExit', () => {
-  if (settled) return;
-  process.stderr.write('bqread: stopped before the command finished (internal error)\n');
-  process.exitCode = 1;
-});
+enableCompileCache();
+await import('./program.js');

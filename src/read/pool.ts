@@ -25,7 +25,8 @@ const MIN_OLD_GENERATION_MB = 16;
 /** How long close() waits for starting threads to load before it terminates them anyway. */
 const THREAD_LOAD_TIMEOUT_MS = 30_000;
 
-const WORKER_FILE = new URL('../../workers/read-stream.js', import.meta.url).href;
+/** The piscina entry every worker thread runs. */
+export const WORKER_FILE = new URL('../../workers/entry.js', import.meta.url).href;
 
 export interface ReadPoolOptions {
   /** Most worker threads; default the machine's available parallelism. */

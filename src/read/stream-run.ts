@@ -1,4 +1,5 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import type { LayoutPlan } from '../arrow/message-layout.js';
 import { unpackBatch } from '../arrow/transfer.js';
 import type { RetrySettings } from '../client/retry.js';
 import type { ConnectionConfig } from '../client/connection.js';
@@ -15,6 +16,8 @@ export interface StreamRunContext {
   readonly session: ReadSessionInfo;
   /** The session asked for compressed Arrow buffers. */
   readonly compressedBuffers: boolean;
+  /** The workers' plan for laying out the session's batches (see StreamTask.layoutPlan). */
+  readonly layoutPlan: LayoutPlan | undefined;
   readonly connection: ConnectionConfig;
   readonly retry: RetrySettings;
   readonly pool: ReadPool;
@@ -135,7 +138,7 @@ export class StreamRun {
       const result = await this.ctx.pool.run(
         {
           port: port2, connection: this.ctx.connection, stream: this.name, offset: this.nextOffset,
-          schemaMessage: this.ctx.session.schemaMessage, compressedBuffers: this.ctx.compressedBuffers,
+          schemaMessage: this.ctx.session.schemaMessage, compressedBuffers: this.ctx.compressedBuffers, layoutPlan: this.ctx.layoutPlan,
           retry: this.ctx.retry, initialCredit,
         },
         port2,

@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
 import PQueue from 'p-queue';
+import { layoutPlanOf } from '../arrow/layout-plan.js';
 import { FLOW_CONTROL_WINDOW_BYTES } from '../client/read-client.js';
 import type { TableReference } from '../table-ref.js';
 import { fetchAccessToken } from './access-token.js';
@@ -123,8 +124,10 @@ export class TableRead {
     const batches = new BatchQueue(streamCount, options.ordered);
     const { stats } = this;
     const tokenSource = options.tokenSource;
+    const compressedBuffers = options.compression !== 'none';
+    const layoutPlan = compressedBuffers ? undefined : layoutPlanOf(session.schema);
     const runs = session.streams.map((_, index) => new StreamRun(index, {
-      session, compressedBuffers: options.compression !== 'none', connection, retry: options.retry, pool, ledger,
+      session, compressedBuffers, layoutPlan, connection, retry: options.retry, pool, ledger,
       maxWorkerRestarts: options.maxWorkerRestarts, signal: this.controller.signal,
       deliver: (placed) => {
         batches.push(placed);

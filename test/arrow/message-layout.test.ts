@@ -7,10 +7,17 @@ import {
 import { CorruptBatchError, StreamBatchDecoder } from '../../src/arrow/batch-message.js';
 import { registerArrowCodecs } from '../../src/arrow/codecs.js';
 import { encodeBatchMessage, encodeSchemaMessage } from '../../src/arrow/ipc-messages.js';
+import { layoutPlanOf } from '../../src/arrow/layout-plan.js';
 import { MessageLayout } from '../../src/arrow/message-layout.js';
 import { packBatch, unpackBatch } from '../../src/arrow/transfer.js';
 import { generateDemoTable } from '../../src/emulator/sources/demo.js';
 import { sparseTable } from '../helpers/sparse-table.js';
+
+/** The layout a worker makes of the plan its task brings (a structured clone of the coordinator's), or undefined without a plan. */
+function layoutOf(schema: Schema): MessageLayout | undefined {
+  const plan = layoutPlanOf(schema);
+  return plan && new MessageLayout(structuredClone(plan));
+}
 
 /** The message in memory of its own from byte 0, as the worker hands it over. */
 function owned(message: Uint8Array): Uint8Array {
@@ -28,7 +35,7 @@ function cells(batch: RecordBatch): string[] {
 /** Each batch's layout both ways (arrow's decode, and straight from the message) must be the same numbers. */
 function assertSameLayouts(table: Table): void {
   const schemaMessage = encodeSchemaMessage(table.schema);
-  const layouts = MessageLayout.of(table.schema);
+  const layouts = layoutOf(table.schema);
   assert.ok(layouts, 'every type of the table is read straight from the message');
   const decoder = new StreamBatchDecoder(schemaMessage);
   for (const batch of table.batches) {
@@ -87,8 +94,8 @@ test('a zero-row batch lays out as arrow decodes it', () => {
 test('a schema with a type arrow must decode (dictionary, null) is left to arrow', () => {
   const dictionary = new Schema([new Field('d', new Dictionary(new Utf8(), new Int32()), true)]);
   const nulls = new Schema([new Field('n', new Null(), true)]);
-  assert.equal(MessageLayout.of(dictionary), undefined);
-  assert.equal(MessageLayout.of(nulls), undefined);
+  assert.equal(layoutOf(dictionary), undefined);
+  assert.equal(layoutOf(nulls), undefined);
 });
 
 test('compressed buffers are left to arrow', async () => {
@@ -96,13 +103,13 @@ test('compressed buffers are left to arrow', async () => {
   const table = generateDemoTable({ rows: 100, seed: 3 });
   const schemaMessage = encodeSchemaMessage(table.schema);
   const message = encodeBatchMessage(table.batches[0]!, schemaMessage.byteLength, CompressionType.LZ4_FRAME);
-  assert.equal(MessageLayout.of(table.schema)!.pack(owned(message), 100), undefined);
+  assert.equal(layoutOf(table.schema)!.pack(owned(message), 100), undefined);
 });
 
 test('a message that does not frame, or does not fit the schema, is corrupt', () => {
   const table = generateDemoTable({ rows: 500, seed: 5, batchRows: 250 });
   const schemaMessage = encodeSchemaMessage(table.schema);
-  const layouts = MessageLayout.of(table.schema)!;
+  const layouts = layoutOf(table.schema)!;
   const message = encodeBatchMessage(table.batches[0]!, schemaMessage.byteLength);
   const corrupt = (bytes: Uint8Array, rows: number, pattern: RegExp) =>
     assert.throws(() => layouts.pack(owned(bytes), rows), (err: Error) => err instanceof CorruptBatchError && pattern.test(err.message));
@@ -113,7 +120,7 @@ test('a message that does not frame, or does not fit the schema, is corrupt', ()
   corrupt(broken, 250, /metadata claims/);
   // The same rows under a schema with one column fewer: the message has more nodes than that schema.
   const narrower = new Schema(table.schema.fields.slice(1));
-  assert.throws(() => MessageLayout.of(narrower)!.pack(owned(message), 250), /field nodes .* where the schema has/);
+  assert.throws(() => layoutOf(narrower)!.pack(owned(message), 250), /field nodes .* where the schema has/);
 });
 
 test('a buffer that would not be aligned for its typed array is left to arrow, which copies it', () => {
@@ -125,12 +132,15 @@ test('a buffer that would not be aligned for its typed array is left to arrow, w
   const message = encodeBatchMessage(ints, schemaMessage.byteLength);
   const shifted = new Uint8Array(new ArrayBuffer(message.byteLength + 2), 2);
   shifted.set(message);
-  assert.equal(MessageLayout.of(ints.schema)!.pack(shifted, 2), undefined);
-  assert.ok(MessageLayout.of(ints.schema)!.pack(owned(message), 2));
+  assert.equal(layoutOf(ints.schema)!.pack(shifted, 2), undefined);
+  assert.ok(layoutOf(ints.schema)!.pack(owned(message), 2));
 });
 
-test('the session schema message is read once per stream; one that does not decode is corrupt', () => {
-  const table = generateDemoTable({ rows: 10, seed: 2 });
-  assert.ok(MessageLayout.forSchemaMessage(encodeSchemaMessage(table.schema)));
-  assert.throws(() => MessageLayout.forSchemaMessage(Uint8Array.of(0xff, 0xff, 0xff, 0xff, 8, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8)), CorruptBatchError);
+test('the plan is plain data: what a task carries to a worker lays out as the plan itself', () => {
+  const table = generateDemoTable({ rows: 300, seed: 2, batchRows: 300 });
+  const plan = layoutPlanOf(table.schema)!;
+  const message = encodeBatchMessage(table.batches[0]!, encodeSchemaMessage(table.schema).byteLength);
+  const posted = structuredClone(plan);
+  assert.deepEqual(posted, plan);
+  assert.deepEqual(Array.from(new MessageLayout(posted).pack(owned(message), 300)!.layout), Array.from(new MessageLayout(plan).pack(owned(message), 300)!.layout));
 });

@@ -3,7 +3,8 @@ import { once } from 'node:events';
 import { MessageChannel } from 'node:worker_threads';
 import { test } from 'node:test';
 import { Field, List, Schema } from 'apache-arrow';
-import { packBatch, unpackBatch, type PackedBatch } from '../../src/arrow/transfer.js';
+import type { PackedBatch } from '../../src/arrow/packed-batch.js';
+import { packBatch, unpackBatch } from '../../src/arrow/transfer.js';
 import { canonicalRows } from '../helpers/canonical.js';
 import { typesTable } from '../helpers/types-table.js';
 

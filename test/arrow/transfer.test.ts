@@ -4,7 +4,8 @@ import { Field, Schema, Struct } from 'apache-arrow';
 import { once } from 'node:events';
 import { test } from 'node:test';
 import { generateDemoTable } from '../../src/emulator/sources/demo.js';
-import { packBatch, unpackBatch, type PackedBatch } from '../../src/arrow/transfer.js';
+import type { PackedBatch } from '../../src/arrow/packed-batch.js';
+import { packBatch, unpackBatch } from '../../src/arrow/transfer.js';
 import { canonicalRows } from '../helpers/canonical.js';
 
 test('a packed batch moves through a MessagePort by transfer and rebuilds without copying', async () => {

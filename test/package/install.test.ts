@@ -1,5 +1,5 @@
 // Installs the packed tarball into a scratch app with its own apache-arrow (the low end of the
-// peer range), as `npm i bqread` would, and uses bqread from there: library, CLI, worker, protos.
+// peer range), as `npm i bqread` would, and uses bqread from there: library, CLI, worker, protocol descriptors.
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -46,13 +46,13 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('the tarball ships the library, CLI, worker and protos, and no tests or benchmarks', () => {
+test('the tarball ships the library, CLI, worker and protocol descriptors, and no tests, benchmarks or build scripts', () => {
   const files = packed.files.map((f) => f.path);
   for (const needed of ['dist/src/index.js', 'dist/src/emulator/index.js', 'dist/src/sinks/index.js', 'dist/src/cli/main.js',
-    'dist/workers/read-stream.js', 'protos/google/cloud/bigquery/storage/v1/storage.proto', 'README.md', 'package.json']) {
+    'dist/workers/read-stream.js', 'dist/protos/bigquery-read.json', 'README.md', 'package.json']) {
     assert.ok(files.includes(needed), `${needed} missing from the tarball`);
   }
-  assert.deepEqual(files.filter((f) => f.startsWith('dist/test') || f.startsWith('dist/bench') || f.endsWith('.ts') && !f.endsWith('.d.ts')), []);
+  assert.deepEqual(files.filter((f) => f.startsWith('dist/test') || f.startsWith('dist/bench') || f.startsWith('dist/scripts') || f.endsWith('.ts') && !f.endsWith('.d.ts')), []);
 });
 
 test(`the app's own apache-arrow ${APP_ARROW} is the one bqread uses: its Table works with the app's arrow`, async () => {

@@ -3,6 +3,7 @@ import { MessageChannel } from 'node:worker_threads';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 import { status as Status } from '@grpc/grpc-js';
+import { layoutPlanOf } from '../../src/arrow/layout-plan.js';
 import { DEFAULT_RETRY } from '../../src/client/retry.js';
 import type { Emulator } from '../../src/emulator/server.js';
 import { resolveReadOptions } from '../../src/read/options.js';
@@ -28,7 +29,7 @@ describe('the worker takes a response off its call only when it holds credit', (
     port1.on('message', (m: WorkerMessage) => batches.push(m));
     const result = readStream({
       port: port2, connection: { endpoint: emulator.address, tls: false, auth: { kind: 'none' } }, stream: session.streams[0]!,
-      offset: 0, schemaMessage: session.schemaMessage, compressedBuffers: false, retry: DEFAULT_RETRY, initialCredit,
+      offset: 0, schemaMessage: session.schemaMessage, compressedBuffers: false, layoutPlan: layoutPlanOf(session.schema), retry: DEFAULT_RETRY, initialCredit,
     });
     return { port1, batches, result };
   }
