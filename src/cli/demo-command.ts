@@ -3,8 +3,6 @@ import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import type { RecordBatch } from 'apache-arrow';
 import { Command, Option } from 'commander';
-import { readBatches } from '../read/read-batches.js';
-import { writeParquet } from '../sinks/write-batches.js';
 import type { DemoEmulatorData, DemoEmulatorReady } from './demo-emulator-thread.js';
 import { DEMO_TABLE } from './demo-table.js';
 import { integer } from './flag-parsers.js';
@@ -52,6 +50,7 @@ Examples:
   bqread demo --rows 2000000 --workers 4 --out /tmp/demo.parquet
   bqread demo --compression lz4 --streams 32`)
     .action(async (opts: { rows: number; workers: number; streams: number; compression: 'none' | 'lz4' | 'zstd'; out: string; quiet?: boolean }) => {
+      const [{ readBatches }, { writeParquet }] = await Promise.all([import('../read/read-batches.js'), import('../sinks/write-batches.js')]);
       const { worker, ready } = await startDemoEmulator({ rows: opts.rows, seed: 1 });
       try {
         process.stderr.write(`emulator thread listening on ${ready.address}, serving ${DEMO_TABLE} (${ready.rows} rows)\n`);

@@ -1,12 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { generateDemoTable } from '../emulator/sources/demo.js';
-import { parseFaultFlag, type FaultSpec } from '../emulator/faults.js';
-import { startEmulator, type EmulatorTable } from '../emulator/server.js';
+import type { FaultSpec } from '../emulator/faults.js';
+import type { EmulatorTable } from '../emulator/server.js';
 import { DEMO_TABLE } from './demo-table.js';
 import { SERVICE_PACE_PROFILES, type ServicePace, type ServicePaceProfile } from '../emulator/pace.js';
 import { integer, numberIn, oneOf } from './flag-parsers.js';
-import { loadTableSource, parseTableFlag } from './table-sources.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -41,6 +39,10 @@ Examples:
   bqread emulator --demo --demo-rows 1000 --storage-block-bytes 0   # a tiny table cut into as many streams as asked
   BIGQUERY_STORAGE_EMULATOR_HOST=127.0.0.1:9060 bqread read bqread-demo.samples.all_types --out demo.parquet`)
     .action(async (opts) => {
+      // The emulator's modules load when it runs: the other commands (and --help) do without them.
+      const [{ loadTableSource, parseTableFlag }, { generateDemoTable }, { parseFaultFlag }, { startEmulator }] = await Promise.all([
+        import('./table-sources.js'), import('../emulator/sources/demo.js'), import('../emulator/faults.js'), import('../emulator/server.js'),
+      ]);
       const tables: EmulatorTable[] = (opts.table as string[]).map((flag) => {
         const { table, source } = parseTableFlag(flag);
         return { table, data: loadTableSource(source) };

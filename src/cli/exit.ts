@@ -4,7 +4,7 @@ import { status as Status } from '@grpc/grpc-js';
 import { CommanderError } from 'commander';
 import { BqReadError, EndpointUnreachableError, ReadOptionsError, SessionCreateError } from '../read/errors.js';
 import { SinkOutputError } from '../sinks/output.js';
-import { CsvNestedDataError } from '../sinks/csv.js';
+import { CsvNestedDataError } from '../sinks/csv-nested-error.js';
 import { UsageError } from './read-flags.js';
 
 export const EXIT = {

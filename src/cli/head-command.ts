@@ -1,8 +1,6 @@
 import { Command } from 'commander';
 import { integer } from './flag-parsers.js';
-import { alignedTable } from './aligned-table.js';
 import { addConnectionFlags, addSelectionFlags, readOptionsFromFlags, type ReadFlags } from './read-flags.js';
-import { readFirstRows } from './first-rows.js';
 
 export function headCommand(): Command {
   const command = new Command('head')
@@ -17,6 +15,8 @@ Examples:
   bqread head my-proj.sales.orders
   bqread head my-proj.sales.orders -n 3 --columns id,amount --where "amount > 100"`)
     .action(async (table: string, flags: ReadFlags & { maxRows: number }) => {
+      // The reader loads when a command reads: --help and the emulator do without it.
+      const [{ readFirstRows }, { alignedTable }] = await Promise.all([import('./first-rows.js'), import('./aligned-table.js')]);
       const { session, batches } = await readFirstRows(table, readOptionsFromFlags(flags), Math.max(flags.maxRows, 1));
       process.stdout.write(`${alignedTable(session.schema.fields, batches, flags.maxRows)}\n`);
     });

@@ -1,8 +1,6 @@
 import { Command, Option } from 'commander';
-import { readBatches } from '../read/read-batches.js';
 import { formatForPath, SINK_FORMATS, type SinkFormat } from '../sinks/formats.js';
 import { DEFAULT_ROW_GROUP_BYTES, type ParquetCompression } from '../sinks/parquet-options.js';
-import { writeBatches } from '../sinks/write-batches.js';
 import { startProgress } from './progress.js';
 import { stoppable } from './stop-signals.js';
 import { addConnectionFlags, addParallelismFlags, addSelectionFlags, readOptionsFromFlags, UsageError, type ReadFlags } from './read-flags.js';
@@ -56,6 +54,8 @@ Examples:
       const progress = startProgress(showProgress);
       const options = readOptionsFromFlags(flags);
       // A stop signal stops the read and removes the partial file instead of leaving it behind.
+      // The reader and the sinks load when a read runs: --help and the emulator do without them.
+      const [{ readBatches }, { writeBatches }] = await Promise.all([import('../read/read-batches.js'), import('../sinks/write-batches.js')]);
       await stoppable(async (signal) => {
         const stream = readBatches(table, { ...options, onProgress: progress.onProgress, signal });
         try {

@@ -1,7 +1,5 @@
 import { Command } from 'commander';
-import { bqSchemaFromArrow } from '../bq-type.js';
 import { addConnectionFlags, addSelectionFlags, readOptionsFromFlags, type ReadFlags } from './read-flags.js';
-import { readBatches } from '../read/read-batches.js';
 
 export function schemaCommand(): Command {
   const command = new Command('schema')
@@ -20,6 +18,7 @@ Examples:
       // The session alone: no stream is read. It asks for picosecond TIMESTAMPs in nanoseconds,
       // whatever --picos-precision says, because only in that form does the Arrow schema tell a
       // TIMESTAMP(12) from a TIMESTAMP (microseconds) or a STRING (picos text): see bq-type.ts.
+      const [{ readBatches }, { bqSchemaFromArrow }] = await Promise.all([import('../read/read-batches.js'), import('../bq-type.js')]);
       const session = await readBatches(table, { ...readOptionsFromFlags(flags), picosTimestampPrecision: 'nanos' }).session;
       process.stdout.write(`${JSON.stringify(bqSchemaFromArrow(session.schema), null, flags.pretty ? 2 : undefined)}\n`);
     });

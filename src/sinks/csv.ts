@@ -1,14 +1,10 @@
 import { DataType, type Field, type RecordBatch, type Schema } from 'apache-arrow';
 import { bqTypeOf } from '../bq-type.js';
+import { CsvNestedDataError } from './csv-nested-error.js';
 import { isValid, scalarText } from './values.js';
 
 const CHUNK_CHARS = 1 << 20;
 const NEEDS_QUOTES = /[",\r\n]/;
-
-/** BigQuery refuses to export nested and repeated data as CSV, and so does this sink. */
-export class CsvNestedDataError extends Error {
-  override name = 'CsvNestedDataError';
-}
 
 /** RFC 4180 quoting; an empty string is quoted so that it differs from NULL (an empty field). */
 export function csvCell(text: string): string {

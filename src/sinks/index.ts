@@ -7,4 +7,4 @@ export { formatForPath, SINK_FORMATS, type SinkFormat } from './formats.js';
 export type { BatchSource } from './batch-source.js';
 export type { ParquetOptions, ParquetCompression } from './parquet-options.js';
 export { SinkOutputError } from './output.js';
-export { CsvNestedDataError } from './csv.js';
+export { CsvNestedDataError } from './csv-nested-error.js';

@@ -10,7 +10,7 @@ import { tableFromNdjson } from '../../src/emulator/sources/ndjson.js';
 import { ReadPool } from '../../src/read/pool.js';
 import { readBatches } from '../../src/read/read-batches.js';
 import { readTableParallel } from '../../src/read/read-table.js';
-import { CsvNestedDataError } from '../../src/sinks/csv.js';
+import { CsvNestedDataError } from '../../src/sinks/csv-nested-error.js';
 import { writeBatches } from '../../src/sinks/write-batches.js';
 import { exportRows, exportText, parseCsv } from '../helpers/bigquery-export.js';
 import { canonicalRows, rowsById, type Canonical } from '../helpers/canonical.js';
