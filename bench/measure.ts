@@ -88,27 +88,37 @@ export interface ThreadCpuSampler {
 const MS_PER_TICK = 10;
 const TASKS = '/proc/self/task';
 
-/** Each live thread's user + system CPU so far, in ms; undefined where /proc is not there. */
-function threadCpuNow(): Map<number, number> | undefined {
+/**
+ * `read(tid)` for each live thread of this process, in ms; undefined where /proc is not there.
+ * A thread that ends between the listing and its read is left out (its last sample stands).
+ */
+function perThread(read: (tid: string) => number): Map<number, number> | undefined {
   let tids: string[];
   try {
     tids = readdirSync(TASKS);
   } catch {
     return undefined;
   }
-  const cpu = new Map<number, number>();
+  const values = new Map<number, number>();
   for (const tid of tids) {
     try {
-      // After the parenthesised name (which may itself hold ') ') come the state, the 3rd field,
-      // ... utime, the 14th, and stime, the 15th.
-      const line = readFileSync(`${TASKS}/${tid}/stat`, 'utf8');
-      const fields = line.slice(line.lastIndexOf(') ') + 2).split(' ');
-      cpu.set(Number(tid), (Number(fields[11]) + Number(fields[12])) * MS_PER_TICK);
+      values.set(Number(tid), read(tid));
     } catch {
-      // The thread ended between the listing and the read; its last sample stands.
+      // The thread ended between the listing and the read, or the kernel lacks the file.
     }
   }
-  return cpu;
+  return values;
+}
+
+/** Each live thread's user + system CPU so far, in ms (tick-grained). */
+function threadCpuNow(): Map<number, number> | undefined {
+  return perThread((tid) => {
+    // After the parenthesised name (which may itself hold ') ') come the state, the 3rd field,
+    // ... utime, the 14th, and stime, the 15th.
+    const line = readFileSync(`${TASKS}/${tid}/stat`, 'utf8');
+    const fields = line.slice(line.lastIndexOf(') ') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * MS_PER_TICK;
+  });
 }
 
 /**
@@ -153,19 +163,6 @@ export function sampleThreadCpu(): ThreadCpuSampler {
  * undefined where /proc or schedstat is not there.
  */
 export function threadOnCpuMs(): Map<number, number> | undefined {
-  let tids: string[];
-  try {
-    tids = readdirSync(TASKS);
-  } catch {
-    return undefined;
-  }
-  const cpu = new Map<number, number>();
-  for (const tid of tids) {
-    try {
-      cpu.set(Number(tid), Number(readFileSync(`${TASKS}/${tid}/schedstat`, 'utf8').split(' ')[0]) / 1e6);
-    } catch {
-      // Ended between the listing and the read, or a kernel without schedstat.
-    }
-  }
-  return cpu.size > 0 ? cpu : undefined;
+  const cpu = perThread((tid) => Number(readFileSync(`${TASKS}/${tid}/schedstat`, 'utf8').split(' ')[0]) / 1e6);
+  return cpu && cpu.size > 0 ? cpu : undefined;
 }
