@@ -28,7 +28,7 @@ export interface GoDrainBuildOptions {
 }
 
 function firstLines(text: string, count = 2): string {
-  return text.trim().split('\n').slice(0, count).join(' / ');
+  return text.trim().split('\n').slice(0, count).map((line) => line.trim()).join(' / ');
 }
 
 /** Builds `outDir/go-drain`; never throws: a missing Go or package becomes `skipped`. */
