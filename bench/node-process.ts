@@ -31,10 +31,16 @@ function installExitHook(): void {
 
 /** Starts `node [nodeFlags] script [args]` with the exit-with-parent preload and piped stdio. */
 export function startNode(script: string, args: readonly string[], nodeFlags: readonly string[] = []): NodeProcess {
+  return startProcess(process.execPath, ['--import', EXIT_WITH_PARENT, ...nodeFlags, script, ...args]);
+}
+
+/**
+ * Starts any program with piped stdio. Its stdin is a pipe from the bench that closes when the
+ * bench exits; a program that is not Node must exit on that itself (bench/go-drain/main.go does).
+ */
+export function startProcess(file: string, args: readonly string[]): NodeProcess {
   installExitHook();
-  const child = spawn(process.execPath, ['--import', EXIT_WITH_PARENT, ...nodeFlags, script, ...args], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   live.add(child);
   let tail = '';
   child.stderr!.setEncoding('utf8').on('data', (text: string) => {

@@ -5,11 +5,13 @@ import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { checksumOf, type Checksum } from './checksum.js';
 import { sampleRss, sampleThreadCpu, timed, type LoopDelay, type ThreadCpu } from './measure.js';
+import type { BenchReaderName } from './plan.js';
 import { isReaderName, loadReader, type ReaderName } from './readers/index.js';
 import type { Compression, ReaderConfig } from './readers/reader.js';
 
+/** One reader's run. bench/go-drain/main.go prints the same shape (no checksum, threadCpu, firstBatchMs or loopDelay). */
 export interface ChildReport {
-  readonly reader: ReaderName;
+  readonly reader: BenchReaderName;
   readonly workers: number;
   readonly compression: Compression;
   readonly streams: number;
@@ -19,7 +21,7 @@ export interface ChildReport {
   /** wallMs - sessionMs: what rows/s and MB/s are computed over. */
   readonly readMs: number;
   readonly rows: number;
-  /** Absent for the raw drain, which never decodes. */
+  /** Absent for the raw drain and the Go drain, which never decode. */
   readonly checksum?: Checksum;
   readonly arrowBytes?: number;
   /** RSS of this process, idle, with its reader's modules loaded, just before reading. */
@@ -33,7 +35,8 @@ export interface ChildReport {
   readonly threadCpu?: ThreadCpu;
   /** bqread: from the first call to the first batch (session, pool start, worker module loading, first response). */
   readonly firstBatchMs?: number;
-  readonly loopDelay: LoopDelay;
+  /** Node's event-loop delay on the main thread; absent for a native reader. */
+  readonly loopDelay?: LoopDelay;
   readonly extra: Readonly<Record<string, number>>;
 }
 

@@ -1,10 +1,11 @@
 // One reader run as the bench makes it: a fresh emulator process serving the demo table, a fresh
-// reader process (reader-child.ts) reading it once, one JSON line back; repeated, the median run.
+// reader process (reader-child.ts, or a native reader's program) reading it once, one JSON line
+// back; repeated, the median run.
 import { fileURLToPath } from 'node:url';
 import { DEMO_TABLE } from '../src/cli/demo-table.js';
 import { medianCpu } from './cpu-slope.js';
 import { startEmulatorProcess } from './emulator-process.js';
-import { runToEnd, startNode } from './node-process.js';
+import { runToEnd, startNode, startProcess, type NodeProcess } from './node-process.js';
 import type { RunSpec } from './plan.js';
 import type { ChildReport } from './reader-child.js';
 import type { MeasuredRun } from './targets.js';
@@ -35,18 +36,24 @@ async function runOnce(spec: RunSpec, rows: number, options: RunSettings, budget
   const emulator = await startEmulatorProcess(rows, world.emulatorFlags);
   const emulatorCpuBefore = emulator.cpuMs();
   try {
-    const args = [
-      '--reader', spec.reader,
-      '--endpoint', emulator.address,
-      '--table', DEMO_TABLE,
-      '--workers', String(spec.workers),
-      '--max-streams', String(world.maxStreams?.(spec) ?? options.maxStreams),
-      '--compression', spec.compression,
-      '--budget-bytes', String(budgetBytes),
-      '--consumer-delay-ms', String(CONSUMER_DELAY_MS),
-    ];
-    const nodeFlags = ['--expose-gc', ...(options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir] : [])];
-    const stdout = await runToEnd(startNode(READER_CHILD, args, nodeFlags), RUN_TIMEOUT_MS);
+    const session = ['--endpoint', emulator.address, '--table', DEMO_TABLE, '--max-streams', String(world.maxStreams?.(spec) ?? options.maxStreams)];
+    let reader: NodeProcess;
+    if (spec.binary !== undefined) {
+      // A native reader: its own program, the session's flags only (it reads uncompressed, with all cores).
+      reader = startProcess(spec.binary, session);
+    } else {
+      const args = [
+        '--reader', spec.reader,
+        ...session,
+        '--workers', String(spec.workers),
+        '--compression', spec.compression,
+        '--budget-bytes', String(budgetBytes),
+        '--consumer-delay-ms', String(CONSUMER_DELAY_MS),
+      ];
+      const nodeFlags = ['--expose-gc', ...(options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir] : [])];
+      reader = startNode(READER_CHILD, args, nodeFlags);
+    }
+    const stdout = await runToEnd(reader, RUN_TIMEOUT_MS);
     const emulatorCpuAfter = emulator.cpuMs();
     const line = stdout.trim().split('\n').at(-1) ?? '';
     const report = JSON.parse(line) as ChildReport;

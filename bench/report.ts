@@ -54,8 +54,8 @@ const COLUMNS: readonly { title: string; value: (r: ResultRow) => string }[] = [
   { title: 'cpu s', value: (r) => (r.cpuMs / 1000).toFixed(2) },
   { title: 'emu cpu s', value: (r) => (r.emulatorCpuMs === undefined ? '-' : (r.emulatorCpuMs / 1000).toFixed(2)) },
   { title: 'peak RSS MiB', value: (r) => (r.peakRssBytes / MIB).toFixed(0) },
-  { title: 'EL p50 ms', value: (r) => r.loopDelay.p50Ms.toFixed(1) },
-  { title: 'EL p99 ms', value: (r) => r.loopDelay.p99Ms.toFixed(1) },
+  { title: 'EL p50 ms', value: (r) => r.loopDelay?.p50Ms.toFixed(1) ?? '-' },
+  { title: 'EL p99 ms', value: (r) => r.loopDelay?.p99Ms.toFixed(1) ?? '-' },
   { title: 'x raw', value: (r) => ratio(r.vsRaw) },
   { title: 'x official', value: (r) => ratio(r.vsOfficial) },
 ];

@@ -10,8 +10,9 @@ import { generateDemoTable } from '../src/emulator/sources/demo.js';
 import { checksumOf, findDisagreements, type Checksum, type Disagreement, type ReaderAnswer } from './checksum.js';
 import { runToEnd, startNode } from './node-process.js';
 import { DEFAULT_STREAMS_PER_WORKER } from '../src/read/pool.js';
-import { planRuns, planServiceRuns } from './plan.js';
-import { isReaderName, READER_NAMES, type ReaderName } from './readers/index.js';
+import { buildGoDrain, type GoDrainBuild } from './go-drain/build.js';
+import { GO_DRAIN_LABEL, isBenchReaderName, NATIVE_READER_NAMES, planRuns, planServiceRuns, runsGoDrain, type BenchReaderName } from './plan.js';
+import { READER_NAMES } from './readers/index.js';
 import { formatTable, machineInfo, machineLine, writeResults } from './report.js';
 import { cpuSlopes, evaluateCpuTargets, formatProjection, formatSlopes, projectCeiling } from './cpu-slope.js';
 import type { PlateauResult } from './stream-plateau.js';
@@ -34,6 +35,8 @@ const PLATEAU_TIMES_BUDGET = 16;
  */
 const PLATEAU_MIN_ROUNDS = 6;
 const RESULTS_DIR = fileURLToPath(new URL('../../bench/results/', import.meta.url));
+/** Built programs (the Go drain), git-ignored with the results. */
+const BIN_DIR = join(RESULTS_DIR, 'bin');
 const QUICK_ROWS = 200_000;
 const FULL_ROWS = 1_000_000;
 /** The second size is this many times the first, to show how time grows with data. */
@@ -50,7 +53,7 @@ interface BenchOptions {
   readonly baseRows: number;
   readonly maxStreams: number;
   readonly repeat: number;
-  readonly only?: ReadonlySet<ReaderName>;
+  readonly only?: ReadonlySet<BenchReaderName>;
   readonly cpuProfDir?: string;
   /** Per-stream rates (MiB/s) of the service-like rows; empty skips them. */
   readonly serviceRates: readonly number[];
@@ -79,8 +82,8 @@ function parseBenchArgs(argv: string[], cores: number, startedAt: Date): BenchOp
   const serviceRates = values['service-rates'].split(',').filter((r) => r.trim() !== '').map(Number);
   if (serviceRates.some((r) => !(r > 0))) throw new BenchUsageError(`--service-rates must be positive MiB/s values (got ${values['service-rates']})`);
   const only = values.only?.split(',').map((s) => s.trim());
-  const unknown = only?.filter((name) => !isReaderName(name));
-  if (unknown?.length) throw new BenchUsageError(`--only: unknown reader(s) ${unknown.join(', ')}; readers: ${READER_NAMES.join(', ')}`);
+  const unknown = only?.filter((name) => !isBenchReaderName(name));
+  if (unknown?.length) throw new BenchUsageError(`--only: unknown reader(s) ${unknown.join(', ')}; readers: ${[...READER_NAMES, ...NATIVE_READER_NAMES].join(', ')}`);
   return {
     full: values.full,
     baseRows: wholeNumber('--rows', values.rows, values.full ? FULL_ROWS : QUICK_ROWS),
@@ -88,7 +91,7 @@ function parseBenchArgs(argv: string[], cores: number, startedAt: Date): BenchOp
     // for every reader. (The service-like rows let the session decide, as users do.)
     maxStreams: wholeNumber('--max-streams', values['max-streams'], 4 * cores),
     repeat: wholeNumber('--repeat', values.repeat, 1),
-    only: only ? new Set(only as ReaderName[]) : undefined,
+    only: only ? new Set(only as BenchReaderName[]) : undefined,
     cpuProfDir: values['cpu-prof'] ? join(RESULTS_DIR, 'profiles', startedAt.toISOString().replace(/[:.]/g, '-')) : undefined,
     serviceRates,
   };
@@ -109,12 +112,12 @@ interface SizeResult {
  * smallest table), so its peak RSS shows whether memory grows with the table; undefined at the
  * first size, which sets it.
  */
-async function benchSize(rows: number, options: BenchOptions, cores: number, fixedBudget?: number, largest = false): Promise<SizeResult> {
+async function benchSize(rows: number, options: BenchOptions, cores: number, goDrain: string | undefined, fixedBudget?: number, largest = false): Promise<SizeResult> {
   // The ground truth: the same generator and seed the emulator serves.
   const expected = checksumOf(generateDemoTable({ rows }).batches);
   const runs: MeasuredRun[] = [];
   let arrowBytes = 0;
-  for (const spec of planRuns(cores, options.only)) {
+  for (const spec of planRuns(cores, options.only, goDrain)) {
     const budgetBytes = fixedBudget ?? Math.max(1, Math.floor(arrowBytes / 4));
     const run = await measureRun(spec, rows, options, budgetBytes);
     if (runs.length === 0) arrowBytes = run.report.arrowBytes ?? 0;
@@ -202,10 +205,16 @@ async function main(): Promise<number> {
   process.stderr.write('worker start:\n');
   const workerStart = await benchWorkerStart();
   process.stdout.write(`\n${formatWorkerStart(workerStart)}\n${workerStart.target.line}\n`);
+  let goDrain: GoDrainBuild | undefined;
+  if (runsGoDrain(options.only)) {
+    process.stderr.write('building the Go drain:\n');
+    goDrain = await buildGoDrain(BIN_DIR);
+    if ('skipped' in goDrain) process.stdout.write(`\n${GO_DRAIN_LABEL}: row skipped, ${goDrain.skipped}\n`);
+  }
   const sizeResults: SizeResult[] = [];
   for (const rows of sizes) {
     process.stderr.write(`${rows} rows:\n`);
-    const size = await benchSize(rows, options, cores, sizeResults[0]?.streamBudgetBytes, rows === sizes.at(-1));
+    const size = await benchSize(rows, options, cores, goDrain && 'binary' in goDrain ? goDrain.binary : undefined, sizeResults[0]?.streamBudgetBytes, rows === sizes.at(-1));
     sizeResults.push(size);
     process.stdout.write(`\n${rows} rows, ${(size.arrowBytes / 2 ** 20).toFixed(1)} MiB of Arrow IPC, streaming budget ${(size.streamBudgetBytes / 2 ** 20).toFixed(1)} MiB\n`);
     process.stdout.write(`${formatTable(size.results)}\n\n`);
@@ -269,6 +278,7 @@ async function main(): Promise<number> {
     machine,
     settings: { maxStreams: options.maxStreams, repeat: options.repeat, consumerDelayMs: CONSUMER_DELAY_MS, only: options.only ? [...options.only] : undefined },
     workerStart,
+    goDrain,
     sizes: sizeResults,
     cpuPerGiB: { slopes, projection, targets: cpuTargets },
     plateau,

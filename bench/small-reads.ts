@@ -9,9 +9,8 @@ import { SERVICE_PACE_PROFILES } from '../src/emulator/pace.js';
 import { checksumOf, findDisagreements, type Disagreement, type ReaderAnswer } from './checksum.js';
 import { startEmulatorProcess } from './emulator-process.js';
 import { runToEnd, startNode } from './node-process.js';
-import type { RunSpec } from './plan.js';
+import type { BenchReaderName, RunSpec } from './plan.js';
 import { measureRun, RUN_TIMEOUT_MS, type RunSettings, type World } from './reader-run.js';
-import type { ReaderName } from './readers/index.js';
 import { deriveRows, type MeasuredRun, type ResultRow, type TargetResult } from './targets.js';
 
 export const SMALL_READ_ROWS = [5_000, 50_000];
@@ -33,7 +32,7 @@ export interface SmallReadResult {
 }
 
 /** The raw drain first (its bytes size the MiB/s column), then the readers compared. */
-export function planSmallReadRuns(cores: number, only?: ReadonlySet<ReaderName>): RunSpec[] {
+export function planSmallReadRuns(cores: number, only?: ReadonlySet<BenchReaderName>): RunSpec[] {
   const runs: RunSpec[] = [
     { label: `raw drain (w=${cores})`, reader: 'raw-drain', workers: cores, compression: 'none' },
     { label: `bqread table, defaults (w<=${cores})`, reader: 'bqread-table', workers: cores, compression: 'none' },
@@ -64,7 +63,7 @@ export function evaluateSmallReadTargets(rows: readonly ResultRow[], tableRows: 
 }
 
 /** The small-read rows at one table size, at the `bigquery` pace; every reader lets the session decide its streams. */
-export async function benchSmallReads(rows: number, settings: RunSettings, cores: number, only?: ReadonlySet<ReaderName>): Promise<SmallReadResult> {
+export async function benchSmallReads(rows: number, settings: RunSettings, cores: number, only?: ReadonlySet<BenchReaderName>): Promise<SmallReadResult> {
   const expected = checksumOf(generateDemoTable({ rows }).batches);
   const world: World = { emulatorFlags: PACE_FLAGS, maxStreams: () => 0 };
   const runs: MeasuredRun[] = [];
