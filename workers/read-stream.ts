@@ -15,22 +15,32 @@ import type { StreamTask, StreamTaskResult } from './stream-task.js';
 
 /**
  * The worker's reader, which the piscina entry (entry.ts) loads: reads one ReadRows stream per task
- * and posts each decoded record batch to the coordinator as transferred memory. The gRPC client is
- * built here, once per thread and connection, and reused by every task the thread runs.
+ * and posts each decoded record batch to the coordinator as transferred memory. The gRPC clients
+ * are built here, once per connection, and reused by every task that reads with them: a worker
+ * thread keeps its own for its life; a read on the calling thread keeps its own and closes them.
  */
-const clients = new Map<string, ReadApiClient>();
+export class ReadClients {
+  private readonly clients = new Map<string, ReadApiClient>();
 
-function clientFor(connection: ConnectionConfig): ReadApiClient {
-  // A digest, so no token or key is kept as a map key; brokered auth carries no token at all, so
-  // every task of a read (and every token it is given) shares one channel.
-  const key = createHash('sha256').update(JSON.stringify(connection)).digest('hex');
-  let client = clients.get(key);
-  if (!client) {
-    client = new ReadApiClient(connection);
-    clients.set(key, client);
+  for(connection: ConnectionConfig): ReadApiClient {
+    // A digest, so no token or key is kept as a map key; brokered auth carries no token at all, so
+    // every task of a read (and every token it is given) shares one channel.
+    const key = createHash('sha256').update(JSON.stringify(connection)).digest('hex');
+    let client = this.clients.get(key);
+    if (!client) {
+      client = new ReadApiClient(connection);
+      this.clients.set(key, client);
+    }
+    return client;
   }
-  return client;
+
+  close(): void {
+    for (const client of this.clients.values()) client.close();
+    this.clients.clear();
+  }
 }
+
+const threadClients = new ReadClients();
 
 type ArrowPacker = (message: Uint8Array, rows: number) => PackedBatch;
 
@@ -48,7 +58,11 @@ async function arrowPacker(schemaMessage: Uint8Array): Promise<ArrowPacker> {
 /** Auth whose tokens are renewed, so an UNAUTHENTICATED after expiry deserves one more try with a fresh one. */
 const refreshes = (connection: ConnectionConfig) => connection.auth.kind === 'brokered' || connection.auth.kind === 'google';
 
-export default async function readStream(task: StreamTask): Promise<StreamTaskResult> {
+export default function readStream(task: StreamTask): Promise<StreamTaskResult> {
+  return readStreamWith(task, threadClients);
+}
+
+export async function readStreamWith(task: StreamTask, clients: ReadClients): Promise<StreamTaskResult> {
   const started = performance.now();
   const link = new CoordinatorLink(task.port, task.initialCredit);
   const result: StreamTaskResult = {
@@ -58,7 +72,7 @@ export default async function readStream(task: StreamTask): Promise<StreamTaskRe
   link.whenCancelled(() => call?.cancel());
   try {
     if (task.compressedBuffers) await (await import('../src/arrow/codecs.js')).registerArrowCodecs();
-    const client = clientFor(task.connection);
+    const client = clients.for(task.connection);
     // Batches go out as layouts read straight from their messages; arrow decodes what that cannot
     // take, every batch of a session with compressed buffers (the coordinator sends no plan then:
     // not worth a framing check twice per message) and a rare misaligned one.

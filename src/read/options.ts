@@ -33,7 +33,11 @@ export interface ReadOptions extends ConnectionOptions {
    * refuses a minimum above the maximum).
    */
   readonly preferredMinStreams?: number;
-  /** Worker threads for a pool bqread creates (conflicts with `pool`); default available cores. */
+  /**
+   * Most worker threads for a pool bqread creates (conflicts with `pool`); default available cores.
+   * A read starts as many as its session is worth, none for a small one; 0 reads every session on
+   * the calling thread.
+   */
   readonly workers?: number;
   /** V8 heap limits for each worker thread of a pool bqread creates (conflicts with `pool`). */
   readonly workerResourceLimits?: ResourceLimits;
@@ -160,7 +164,10 @@ export function resolveReadOptions(reference: TableReference, options: ReadOptio
   rejectConflicts(options);
   integer('maxStreams', options.maxStreams, 0);
   integer('preferredMinStreams', options.preferredMinStreams, 0);
-  integer('workers', options.workers, 1);
+  integer('workers', options.workers, 0);
+  if (options.workers === 0 && options.workerResourceLimits) {
+    throw new ReadOptionsError('workers: 0 reads on the calling thread, which workerResourceLimits cannot limit: give workers >= 1 or drop them');
+  }
   integer('concurrency', options.concurrency, 1);
   integer('maxBufferedBytes', options.maxBufferedBytes, 1);
   integer('sessionTimeoutMs', options.sessionTimeoutMs, 1);

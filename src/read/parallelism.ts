@@ -8,13 +8,16 @@ import type { ReadSessionInfo } from './session.js';
 export const BYTES_PER_THREAD = 64 * 1024 * 1024;
 
 /**
- * How many worker threads a read of `session` uses, from 1 to `maxThreads`: enough for its streams
- * (a thread reads `streamsPerThread` at once, since the service paces each stream) and for its
- * estimated bytes, never more than it has streams. A one-stream or small session reads on one thread.
+ * How many worker threads a read of `session` is worth, from 0 to `maxThreads`. None (the calling
+ * thread reads it) when its estimated bytes are fewer than one thread is worth and one thread would
+ * read all its streams at once; else enough for its streams (a thread reads `streamsPerThread` at
+ * once, since the service paces each stream) and for its bytes, never more than it has streams.
  */
 export function threadsForSession(session: Pick<ReadSessionInfo, 'streams' | 'estimatedTotalBytesScanned'>, maxThreads: number, streamsPerThread: number): number {
   const streams = session.streams.length;
+  const bytes = session.estimatedTotalBytesScanned;
+  if (bytes < BYTES_PER_THREAD && streams <= streamsPerThread) return 0;
   const forStreams = Math.ceil(streams / streamsPerThread);
-  const forBytes = Math.ceil(session.estimatedTotalBytesScanned / BYTES_PER_THREAD);
-  return Math.max(1, Math.min(maxThreads, streams, Math.max(forStreams, forBytes)));
+  const forBytes = Math.ceil(bytes / BYTES_PER_THREAD);
+  return Math.min(maxThreads, streams, Math.max(1, forStreams, forBytes));
 }

@@ -6,12 +6,17 @@ import type { ConnectionConfig } from '../client/connection.js';
 import type { PlacedBatch } from './batch-queue.js';
 import type { CreditAccount, CreditLedger } from './credits.js';
 import { describeStatus, StreamReadError } from './errors.js';
-import type { ReadPool } from './pool.js';
 import type { ReadSessionInfo } from './session.js';
 import type { StreamStats } from './stats.js';
-import type { StreamTaskResult, WorkerMessage } from '../../workers/stream-task.js';
+import type { StreamTask, StreamTaskResult, WorkerMessage } from '../../workers/stream-task.js';
 
 /** What a stream run needs from the read it belongs to. */
+/** Where a stream's attempts run: a ReadPool's worker threads, or the calling thread. */
+export interface StreamRunner {
+  run(task: StreamTask, port: MessagePort): Promise<StreamTaskResult>;
+  readonly closed: boolean;
+}
+
 export interface StreamRunContext {
   readonly session: ReadSessionInfo;
   /** The session asked for compressed Arrow buffers. */
@@ -20,7 +25,7 @@ export interface StreamRunContext {
   readonly layoutPlan: LayoutPlan | undefined;
   readonly connection: ConnectionConfig;
   readonly retry: RetrySettings;
-  readonly pool: ReadPool;
+  readonly pool: StreamRunner;
   readonly ledger: CreditLedger;
   readonly maxWorkerRestarts: number;
   /** Fires when the read stops (failure, abort, consumer gone): the run cancels its task. */

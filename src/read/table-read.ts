@@ -9,11 +9,12 @@ import { BatchQueue, type PlacedBatch } from './batch-queue.js';
 import { CreditLedger } from './credits.js';
 import { abortError, BqReadError, CallbackError, ReadOptionsError, StreamReadError } from './errors.js';
 import { resolveReadOptions, type ReadOptions, type ResolvedReadOptions } from './options.js';
+import { CallingThread } from './calling-thread.js';
 import { threadsForSession } from './parallelism.js';
 import { DEFAULT_STREAMS_PER_WORKER, ReadPool } from './pool.js';
 import { createReadSession, type ReadSessionInfo } from './session.js';
 import { emptyStats, type ReadStats } from './stats.js';
-import { StreamRun } from './stream-run.js';
+import { StreamRun, type StreamRunner } from './stream-run.js';
 
 /**
  * One read of one table: resolves the options, creates the session (on demand, so the schema can
@@ -50,39 +51,39 @@ export class TableRead {
     const userSignal = this.options.signal;
     const onUserAbort = () => this.stop(abortError(userSignal!));
     userSignal?.addEventListener('abort', onUserAbort, { once: true });
-    let ownedPool: ReadPool | undefined;
+    let owned: ReadPool | CallingThread | undefined;
     try {
       if (userSignal?.aborted) throw abortError(userSignal);
-      // When iteration is what asks for the session, a pool of the read's own starts one thread
-      // meanwhile: it loads its modules during the CreateReadSession round trip instead of after
-      // it, and the session then says how many more the read is worth. (Closing a pool waits for
-      // its threads to load, so a refused session can close it at once.)
-      if (this.sessionPromise === undefined && this.options.pool === undefined) ownedPool = this.ownedPool(this.resolvedOptions(), 1);
       const session = await this.session();
       this.throwIfStopped();
       const options = this.resolvedOptions();
       if (session.streams.length === 0) return;
       if (options.pool?.closed) throw new ReadOptionsError('the ReadPool passed as `pool` is closed');
+      // The session says what the read is worth: no thread for a small one (the calling thread
+      // reads it), else threads in proportion to its streams and bytes. Threads start only then,
+      // so a small read never pays for one.
       const maxThreads = options.pool?.workers ?? options.workers ?? availableParallelism();
       const threads = threadsForSession(session, maxThreads, options.pool?.streamsPerWorker ?? DEFAULT_STREAMS_PER_WORKER);
-      ownedPool ??= options.pool === undefined ? this.ownedPool(options, threads) : undefined;
-      const pool = options.pool ?? ownedPool!;
-      pool.grow(threads);
-      this.stats.threads = threads;
-      const queue = new PQueue({ concurrency: Math.min(options.concurrency ?? pool.capacity, session.streams.length) });
+      // Heap limits isolate a worker thread: a read that asks for them gets one.
+      const onThreads = options.workerResourceLimits ? Math.max(1, threads) : threads;
+      if (!options.pool) owned = onThreads === 0 ? new CallingThread() : this.ownedPool(options, onThreads);
+      options.pool?.grow(threads);
+      const runner = options.pool ?? owned!;
+      this.stats.threads = options.pool ? threads : onThreads;
+      const queue = new PQueue({ concurrency: Math.min(options.concurrency ?? runner.capacity, session.streams.length) });
       // However the read stops (the end, a failure, an abort, the consumer leaving), the queue is
-      // cleared and an owned pool closed at once, not when the consumer next pulls, which it may
-      // never do.
-      const closing = ownedPool;
+      // cleared and what the read owns closed at once, not when the consumer next pulls, which it
+      // may never do.
+      const closing = owned;
       this.controller.signal.addEventListener('abort', () => releaseOnStop(queue, closing), { once: true });
       try {
-        yield* this.runStreams(session, options, pool, queue);
+        yield* this.runStreams(session, options, runner, queue);
       } finally {
         this.stop();
         await queue.onIdle();
       }
     } finally {
-      await ownedPool?.close();
+      await owned?.close();
       userSignal?.removeEventListener('abort', onUserAbort);
       this.stop();
       this.stats.wallMs = performance.now() - this.started;
@@ -117,7 +118,7 @@ export class TableRead {
     return user ? AbortSignal.any([this.controller.signal, user]) : this.controller.signal;
   }
 
-  private async *runStreams(session: ReadSessionInfo, options: ResolvedReadOptions, pool: ReadPool, queue: PQueue): AsyncGenerator<PlacedBatch> {
+  private async *runStreams(session: ReadSessionInfo, options: ResolvedReadOptions, pool: StreamRunner, queue: PQueue): AsyncGenerator<PlacedBatch> {
     const streamCount = session.streams.length;
     const ledger = new CreditLedger(options.maxBufferedBytes, Math.max(1, Math.floor(options.maxBufferedBytes / queue.concurrency)));
     const { connection } = options;
@@ -224,9 +225,9 @@ export class TableRead {
   }
 }
 
-function releaseOnStop(queue: PQueue, ownedPool: ReadPool | undefined): void {
+function releaseOnStop(queue: PQueue, owned: ReadPool | CallingThread | undefined): void {
   queue.clear();
-  void queue.onIdle().then(() => ownedPool?.close());
+  void queue.onIdle().then(() => owned?.close());
 }
 
 /**

@@ -10,13 +10,16 @@ import { DEMO, demoEmulator } from '../helpers/demo-emulator.js';
 
 const session = (streams: number, bytes: number) => ({ streams: Array.from({ length: streams }, (_, i) => `s${i}`), estimatedTotalBytesScanned: bytes });
 
-test('threads follow the session: its streams (16 a thread) and its bytes, from 1 to the most allowed', () => {
+test('threads follow the session: none for a small one, else its streams (16 a thread) and its bytes, up to the most allowed', () => {
+  assert.equal(threadsForSession(session(1, 1000), 8, 16), 0, 'a small table: the calling thread');
+  assert.equal(threadsForSession(session(16, BYTES_PER_THREAD - 1), 8, 16), 0, 'all its streams at once on the calling thread');
   assert.equal(threadsForSession(session(1, 10 * BYTES_PER_THREAD), 8, 16), 1, 'one stream: one thread, however large');
   assert.equal(threadsForSession(session(32, 1000), 8, 16), 2, '32 paced streams fill two threads');
-  assert.equal(threadsForSession(session(8, 1000), 8, 16), 1, 'a small session of 8 streams fits one thread');
+  assert.equal(threadsForSession(session(17, 1000), 8, 16), 2, 'more streams than a thread reads at once');
   assert.equal(threadsForSession(session(8, 3.5 * BYTES_PER_THREAD), 8, 16), 4, 'its bytes are worth 4 threads');
   assert.equal(threadsForSession(session(8, 100 * BYTES_PER_THREAD), 2, 16), 2, 'never more than allowed');
   assert.equal(threadsForSession(session(1000, 0), 4, 16), 4);
+  assert.equal(threadsForSession(session(100, 100 * BYTES_PER_THREAD), 0, 16), 0, 'workers: 0');
 });
 
 /** Counts the worker threads this process creates while `work` runs. */
@@ -43,11 +46,20 @@ after(async () => {
 
 // One at a time: each counts the threads the process creates meanwhile.
 describe('worker threads follow the session', { concurrency: 1 }, () => {
-  test('a small session read with its own pool starts one worker thread, whatever `workers` allows', async () => {
+  test('a small session is read on the calling thread: no worker thread starts, whatever `workers` allows', async () => {
     const { value: { table, stats }, created } = await threadsCreatedBy(() => readTableParallel(DEMO, { endpoint: emulator.address, workers: 4, maxStreams: 4 }));
-    assert.equal(stats.threads, 1);
-    assert.equal(created, 1, 'one pool thread');
+    assert.equal(stats.threads, 0);
+    assert.equal(created, 0);
+    assert.equal(stats.bytesNotDetached, 0, 'batches still move by transfer');
     assert.deepEqual(canonicalRows(table), canonicalRows(source));
+  });
+
+  test('workerResourceLimits put even a small read on a worker thread, which they limit', async () => {
+    const { value: { stats }, created } = await threadsCreatedBy(() => readTableParallel(DEMO, {
+      endpoint: emulator.address, workers: 2, maxStreams: 2, workerResourceLimits: { maxOldGenerationSizeMb: 64 },
+    }));
+    assert.equal(stats.threads, 1);
+    assert.equal(created, 1);
   });
 
   test('a session of more streams than a thread reads at once grows its own pool, and stays exact', async () => {

@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
 import net from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 import type { Emulator } from '../../src/emulator/server.js';
 import { ReadAbortedError } from '../../src/read/errors.js';
@@ -60,32 +58,24 @@ describe('the session request, as the strict emulator (and the service) accept i
   });
 });
 
-test('a read with a pool of its own starts the pool\'s first thread while CreateReadSession is under way', { skip: process.platform !== 'linux' && 'counts threads in /proc' }, async () => {
-  const threads = () => readdirSync('/proc/self/task').length;
-  const { emulator } = await demoEmulator(2000, { pace: { sessionLatencyMs: 3000 } });
-  const stop = new AbortController();
-  let rows: Promise<number> = Promise.resolve(0);
+test('a read starts no worker thread before its session says what the read is worth', async () => {
+  const { emulator } = await demoEmulator(2000, { pace: { sessionLatencyMs: 600 } });
+  const started: number[] = [];
+  const onWorker = () => started.push(performance.now());
+  process.on('worker', onWorker);
   try {
-    // A first read, so whatever threads Node starts on first use (libuv's pool) are there already.
-    await readTableParallel(DEMO, { endpoint: emulator.address, workers: 1, maxStreams: 1 });
-    const before = threads();
-    const stream = readBatches(DEMO, { endpoint: emulator.address, workers: 2, maxStreams: 2, signal: stop.signal });
-    rows = (async () => {
-      let n = 0;
-      for await (const batch of stream) n += batch.numRows;
-      return n;
-    })();
-    // The emulator holds the session 3 s; the pool's first thread should be up long before (the
-    // session then says whether the read is worth more).
-    const deadline = Date.now() + 2500;
-    while (threads() < before + 1 && Date.now() < deadline) await sleep(10);
-    const sessionMsWhenThreadsRan = stream.stats.sessionMs;
-    assert.ok(threads() >= before + 1, `the pool's first thread started (${threads() - before} more than before)`);
-    assert.equal(sessionMsWhenThreadsRan, 0, 'the session was still being created when the threads were up');
-    assert.equal(await rows, 2000);
+    // 20 streams: worth two threads, which start once the session is in.
+    const stream = readBatches(DEMO, { endpoint: emulator.address, workers: 2, maxStreams: 20 });
+    const called = performance.now();
+    let rows = 0;
+    for await (const batch of stream) rows += batch.numRows;
+    assert.equal(rows, 2000);
+    assert.equal(stream.stats.threads, 2);
+    assert.equal(started.length, 2);
+    const sessionAt = called + stream.stats.sessionMs;
+    assert.ok(started.every((at) => at >= sessionAt), `threads started ${started.map((at) => (at - called).toFixed(0)).join(', ')} ms after the call, the session ${stream.stats.sessionMs.toFixed(0)} ms`);
   } finally {
-    stop.abort();
-    await rows.catch(() => undefined);
+    process.off('worker', onWorker);
     await emulator.close();
   }
 });

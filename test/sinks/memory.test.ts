@@ -9,7 +9,9 @@ import { after, before, test } from 'node:test';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import * as parquet from 'parquet-wasm';
+import { ReadPool } from '../../src/read/pool.js';
 import { readBatches } from '../../src/read/read-batches.js';
+import { heldBytesBound } from '../../src/read/stats.js';
 import { writeBatches } from '../../src/sinks/write-batches.js';
 import type { SinkFormat } from '../../src/sinks/formats.js';
 import { CLI } from '../helpers/cli.js';
@@ -23,6 +25,7 @@ const BUDGET = 4 * 1024 * 1024;
 const MB = 1024 * 1024;
 
 let child: ChildProcess;
+const pool = new ReadPool({ workers: 2 });
 let address: string;
 let dir: string;
 
@@ -42,7 +45,8 @@ before(async () => {
   });
   dir = mkdtempSync(path.join(tmpdir(), 'bqread-memory-'));
 });
-after(() => {
+after(async () => {
+  await pool.close();
   child.kill('SIGKILL');
   rmSync(dir, { recursive: true, force: true });
 });
@@ -57,7 +61,12 @@ function live(): { js: number; wasm: number } {
   return { js: heapUsed + arrayBuffers, wasm: parquet.wasmMemory().buffer.byteLength };
 }
 
-async function peakGrowth(format: SinkFormat): Promise<{ js: number; wasm: number; arrowBytes: number; rows: number }> {
+/**
+ * The peak growth while `format` is written. With `pool` the streams are read on its worker threads,
+ * so this thread holds only the batches handed to the sink; without one this small table is read on
+ * this thread, which then holds the streams' receive side too (their HTTP/2 windows and read-ahead).
+ */
+async function peakGrowth(format: SinkFormat, pool?: ReadPool): Promise<{ js: number; wasm: number; arrowBytes: number; rows: number; heldBound: number; threads: number }> {
   const base = live();
   const peak = { js: 0, wasm: 0 };
   const sample = () => {
@@ -67,10 +76,11 @@ async function peakGrowth(format: SinkFormat): Promise<{ js: number; wasm: numbe
   };
   const timer = setInterval(sample, 50);
   try {
-    const stream = readBatches(TABLE, { endpoint: address, maxBufferedBytes: BUDGET, workers: 2, selectedFields: format === 'csv' ? ['id', 'f_string', 'f_json', 'f_numeric', 'f_timestamp'] : undefined });
+    const where = pool ? { pool } : { workers: 2 };
+    const stream = readBatches(TABLE, { endpoint: address, maxBufferedBytes: BUDGET, ...where, selectedFields: format === 'csv' ? ['id', 'f_string', 'f_json', 'f_numeric', 'f_timestamp'] : undefined });
     const result = await writeBatches(stream, path.join(dir, `t.${format}`), { format, parquet: { rowGroupBytes: BUDGET } });
     sample();
-    return { ...peak, arrowBytes: stream.stats.bytes, rows: result.rows };
+    return { ...peak, arrowBytes: stream.stats.bytes, rows: result.rows, heldBound: heldBytesBound(BUDGET, stream.stats), threads: stream.stats.threads };
   } finally {
     clearInterval(timer);
   }
@@ -87,10 +97,20 @@ const mib = (bytes: number) => `${(bytes / MB).toFixed(1)} MiB`;
 
 for (const format of ['arrow', 'arrows', 'ndjson', 'csv', 'parquet'] as const) {
   test(`${format}: memory stays bounded while a table many times the budget streams through`, async () => {
-    const { js, wasm, arrowBytes, rows } = await peakGrowth(format);
+    const { js, wasm, arrowBytes, rows } = await peakGrowth(format, pool);
     assert.equal(rows, ROWS);
     if (format !== 'csv') assert.ok(arrowBytes > 12 * BUDGET, `table ${arrowBytes} bytes`);
     const growth = `JS heap and ArrayBuffers grew ${mib(js)} (limit ${mib(JS_LIMIT)}), WebAssembly memory ${mib(wasm)} (limit ${mib(WASM_LIMITS[format])}), for ${mib(arrowBytes)} of Arrow`;
     assert.ok(js < JS_LIMIT && wasm <= WASM_LIMITS[format], `${format}: ${growth}`);
   });
 }
+
+test('read on the calling thread (no pool: this table is worth no thread), memory stays within the documented held-bytes bound', async () => {
+  const { js, arrowBytes, rows, heldBound, threads } = await peakGrowth('arrow');
+  assert.equal(threads, 0, 'read on this thread');
+  assert.equal(rows, ROWS);
+  // The bound (src/read/stats.ts heldBytesBound) holds the streams' windows and read-ahead, which
+  // now live on this thread, plus the writer's own buffers as above.
+  const limit = heldBound + JS_LIMIT;
+  assert.ok(js < limit, `JS heap and ArrayBuffers grew ${mib(js)} (limit ${mib(limit)}: held-bytes bound ${mib(heldBound)} + ${mib(JS_LIMIT)}) for ${mib(arrowBytes)} of Arrow`);
+});

@@ -1,0 +1,38 @@
+import type { MessagePort } from 'node:worker_threads';
+import type { StreamTask, StreamTaskResult } from '../../workers/stream-task.js';
+import { DEFAULT_STREAMS_PER_WORKER } from './pool.js';
+
+type Reader = typeof import('../../workers/read-stream.js');
+
+/**
+ * Reads a session's streams on the calling thread, for a session worth less than a worker thread's
+ * start (parallelism.ts): the worker's own reader (workers/read-stream.ts) and port protocol
+ * (credit, cancellation, tokens, batches moved by transfer), so every guarantee of a worker read
+ * holds, without a thread to start or module set to load twice. Its gRPC channels are the read's
+ * own and close with it.
+ */
+export class CallingThread {
+  private reader: Promise<Reader> | undefined;
+  private clients: InstanceType<Reader['ReadClients']> | undefined;
+  private ended = false;
+
+  get closed(): boolean {
+    return this.ended;
+  }
+
+  /** Streams it reads at once: as many as a worker thread would. */
+  get capacity(): number {
+    return DEFAULT_STREAMS_PER_WORKER;
+  }
+
+  async run(task: StreamTask, _port: MessagePort): Promise<StreamTaskResult> {
+    if (this.ended) throw new Error('the read is over');
+    const reader = await (this.reader ??= import('../../workers/read-stream.js'));
+    return reader.readStreamWith(task, (this.clients ??= new reader.ReadClients()));
+  }
+
+  close(): void {
+    this.ended = true;
+    this.clients?.close();
+  }
+}
