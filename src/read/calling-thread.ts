@@ -1,4 +1,3 @@
-import type { MessagePort } from 'node:worker_threads';
 import type { StreamTask, StreamTaskResult } from '../../workers/stream-task.js';
 import { DEFAULT_STREAMS_PER_WORKER } from './pool.js';
 
@@ -25,7 +24,8 @@ export class CallingThread {
     return DEFAULT_STREAMS_PER_WORKER;
   }
 
-  async run(task: StreamTask, _port: MessagePort): Promise<StreamTaskResult> {
+  /** The task's port is its own end already: nothing moves between threads. */
+  async run(task: StreamTask): Promise<StreamTaskResult> {
     if (this.ended) throw new Error('the read is over');
     const reader = await (this.reader ??= import('../../workers/read-stream.js'));
     return reader.readStreamWith(task, (this.clients ??= new reader.ReadClients()));

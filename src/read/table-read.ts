@@ -63,13 +63,13 @@ export class TableRead {
       // reads it), else threads in proportion to its streams and bytes. Threads start only then,
       // so a small read never pays for one.
       const maxThreads = options.pool?.workers ?? options.workers ?? availableParallelism();
-      const threads = threadsForSession(session, maxThreads, options.pool?.streamsPerWorker ?? DEFAULT_STREAMS_PER_WORKER);
-      // Heap limits isolate a worker thread: a read that asks for them gets one.
-      const onThreads = options.workerResourceLimits ? Math.max(1, threads) : threads;
-      if (!options.pool) owned = onThreads === 0 ? new CallingThread() : this.ownedPool(options, onThreads);
+      const worth = threadsForSession(session, maxThreads, options.pool?.streamsPerWorker ?? DEFAULT_STREAMS_PER_WORKER);
+      // Heap limits isolate a worker thread: a read that asks for them gets one (never with `pool`).
+      const threads = options.workerResourceLimits ? Math.max(1, worth) : worth;
+      if (!options.pool) owned = threads === 0 ? new CallingThread() : this.ownedPool(options, threads);
       options.pool?.grow(threads);
       const runner = options.pool ?? owned!;
-      this.stats.threads = options.pool ? threads : onThreads;
+      this.stats.threads = threads;
       const queue = new PQueue({ concurrency: Math.min(options.concurrency ?? runner.capacity, session.streams.length) });
       // However the read stops (the end, a failure, an abort, the consumer leaving), the queue is
       // cleared and what the read owns closed at once, not when the consumer next pulls, which it
