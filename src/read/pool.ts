@@ -34,7 +34,7 @@ export interface ReadPoolOptions {
   /**
    * Threads started at once; default `workers`, all of them. Fewer start a pool that grows (to at
    * most `workers`) when a read asks for more with grow(): a small read then never pays for N
-   * threads. A pool a read makes for itself starts one.
+   * threads. A pool a read makes for itself starts what its session is worth.
    */
   readonly startThreads?: number;
   /** Streams one worker thread reads at once (reads wait on the service between decodes); default 16. */

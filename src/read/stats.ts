@@ -38,7 +38,7 @@ export interface ReadStats {
   largestResponseBytes: number;
   /**
    * Worker threads the session is worth (threadsForSession): a pool of the read's own starts that
-   * many, a shared one grows to them if it runs fewer.
+   * many, a shared one grows to them if it runs fewer; 0: read on the calling thread.
    */
   threads: number;
   /** Streams read at once (the p-queue's concurrency). */
