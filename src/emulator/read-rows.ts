@@ -75,7 +75,7 @@ function faultError(fault: ArmedFault): ApiError {
 
 /**
  * Streams a ReadRows call: locate `offset`, then send each unit as one response with the schema in
- * the first, honouring flow control, cancellation, splits that shorten the stream, and faults.
+ * the first, honouring flow control, cancellation and faults.
  */
 export async function serveReadRows(
   call: ServerWritableStream<ProtoObject, Buffer>,
@@ -86,8 +86,11 @@ export async function serveReadRows(
   const session = stream.session;
   const { units } = await session.encoding();
   const totalRows = streamRowCount(stream, units);
+  // The service's answer to an offset past a stream's end, measured against it (goccy/bigquery-emulator#507):
+  // at the row count the stream just ends; past it, FAILED_PRECONDITION. A split's primary refuses
+  // a reader that has passed the split point this way.
   if (offset > totalRows) {
-    throw new ApiError(Status.OUT_OF_RANGE, `offset ${offset} is beyond the end of stream ${stream.name} (${totalRows} rows)`);
+    throw new ApiError(Status.FAILED_PRECONDITION, `offset ${offset} has not been allocated yet`);
   }
   const faults = ctx.faults.forCall(session.table.name, session.streamList.indexOf(stream));
   const { ReadRowsResponse } = readApiTypes();
@@ -140,12 +143,10 @@ export async function serveReadRows(
       (f) => f.spec.kind === 'corrupt' && sent === (f.spec.afterResponses ?? 0) && f.remaining > 0,
     );
     const unit = corruptFault && ctx.faults.consume(corruptFault) ? corrupt(stream, tail) : tail;
-    stream.servedEnd = Math.max(stream.servedEnd, unitIndex + 1);
-    const streamRows = streamRowCount(stream, units);
     const response: ProtoObject = {
       arrowRecordBatch: { serializedRecordBatch: unit.message },
       rowCount: unit.rowCount,
-      stats: { progress: { atResponseStart: position / streamRows, atResponseEnd: (position + unit.rowCount) / streamRows } },
+      stats: { progress: { atResponseStart: position / totalRows, atResponseEnd: (position + unit.rowCount) / totalRows } },
       throttleState: { throttlePercent },
     };
     if (sent === 0) response.arrowSchema = { serializedSchema: session.schemaMessage };

@@ -9,7 +9,7 @@ import type { EncodingCache } from './encoding-cache.js';
 import { responseCompressed } from './response-compression.js';
 import { planSession, type SessionPlan } from './session-request.js';
 import type { EncodedUnit, SessionEncoding, SessionState, StreamState } from './session-state.js';
-import { sessionStreamCount } from './stream-count.js';
+import { sessionStreamCount, storageBlockCount } from './stream-count.js';
 import type { StoredTable, TableStore } from './table-store.js';
 
 export interface SessionLimits {
@@ -168,9 +168,10 @@ export function createSession(
 
   const visible = table.batchesAsOf(snapshotMs);
   const visibleRows = visible.reduce((n, b) => n + b.numRows, 0);
+  const tableBytes = visible.reduce((n, b) => n + estimateBatchBytes(b), 0);
   const streamCount = sessionStreamCount({
     tableRows: visibleRows,
-    tableBytes: visible.reduce((n, b) => n + estimateBatchBytes(b), 0),
+    tableBytes,
     maxStreamCount,
     preferredMinStreamCount: preferredMin,
     storageBlockBytes: limits.storageBlockBytes,
@@ -192,6 +193,7 @@ export function createSession(
     schema: projection.schema,
     schemaMessage,
     unitCount,
+    unitsPerBlock: Math.max(1, Math.ceil(unitCount / Math.max(1, storageBlockCount(visibleRows, tableBytes, limits.storageBlockBytes)))),
     encoding: () => cache.get(key, () => encodeUnits(recipe, counters)),
     streams: new Map(),
     streamList: [],
@@ -232,7 +234,6 @@ export function addStream(session: SessionState, start: number, end: number): St
     session,
     start,
     end,
-    servedEnd: start,
   };
   session.streams.set(id, stream);
   session.streamList.push(stream);

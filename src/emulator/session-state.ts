@@ -19,11 +19,9 @@ export interface StreamState {
   readonly id: string;
   readonly name: string;
   readonly session: SessionState;
-  /** Half-open range of the session's units this stream serves; `end` shrinks when split. */
+  /** Half-open range of the session's units this stream serves; a split leaves it as it is. */
   readonly start: number;
-  end: number;
-  /** One past the last unit any reader has been sent; a split may not cut before it. */
-  servedEnd: number;
+  readonly end: number;
 }
 
 export interface SessionState {
@@ -37,6 +35,8 @@ export interface SessionState {
   readonly schemaMessage: Buffer;
   /** How many units the session's rows are cut into (some may be empty after filtering). */
   readonly unitCount: number;
+  /** Units in one storage block: the finest a split can cut, since it falls on a block boundary. */
+  readonly unitsPerBlock: number;
   /**
    * The session's units, encoded on first read rather than at creation: a session never read costs
    * no encoding, and creating one never blocks the server. Cached (see EncodingCache), and made

@@ -101,14 +101,14 @@ test('resuming mid-response re-encodes the tail under buffer and response compre
   }
 });
 
-test('ReadRows at the end sends nothing; beyond the end is OUT_OF_RANGE', async () => {
+test('ReadRows at the end sends nothing; beyond the end is FAILED_PRECONDITION, as the service answers', async () => {
   const s = await session();
   const atEnd = await readStream(client, s.streams[0].name, 3000);
   assert.equal(atEnd.error, undefined);
   assert.equal(atEnd.chunks.length, 0);
   const beyond = await readStream(client, s.streams[0].name, 3001);
-  assert.equal(beyond.error?.code, Status.OUT_OF_RANGE);
-  assert.match(beyond.error.details, /offset 3001 is beyond the end of stream .* \(3000 rows\)/);
+  assert.equal(beyond.error?.code, Status.FAILED_PRECONDITION);
+  assert.equal(beyond.error.details, 'offset 3001 has not been allocated yet');
 });
 
 test('ReadRows of an unknown stream is NOT_FOUND, of a malformed name INVALID_ARGUMENT', async () => {
@@ -211,7 +211,7 @@ test('a long stream under flow control does not pile up listeners on the call', 
   assert.deepEqual(warnings, []);
 });
 
-test('SplitReadStream: primary then remainder cover the original exactly, and the original stops at the split', async () => {
+test('SplitReadStream: primary then remainder cover the original exactly, and the original still serves every row', async () => {
   const s = await session();
   const schema: Uint8Array = s.arrowSchema.serializedSchema;
   const original: string = s.streams[0].name;
@@ -224,10 +224,25 @@ test('SplitReadStream: primary then remainder cover the original exactly, and th
   const remainder = rowsOf(schema, await readStream(client, split.remainderStream.name));
   assert.deepEqual(idsOf(primary), allIds.slice(0, 750), 'a quarter of the 12 responses');
   assert.deepEqual([...primary, ...remainder], sourceRows);
-  assert.deepEqual(rowsOf(schema, await readStream(client, original)), primary, 'the original is truncated');
+  assert.deepEqual(rowsOf(schema, await readStream(client, original)), sourceRows, 'storage.proto: the original can still be read as before');
 });
 
-test('SplitReadStream splits a remainder again, back to back', async () => {
+test('SplitReadStream: the primary refuses an offset past its end (the reader has passed the split point)', async () => {
+  const s = await session();
+  const schema: Uint8Array = s.arrowSchema.serializedSchema;
+  const original: string = s.streams[0].name;
+  // A reader 1000 rows into the original, which is then split at 750.
+  assert.equal(idsOf(rowsOf(schema, await readStream(client, original, 2000))).length, 1000);
+  const split = await client.splitReadStream(original, 0.25);
+  const passed = await readStream(client, split.primaryStream.name, 1000);
+  assert.equal(passed.error?.code, Status.FAILED_PRECONDITION);
+  assert.equal(passed.error.details, 'offset 1000 has not been allocated yet');
+  // A reader short of the split point switches to the primary at its offset and ends at 750.
+  assert.deepEqual(idsOf(rowsOf(schema, await readStream(client, split.primaryStream.name, 600))), allIds.slice(600, 750));
+  assert.deepEqual(rowsOf(schema, await readStream(client, split.primaryStream.name, 750)), [], 'at its end the primary just ends');
+});
+
+test('SplitReadStream splits a remainder and a primary again, back to back', async () => {
   const s = await session();
   const schema: Uint8Array = s.arrowSchema.serializedSchema;
   const first = await client.splitReadStream(s.streams[0].name, 0.5);
@@ -236,17 +251,33 @@ test('SplitReadStream splits a remainder again, back to back', async () => {
   const tail = rowsOf(schema, await readStream(client, again.remainderStream.name));
   assert.deepEqual(idsOf(head), allIds.slice(1500, 2250));
   assert.deepEqual([...head, ...tail], sourceRows.slice(1500));
-  assert.deepEqual(rowsOf(schema, await readStream(client, first.remainderStream.name)), head);
+  assert.deepEqual(rowsOf(schema, await readStream(client, first.remainderStream.name)), sourceRows.slice(1500));
+  const front = await client.splitReadStream(first.primaryStream.name, 0.9);
+  assert.deepEqual(idsOf(rowsOf(schema, await readStream(client, front.primaryStream.name))), allIds.slice(0, 1250), '5 of 6 responses');
+  assert.deepEqual(idsOf(rowsOf(schema, await readStream(client, front.remainderStream.name))), allIds.slice(1250, 1500));
 });
 
-test('SplitReadStream never splits before rows already served', async () => {
-  const s = await session();
-  const schema: Uint8Array = s.arrowSchema.serializedSchema;
-  const original: string = s.streams[0].name;
-  await readStream(client, original, 2000); // served through the last response
-  const late = await client.splitReadStream(original, 0.5);
-  assert.equal(late.primaryStream ?? null, null, 'nothing left to split off');
-  assert.deepEqual(rowsOf(schema, await readStream(client, original)), sourceRows);
+test('SplitReadStream cuts on storage blocks: at least one on each side, nearest the fraction', async () => {
+  const bytes = Number((await session()).estimatedTotalBytesScanned);
+  // Blocks of a quarter of the table: 4 blocks of 3 responses (750 rows) each.
+  const quarters = await startEmulator({ tables: [{ table: TABLE, data: source }], maxBatchRows: 250, storageBlockBytes: Math.floor(bytes / 4) });
+  const quartersClient = emulatorClient(quarters);
+  try {
+    const s = await quartersClient.createReadSession(sessionRequest(TABLE, {}, { maxStreamCount: 1 }));
+    const schema: Uint8Array = s.arrowSchema.serializedSchema;
+    const read = async (name: string) => idsOf(rowsOf(schema, await readStream(quartersClient, name)));
+    const early = await quartersClient.splitReadStream(s.streams[0].name, 0.1);
+    assert.deepEqual(await read(early.primaryStream.name), allIds.slice(0, 750), 'one block, not a tenth of the rows');
+    const late = await quartersClient.splitReadStream(s.streams[0].name, 0.99);
+    assert.deepEqual(await read(late.remainderStream.name), allIds.slice(2250), 'one block left for the remainder');
+    const middle = await quartersClient.splitReadStream(s.streams[0].name, 0.45);
+    assert.deepEqual(await read(middle.remainderStream.name), allIds.slice(1500), 'the block boundary nearest 0.45');
+    const oneBlock = await quartersClient.splitReadStream(late.remainderStream.name, 0.5);
+    assert.equal(oneBlock.primaryStream ?? null, null, 'a one-block stream cannot split');
+  } finally {
+    quartersClient.close();
+    await quarters.close();
+  }
 });
 
 test('SplitReadStream: fraction outside (0, 1) is INVALID_ARGUMENT; a one-response stream cannot split', async () => {
