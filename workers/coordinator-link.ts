@@ -12,6 +12,8 @@ export class CoordinatorLink {
   private readonly cancellation = new AbortController();
   private onCancel: (() => void) | undefined;
   private tokenWaiter: ((token: string | undefined) => void) | undefined;
+  private switchRequest: string | undefined;
+  private onSwitch: (() => void) | undefined;
 
   constructor(
     private readonly port: MessagePort,
@@ -22,6 +24,10 @@ export class CoordinatorLink {
       if (message.type === 'credit') this.available += message.bytes;
       else if (message.type === 'token') this.answerToken(message.token);
       else if (message.type === 'cancel') this.cancel();
+      else if (message.type === 'switch') {
+        this.switchRequest = message.stream;
+        this.onSwitch?.();
+      }
       this.wake?.();
     });
     // The coordinator closed its end: the attempt is over there (a task that waited in the pool's
@@ -71,6 +77,20 @@ export class CoordinatorLink {
     this.cancellation.abort();
     this.answerToken(undefined);
     this.onCancel?.();
+  }
+
+  /** Resolves when the coordinator asks the task to switch streams (or at once if it already has). */
+  switchRequested(): Promise<void> {
+    if (this.switchRequest !== undefined) return Promise.resolve();
+    return new Promise((resolve) => (this.onSwitch = resolve));
+  }
+
+  /** The stream the coordinator asked to switch to, taken (each request is answered once). */
+  takeSwitch(): string | undefined {
+    const stream = this.switchRequest;
+    this.switchRequest = undefined;
+    this.onSwitch = undefined;
+    return stream;
   }
 
   whenCancelled(handler: () => void): void {

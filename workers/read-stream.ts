@@ -55,6 +55,30 @@ async function arrowPacker(schemaMessage: Uint8Array): Promise<ArrowPacker> {
   return (message, rows) => packBatch(decoder.decode(message, rows), message.buffer as ArrayBuffer);
 }
 
+const SWITCH = Symbol('switch');
+
+type OpenedPrimary =
+  | { call: ClientReadableStream<Buffer>; responses: AsyncIterator<Buffer>; first: IteratorResult<Buffer>; refusal?: undefined }
+  | { call?: undefined; refusal: string };
+
+/**
+ * Opens a split's primary at the reader's offset and waits for its first answer, as the service
+ * requires (and Apache Beam's BigQueryStorageStreamSource does): a reader already past the split
+ * point gets FAILED_PRECONDITION and stays on the original, whose every row the service still
+ * serves. Any other failure refuses the switch too: the original is still good.
+ */
+async function openPrimary(client: ReadApiClient, primary: string, offset: number, token: string | undefined): Promise<OpenedPrimary> {
+  const call = client.readRows(primary, offset, { token });
+  const responses = (call as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  try {
+    return { call, responses, first: await responses.next() };
+  } catch (err) {
+    call.cancel();
+    const serviceError = err as ServiceError;
+    return { refusal: `${Status[serviceError.code] ?? 'error'}: ${serviceError.details ?? serviceError.message}` };
+  }
+}
+
 /** Auth whose tokens are renewed, so an UNAUTHENTICATED after expiry deserves one more try with a fresh one. */
 const refreshes = (connection: ConnectionConfig) => connection.auth.kind === 'brokered' || connection.auth.kind === 'google';
 
@@ -66,7 +90,7 @@ export async function readStreamWith(task: StreamTask, clients: ReadClients): Pr
   const started = performance.now();
   const link = new CoordinatorLink(task.port, task.initialCredit);
   const result: StreamTaskResult = {
-    status: 'done', rows: 0, bytes: 0, batches: 0, retries: 0, maxThrottlePercent: 0, ms: 0, bytesNotDetached: 0,
+    status: 'done', stream: task.stream, rows: 0, bytes: 0, batches: 0, retries: 0, maxThrottlePercent: 0, ms: 0, bytesNotDetached: 0,
   };
   let call: ClientReadableStream<Buffer> | undefined;
   link.whenCancelled(() => call?.cancel());
@@ -79,6 +103,7 @@ export async function readStreamWith(task: StreamTask, clients: ReadClients): Pr
     const layouts = task.layoutPlan && new MessageLayout(task.layoutPlan);
     let viaArrow: ArrowPacker | undefined;
     const brokered = task.connection.auth.kind === 'brokered';
+    let stream = task.stream;
     let offset = task.offset;
     let failuresInARow = 0;
     let refreshedAfterRejection = false;
@@ -87,15 +112,40 @@ export async function readStreamWith(task: StreamTask, clients: ReadClients): Pr
       // not come back with the one it started with.
       const token = brokered ? await link.token() : undefined;
       if (link.cancelled) break;
-      call = client.readRows(task.stream, offset, { token });
-      const responses = (call as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+      call = client.readRows(stream, offset, { token });
+      let responses = (call as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+      let pending: Promise<IteratorResult<Buffer>> | undefined;
       try {
         for (;;) {
           // Credit before the next response leaves the call: a paused stream then holds no decoded
           // batch, only grpc-js's one read-ahead message and the HTTP/2 window.
           await link.creditAvailable();
           if (link.cancelled) break;
-          const next = await responses.next();
+          pending ??= responses.next();
+          const next = await Promise.race([pending, link.switchRequested().then((): typeof SWITCH => SWITCH)]);
+          if (next === SWITCH) {
+            const primary = link.takeSwitch()!;
+            const opened = await openPrimary(client, primary, offset, brokered ? await link.token() : undefined);
+            if (link.cancelled) {
+              opened.call?.cancel();
+              break;
+            }
+            if (!opened.call) {
+              link.post({ type: 'switch-refused', stream: primary, reason: opened.refusal });
+              continue;
+            }
+            // The original's response in flight is dropped with its call; the primary serves the same rows.
+            pending.catch(() => undefined);
+            call.cancel();
+            call = opened.call;
+            responses = opened.responses;
+            pending = Promise.resolve(opened.first);
+            stream = primary;
+            result.stream = stream;
+            link.post({ type: 'switched', stream });
+            continue;
+          }
+          pending = undefined;
           if (next.done) break;
           const chunk = decodeReadRowsResponse(next.value);
           if (chunk.rowCount === 0 || !chunk.recordBatch) continue;
@@ -104,7 +154,7 @@ export async function readStreamWith(task: StreamTask, clients: ReadClients): Pr
           const message = ownedAlignedMessage(decompressResponseRows(chunk.recordBatch, chunk.uncompressedByteSize), next.value);
           const packed = layouts?.pack(message, chunk.rowCount) ?? (viaArrow ??= await arrowPacker(task.schemaMessage))(message, chunk.rowCount);
           const size = packed.memory.byteLength;
-          link.post({ type: 'batch', packed, offset, responseBytes }, [packed.memory]);
+          link.post({ type: 'batch', packed, offset, responseBytes, progress: chunk.progressAtEnd }, [packed.memory]);
           // A transferred ArrayBuffer is detached on this side; anything else means it was copied.
           result.bytesNotDetached += packed.memory.byteLength;
           link.spend(size);
@@ -137,6 +187,9 @@ export async function readStreamWith(task: StreamTask, clients: ReadClients): Pr
         await link.backoff(delayMs);
       }
     }
+    // A switch asked for as the stream ended: the task stays (stayed) on its stream.
+    const unanswered = link.takeSwitch();
+    if (unanswered !== undefined) link.post({ type: 'switch-refused', stream: unanswered, reason: 'the stream ended first' });
     if (link.cancelled) result.status = 'cancelled';
   } catch (err) {
     const serviceError = err as Partial<ServiceError>;

@@ -38,6 +38,8 @@ export interface StreamTaskError {
 
 export interface StreamTaskResult {
   status: 'done' | 'cancelled' | 'failed';
+  /** The stream the task ended on: its own, or the split's primary it switched to. */
+  stream: string;
   /** Rows sent to the coordinator by this task (from the task's offset). */
   rows: number;
   /** Arrow bytes sent to the coordinator. */
@@ -59,7 +61,16 @@ export type WorkerMessage =
       readonly offset: number;
       /** Wire size of the ReadRows response it came in. */
       readonly responseBytes: number;
+      /** The service's stats.progress.at_response_end: the fraction of the stream read after this batch. */
+      readonly progress?: number;
     }
+  /** The task now reads `stream`, a split's primary, at the same offsets (answer to a `switch`). */
+  | { readonly type: 'switched'; readonly stream: string }
+  /**
+   * The task stays on its stream: the primary refused its offset (FAILED_PRECONDITION: it had read
+   * past the split point), another error, or the task's stream ended first.
+   */
+  | { readonly type: 'switch-refused'; readonly stream: string; readonly reason: string }
   | { readonly type: 'retry'; readonly code: number; readonly details: string; readonly offset: number; readonly delayMs: number }
   /** Brokered auth: a token for the call about to be made. */
   | { readonly type: 'token-request' };
@@ -67,6 +78,8 @@ export type WorkerMessage =
 export type CoordinatorMessage =
   | { readonly type: 'credit'; readonly bytes: number }
   | { readonly type: 'cancel' }
+  /** Move to `stream`, the primary of a split of the stream being read, if it has the task's offset. */
+  | { readonly type: 'switch'; readonly stream: string }
   /** The answer to a token request (a failing auth client ends the whole read instead). */
   | { readonly type: 'token'; readonly token: string };
 

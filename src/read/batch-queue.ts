@@ -16,21 +16,50 @@ export interface PlacedBatch {
 
 /**
  * Batches between the stream runs and the consumer: in arrival order, or stream by stream in
- * session order (a stream's batches wait until every earlier stream has finished).
+ * session order (a stream's batches wait until every earlier stream has finished). A split's
+ * remainder joins as a new stream placed right after the stream it was split from, since its rows
+ * follow that stream's.
  */
 export class BatchQueue {
   private readonly arrival = new RingBuffer<PlacedBatch>();
-  private readonly byStream: RingBuffer<PlacedBatch>[];
-  private readonly finished: boolean[];
+  private readonly byStream: RingBuffer<PlacedBatch>[] = [];
+  private readonly finished: boolean[] = [];
+  /** Stream indexes in delivery order. */
+  private readonly order: number[];
   private finishedCount = 0;
+  /** Ordered delivery: the position in `order` of the stream the consumer takes from. */
   private head = 0;
 
   constructor(
-    private readonly streamCount: number,
+    streamCount: number,
     private readonly ordered: boolean,
   ) {
-    this.byStream = ordered ? Array.from({ length: streamCount }, () => new RingBuffer<PlacedBatch>()) : [];
-    this.finished = new Array<boolean>(streamCount).fill(false);
+    this.order = Array.from({ length: streamCount }, (_, i) => i);
+    for (let i = 0; i < streamCount; i++) this.track();
+  }
+
+  /** A stream whose rows follow `after`'s; returns its index. */
+  addStreamAfter(after: number): number {
+    const index = this.track();
+    this.order.splice(this.order.indexOf(after) + 1, 0, index);
+    return index;
+  }
+
+  private track(): number {
+    this.finished.push(false);
+    if (this.ordered) this.byStream.push(new RingBuffer<PlacedBatch>());
+    return this.finished.length - 1;
+  }
+
+  get streamCount(): number {
+    return this.order.length;
+  }
+
+  /** Each stream's rank in delivery order, by stream index. */
+  ranks(): number[] {
+    const ranks = new Array<number>(this.order.length);
+    this.order.forEach((stream, rank) => (ranks[stream] = rank));
+    return ranks;
   }
 
   push(placed: PlacedBatch): void {
@@ -50,22 +79,23 @@ export class BatchQueue {
 
   /** Every stream finished and every batch taken. */
   get exhausted(): boolean {
-    if (this.finishedCount < this.streamCount) return false;
-    return this.ordered ? this.head >= this.streamCount : this.arrival.length === 0;
+    if (this.finishedCount < this.order.length) return false;
+    return this.ordered ? this.head >= this.order.length : this.arrival.length === 0;
   }
 
   /** Ordered delivery: the stream whose batches the consumer takes next (undefined in arrival order or at the end). */
   get awaitedStream(): number | undefined {
-    return this.ordered && this.head < this.streamCount ? this.head : undefined;
+    return this.ordered && this.head < this.order.length ? this.order[this.head] : undefined;
   }
 
   /** The next batch the consumer may take, if one is ready. */
   take(): PlacedBatch | undefined {
     if (!this.ordered) return this.arrival.shift();
-    while (this.head < this.streamCount) {
-      const batch = this.byStream[this.head]!.shift();
+    while (this.head < this.order.length) {
+      const stream = this.order[this.head]!;
+      const batch = this.byStream[stream]!.shift();
       if (batch) return batch;
-      if (!this.finished[this.head]) return undefined;
+      if (!this.finished[stream]) return undefined;
       this.head++;
     }
     return undefined;

@@ -68,6 +68,11 @@ export interface ReadOptions extends ConnectionOptions {
   readonly sessionTimeoutMs?: number;
   /** Times one stream is resumed on a fresh worker after its worker thread died; default 3. */
   readonly maxWorkerRestarts?: number;
+  /**
+   * Split a stream in flight (SplitReadStream) when a stream slot would otherwise sit idle and the
+   * split ends the read sooner; default true. See the README's "Rebalancing".
+   */
+  readonly rebalance?: boolean;
 }
 
 /** The one table of defaults. */
@@ -78,6 +83,7 @@ export const DEFAULT_READ_OPTIONS = {
   ordered: false,
   sessionTimeoutMs: 60_000,
   maxWorkerRestarts: 3,
+  rebalance: true,
   retry: DEFAULT_RETRY,
 } as const satisfies Partial<ReadOptions>;
 
@@ -105,6 +111,7 @@ export interface ResolvedReadOptions {
   readonly ordered: boolean;
   readonly sessionTimeoutMs: number;
   readonly maxWorkerRestarts: number;
+  readonly rebalance: boolean;
   readonly retry: RetrySettings;
   readonly pool?: ReadPool;
   readonly signal?: AbortSignal;
@@ -198,6 +205,9 @@ export function resolveReadOptions(reference: TableReference, options: ReadOptio
   if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
     throw new ReadOptionsError('onProgress must be a function');
   }
+  if (options.rebalance !== undefined && typeof options.rebalance !== 'boolean') {
+    throw new ReadOptionsError(`rebalance must be true or false (got ${String(options.rebalance)})`);
+  }
   const table = parseTableReference(reference);
   return {
     table,
@@ -220,6 +230,7 @@ export function resolveReadOptions(reference: TableReference, options: ReadOptio
     ordered: options.ordered ?? DEFAULT_READ_OPTIONS.ordered,
     sessionTimeoutMs: options.sessionTimeoutMs ?? DEFAULT_READ_OPTIONS.sessionTimeoutMs,
     maxWorkerRestarts: options.maxWorkerRestarts ?? DEFAULT_READ_OPTIONS.maxWorkerRestarts,
+    rebalance: options.rebalance ?? DEFAULT_READ_OPTIONS.rebalance,
     retry: resolveRetry(options.retry),
     pool: options.pool,
     signal: options.signal,

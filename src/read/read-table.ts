@@ -14,15 +14,16 @@ export interface ReadTableResult {
 
 /**
  * Reads a whole table in parallel into one Arrow Table. Rows come out in session order (stream by
- * stream, each stream in order), whatever order the streams finished in, so equal reads give
- * equal tables.
+ * stream, each stream in order, a split's remainder right after the stream it was split from),
+ * whatever order the streams finished in, so equal reads give equal tables.
  */
 export async function readTableParallel(table: TableReference, options: ReadOptions = {}): Promise<ReadTableResult> {
   const read = new TableRead(table, options);
   const placed: PlacedBatch[] = [];
   for await (const batch of read.batches()) placed.push(batch);
   const session = await read.session();
-  placed.sort((a, b) => a.stream - b.stream || a.offset - b.offset);
+  const ranks = read.streamRanks();
+  placed.sort((a, b) => ranks[a.stream]! - ranks[b.stream]! || a.offset - b.offset);
   const arrowTable = placed.length > 0 ? new Table(placed.map((p) => p.batch)) : new Table(session.schema);
   return { table: arrowTable, session, stats: read.stats };
 }

@@ -1,5 +1,6 @@
 export interface StreamStats {
-  readonly stream: string;
+  /** The stream read: the session's, a split's remainder, or the primary a run moved to. */
+  stream: string;
   rows: number;
   /** Arrow bytes decoded from this stream. */
   bytes: number;
@@ -47,6 +48,13 @@ export interface ReadStats {
   flowControlWindowBytes: number;
   /** Column bytes that stayed readable in a worker after posting (0: everything moved by transfer). */
   bytesNotDetached: number;
+  /** Rebalancing: streams split in flight (a run moved to the primary and the remainder was read too). */
+  splits: number;
+  /** Splits dropped because the run had already read past the split point (or ended first). */
+  splitsAbandoned: number;
+  /** Rows read from split remainders rather than from the streams the session created. */
+  rowsMoved: number;
+  /** Every stream read: the session's, then split remainders as they were made. */
   streams: StreamStats[];
 }
 
@@ -62,7 +70,8 @@ export interface ReadProgress {
 export function emptyStats(): ReadStats {
   return {
     rows: 0, bytes: 0, responseBytes: 0, batches: 0, wallMs: 0, sessionMs: 0, firstBatchMs: 0, retries: 0, workerRestarts: 0,
-    maxThrottlePercent: 0, peakBufferedBytes: 0, largestBatchBytes: 0, largestResponseBytes: 0, threads: 0, streamsInFlight: 0, flowControlWindowBytes: 0, bytesNotDetached: 0, streams: [],
+    maxThrottlePercent: 0, peakBufferedBytes: 0, largestBatchBytes: 0, largestResponseBytes: 0, threads: 0, streamsInFlight: 0, flowControlWindowBytes: 0, bytesNotDetached: 0,
+    splits: 0, splitsAbandoned: 0, rowsMoved: 0, streams: [],
   };
 }
 

@@ -39,6 +39,16 @@ export interface StreamRunContext {
   token(): Promise<string>;
   /** Anything thrown while handling the worker's messages; ends the read. */
   failed(error: unknown): void;
+  /** The run moved to a split's primary: `remainder` is now the read's to schedule, after this run. */
+  switched(run: StreamRun, remainder: string): void;
+  /** A split this run was asked to take did not happen; its remainder must never be read. */
+  splitAbandoned(run: StreamRun, reason: string): void;
+}
+
+/** A split the run was asked to take, until its worker answers. */
+interface PendingSplit {
+  readonly primary: string;
+  readonly remainder: string;
 }
 
 /** One attempt: a pool task, its port and its credit account. */
@@ -54,11 +64,26 @@ interface Attempt {
 
 /**
  * Reads one stream of the session to its end on the pool, resuming it on a fresh worker at the
- * offset after the last batch delivered when the worker thread running it dies.
+ * offset after the last batch delivered when the worker thread running it dies. Rebalancing may
+ * move it to a split's primary, which serves the same rows at the same offsets up to the split.
  */
 export class StreamRun {
   /** The offset after the last row delivered to the queue: where a resumed attempt starts. */
   private nextOffset = 0;
+  /** The stream being read: the session's, or after a switch the primary of its split. */
+  private stream: string;
+  private attemptPort: MessagePort | undefined;
+  private pendingSplit: PendingSplit | undefined;
+  /** The fraction of `stream` read so far, as the service last reported it (stats.progress). */
+  private progress: number | undefined;
+  /** When the attempt under way started, and the rows delivered since: its measured pace. */
+  private attemptStarted = 0;
+  private attemptRows = 0;
+  /** The read finished with this run: it can no longer be split. */
+  private ended = false;
+  /** From the run's first attempt to its first batch: what starting a stream costs. */
+  firstBatchMs: number | undefined;
+  private firstAttemptStarted: number | undefined;
   /** The consumer waits on this stream (ordered delivery); every attempt's account says so. */
   private awaited = false;
   /** The credit account of the attempt under way (or the last one). */
@@ -66,14 +91,36 @@ export class StreamRun {
   readonly stats: StreamStats;
 
   constructor(
+    /** The run's place among the read's runs; a split's remainder gets the next free one. */
     readonly index: number,
+    stream: string,
     private readonly ctx: StreamRunContext,
   ) {
-    this.stats = { stream: this.name, rows: 0, bytes: 0, batches: 0, ms: 0, retries: 0, maxThrottlePercent: 0, workerRestarts: 0 };
+    this.stream = stream;
+    this.stats = { stream, rows: 0, bytes: 0, batches: 0, ms: 0, retries: 0, maxThrottlePercent: 0, workerRestarts: 0 };
   }
 
   get name(): string {
-    return this.ctx.session.streams[this.index]!;
+    return this.stream;
+  }
+
+  /**
+   * What is left of this run, for rebalancing: undefined until the service has reported progress,
+   * while a split is pending, or once the run is over.
+   */
+  remaining(now: number): { fraction: number; rows: number; ms: number } | undefined {
+    const progress = this.progress;
+    if (this.ended || this.pendingSplit || !this.attemptPort || progress === undefined || progress <= 0 || progress >= 1) return undefined;
+    const rows = (this.nextOffset * (1 - progress)) / progress;
+    const rowsPerMs = this.attemptRows / Math.max(1, now - this.attemptStarted);
+    return { fraction: progress, rows, ms: rowsPerMs > 0 ? rows / rowsPerMs : Infinity };
+  }
+
+  /** Asks the worker to move to `split.primary`; the answer comes back through the context. A run between attempts or over leaves the split unused. */
+  requestSwitch(split: PendingSplit): void {
+    if (this.ended || this.pendingSplit || !this.attemptPort) return;
+    this.pendingSplit = split;
+    this.attemptPort.postMessage({ type: 'switch', stream: split.primary });
   }
 
   /** The consumer waits on this stream's next batch (ordered delivery): its credit never runs dry. */
@@ -108,6 +155,7 @@ export class StreamRun {
         this.ctx.restarted();
       }
     } finally {
+      this.ended = true;
       this.stats.ms = performance.now() - started;
     }
   }
@@ -121,6 +169,10 @@ export class StreamRun {
     // Taken before anything else can grant more: later grants travel as messages on the port.
     const initialCredit = account.granted;
     this.account = account;
+    this.attemptPort = port1;
+    this.attemptStarted = performance.now();
+    this.firstAttemptStarted ??= this.attemptStarted;
+    this.attemptRows = 0;
     if (this.awaited) this.ctx.ledger.await(account);
     port1.on('message', (message: WorkerMessage) => {
       try {
@@ -148,6 +200,9 @@ export class StreamRun {
         },
         port2,
       );
+      // The switch may have been the task's last act (the primary had no rows past the offset),
+      // its message still on the way: the result says where the task ended.
+      if (result.stream === this.pendingSplit?.primary) this.settleSplit(result.stream, '');
       // Batches travel on the task's own port, so they can land after the task's result.
       attempt.expected = result.batches;
       if (attempt.received >= attempt.expected) allReceived();
@@ -164,7 +219,24 @@ export class StreamRun {
     } finally {
       this.ctx.signal.removeEventListener('abort', cancel);
       port1.close();
+      this.attemptPort = undefined;
+      // A split the attempt never answered is dropped: the next attempt reads the stream it knows.
+      this.settleSplit(undefined, 'its attempt ended first');
       this.ctx.ledger.close(account);
+    }
+  }
+
+  /** The worker's answer to a switch: moved (`moved` is the primary) or not (`reason`). */
+  private settleSplit(moved: string | undefined, reason: string): void {
+    const split = this.pendingSplit;
+    if (!split) return;
+    this.pendingSplit = undefined;
+    if (moved === split.primary) {
+      this.stream = split.primary;
+      this.stats.stream = split.primary;
+      this.ctx.switched(this, split.remainder);
+    } else {
+      this.ctx.splitAbandoned(this, reason);
     }
   }
 
@@ -181,13 +253,25 @@ export class StreamRun {
       this.ctx.retried();
       return;
     }
+    if (message.type === 'switched') {
+      this.progress = undefined;
+      this.settleSplit(message.stream, '');
+      return;
+    }
+    if (message.type === 'switch-refused') {
+      this.settleSplit(undefined, message.reason);
+      return;
+    }
     if (message.offset !== this.nextOffset) {
       throw this.error(`delivered rows at offset ${message.offset} where ${this.nextOffset} was expected`);
     }
     const batch = unpackBatch(this.ctx.session.schema, message.packed);
     const bytes = message.packed.memory.byteLength;
     this.ctx.ledger.received(attempt.account, bytes);
+    this.firstBatchMs ??= performance.now() - this.firstAttemptStarted!;
     this.nextOffset += batch.numRows;
+    this.attemptRows += batch.numRows;
+    this.progress = message.progress;
     this.stats.rows += batch.numRows;
     this.stats.bytes += bytes;
     this.stats.batches++;

@@ -14,7 +14,8 @@ import { threadsForSession } from './parallelism.js';
 import { DEFAULT_STREAMS_PER_WORKER, ReadPool } from './pool.js';
 import { createReadSession, type ReadSessionInfo } from './session.js';
 import { emptyStats, type ReadStats } from './stats.js';
-import { StreamRun, type StreamRunner } from './stream-run.js';
+import { Rebalancer } from './rebalancer.js';
+import { StreamRun, type StreamRunContext, type StreamRunner } from './stream-run.js';
 
 /**
  * One read of one table: resolves the options, creates the session (on demand, so the schema can
@@ -30,6 +31,7 @@ export class TableRead {
   private sessionPromise: Promise<ReadSessionInfo> | undefined;
   private resolved: ResolvedReadOptions | undefined;
   private wake: (() => void) | undefined;
+  private batchQueue: BatchQueue | undefined;
 
   constructor(
     private readonly reference: TableReference,
@@ -70,7 +72,9 @@ export class TableRead {
       options.pool?.grow(threads);
       const runner = options.pool ?? owned!;
       this.stats.threads = threads;
-      const queue = new PQueue({ concurrency: Math.min(options.concurrency ?? runner.capacity, session.streams.length) });
+      // Rebalancing fills free slots with split remainders, so the slots do not stop at the session's streams.
+      const slots = options.concurrency ?? runner.capacity;
+      const queue = new PQueue({ concurrency: options.rebalance ? slots : Math.min(slots, session.streams.length) });
       // However the read stops (the end, a failure, an abort, the consumer leaving), the queue is
       // cleared and what the read owns closed at once, not when the consumer next pulls, which it
       // may never do.
@@ -119,38 +123,27 @@ export class TableRead {
   }
 
   private async *runStreams(session: ReadSessionInfo, options: ResolvedReadOptions, pool: StreamRunner, queue: PQueue): AsyncGenerator<PlacedBatch> {
-    const streamCount = session.streams.length;
+    const sessionStreams = session.streams.length;
     const ledger = new CreditLedger(options.maxBufferedBytes, Math.max(1, Math.floor(options.maxBufferedBytes / queue.concurrency)));
     const { connection } = options;
-    const batches = new BatchQueue(streamCount, options.ordered);
+    const batches = new BatchQueue(sessionStreams, options.ordered);
+    this.batchQueue = batches;
     const { stats } = this;
     const tokenSource = options.tokenSource;
+    const token = tokenSource && (() => fetchAccessToken(tokenSource));
     const compressedBuffers = options.compression !== 'none';
     const layoutPlan = compressedBuffers ? undefined : layoutPlanOf(session.schema);
-    const runs = session.streams.map((_, index) => new StreamRun(index, {
-      session, compressedBuffers, layoutPlan, connection, retry: options.retry, pool, ledger,
-      maxWorkerRestarts: options.maxWorkerRestarts, signal: this.controller.signal,
-      deliver: (placed) => {
-        batches.push(placed);
-        stats.rows += placed.batch.numRows;
-        stats.bytes += placed.bytes;
-        stats.responseBytes += placed.responseBytes;
-        if (stats.batches++ === 0) stats.firstBatchMs = performance.now() - this.started;
-        stats.largestBatchBytes = Math.max(stats.largestBatchBytes, placed.bytes);
-        stats.largestResponseBytes = Math.max(stats.largestResponseBytes, placed.responseBytes);
-        this.progress(session, batches.streamsFinished);
-        this.notify();
-      },
-      retried: () => stats.retries++,
-      restarted: () => stats.workerRestarts++,
-      token: () => fetchAccessToken(tokenSource!),
-      failed: (err) => this.fail(err),
-    }));
-    stats.streams = runs.map((run) => run.stats);
-    stats.streamsInFlight = queue.concurrency;
-    stats.flowControlWindowBytes = FLOW_CONTROL_WINDOW_BYTES;
-
-    for (const run of runs) {
+    const runs: StreamRun[] = [];
+    const rebalancer = options.rebalance ? new Rebalancer(connection, token, this.controller.signal) : undefined;
+    // A split pays only when the streams set the pace: not while a slot is taken by every stream
+    // or another waits its turn, nor while the consumer is the one behind (half the budget held).
+    const rebalance = () => rebalancer?.consider(
+      runs,
+      queue.size === 0 && queue.pending < queue.concurrency && ledger.buffered() < options.maxBufferedBytes / 2,
+    );
+    const schedule = (run: StreamRun) => {
+      runs[run.index] = run;
+      stats.streams.push(run.stats);
       void queue.add(async () => {
         if (this.controller.signal.aborted) return;
         try {
@@ -163,8 +156,37 @@ export class TableRead {
           batches.finish(run.index);
           this.notify();
         }
-      });
-    }
+      }).then(rebalance);
+    };
+    const context: StreamRunContext = {
+      session, compressedBuffers, layoutPlan, connection, retry: options.retry, pool, ledger,
+      maxWorkerRestarts: options.maxWorkerRestarts, signal: this.controller.signal,
+      deliver: (placed) => {
+        batches.push(placed);
+        stats.rows += placed.batch.numRows;
+        stats.bytes += placed.bytes;
+        stats.responseBytes += placed.responseBytes;
+        if (placed.stream >= sessionStreams) stats.rowsMoved += placed.batch.numRows;
+        if (stats.batches++ === 0) stats.firstBatchMs = performance.now() - this.started;
+        stats.largestBatchBytes = Math.max(stats.largestBatchBytes, placed.bytes);
+        stats.largestResponseBytes = Math.max(stats.largestResponseBytes, placed.responseBytes);
+        this.progress(session, batches);
+        this.notify();
+        rebalance();
+      },
+      retried: () => stats.retries++,
+      restarted: () => stats.workerRestarts++,
+      token: () => token!(),
+      failed: (err) => this.fail(err),
+      switched: (run, remainder) => {
+        stats.splits++;
+        schedule(new StreamRun(batches.addStreamAfter(run.index), remainder, context));
+      },
+      splitAbandoned: () => stats.splitsAbandoned++,
+    };
+    stats.streamsInFlight = queue.concurrency;
+    stats.flowControlWindowBytes = FLOW_CONTROL_WINDOW_BYTES;
+    session.streams.forEach((stream, index) => schedule(new StreamRun(index, stream, context)));
 
     try {
       for (;;) {
@@ -183,16 +205,22 @@ export class TableRead {
         await new Promise<void>((resolve) => (this.wake = resolve));
       }
     } finally {
+      rebalancer?.close();
       stats.peakBufferedBytes = ledger.peakBufferedBytes;
     }
   }
 
-  private progress(session: ReadSessionInfo, streamsDone: number): void {
+  /** Each stream's rank in delivery order (a split's remainder right after its stream), by stream index. */
+  streamRanks(): number[] {
+    return this.batchQueue?.ranks() ?? [];
+  }
+
+  private progress(session: ReadSessionInfo, batches: BatchQueue): void {
     const { onProgress } = this.options;
     if (!onProgress) return;
     try {
       onProgress({
-        rows: this.stats.rows, bytes: this.stats.bytes, streamsDone, streamsTotal: session.streams.length,
+        rows: this.stats.rows, bytes: this.stats.bytes, streamsDone: batches.streamsFinished, streamsTotal: batches.streamCount,
         estimatedRows: session.estimatedRowCount,
       });
     } catch (err) {
