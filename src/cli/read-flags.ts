@@ -15,6 +15,8 @@ export interface ReadFlags {
   readonly workers?: number;
   readonly compression?: 'lz4' | 'zstd' | 'none';
   readonly maxBufferedMb?: number;
+  /** False with --no-rebalance. */
+  readonly rebalance?: boolean;
   readonly billingProject?: string;
   readonly endpoint?: string;
   readonly tls?: boolean;
@@ -41,7 +43,8 @@ export function addParallelismFlags(command: Command): Command {
     .option('--max-streams <n>', 'most streams in the read session (0: the service decides)', integer('--max-streams', 0))
     .option('--workers <n>', 'worker threads (default: available cores)', integer('--workers', 1))
     .addOption(new Option('--compression <codec>', 'Arrow buffer compression on the wire').choices(['lz4', 'zstd', 'none']))
-    .option('--max-buffered-mb <n>', 'MiB of decoded batches held ahead of the output (default 256)', integer('--max-buffered-mb', 1));
+    .option('--max-buffered-mb <n>', 'MiB of decoded batches held ahead of the output (default 256)', integer('--max-buffered-mb', 1))
+    .option('--no-rebalance', 'read each stream as the session made it: never split one in flight (SplitReadStream)');
 }
 
 /** Where to connect and as whom. */
@@ -72,6 +75,7 @@ export function readOptionsFromFlags(flags: ReadFlags): ReadOptions {
     workers: flags.workers,
     compression: flags.compression,
     maxBufferedBytes: flags.maxBufferedMb === undefined ? undefined : flags.maxBufferedMb * 1024 * 1024,
+    rebalance: flags.rebalance,
     billingProject: flags.billingProject,
     endpoint: flags.endpoint,
     tls: flags.tls,

@@ -19,9 +19,15 @@ export function summaryLine({ session, stats, output }: ReadReport): string {
     `${stats.rows.toLocaleString('en-US')} rows, ${session.schema.fields.length} columns`,
     `${(stats.bytes / MB).toFixed(1)} MB Arrow in ${seconds.toFixed(2)} s`,
     `${Math.round(stats.rows / seconds).toLocaleString('en-US')} rows/s, ${(stats.bytes / MB / seconds).toFixed(1)} MB/s`,
-    `${session.streams.length} streams, ${stats.retries} retries`,
+    `${streamCount(session, stats)}, ${stats.retries} retries`,
     `${output.format} ${(output.bytes / MB).toFixed(1)} MB -> ${output.path}`,
   ].join(' | ');
+}
+
+/** The session's streams, and the remainders rebalancing split off them. */
+function streamCount(session: ReadSessionInfo, stats: ReadStats): string {
+  const streams = `${session.streams.length} streams`;
+  return stats.splits > 0 ? `${streams} (+${stats.splits} split off)` : streams;
 }
 
 /** The same for machines (`--stats-json`): no schema, no per-stream names beyond counts. */
@@ -37,6 +43,9 @@ export function statsJson({ table, session, stats, output }: ReadReport): string
     wallMs: Math.round(stats.wallMs),
     sessionMs: Math.round(stats.sessionMs),
     retries: stats.retries,
+    splits: stats.splits,
+    splitsAbandoned: stats.splitsAbandoned,
+    rowsMoved: stats.rowsMoved,
     peakBufferedBytes: stats.peakBufferedBytes,
     maxRssBytes: process.resourceUsage().maxRSS * 1024,
     output: { path: output.path, format: output.format, bytes: output.bytes, rows: output.rows },
