@@ -1,7 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ResultRow } from './targets.js';
+
+/** bench/results in the repository (this file runs from dist/bench). */
+export const RESULTS_DIR = fileURLToPath(new URL('../../bench/results/', import.meta.url));
 
 export interface MachineInfo {
   readonly cpuModel: string;

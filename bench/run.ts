@@ -13,11 +13,12 @@ import { DEFAULT_STREAMS_PER_WORKER } from '../src/read/pool.js';
 import { buildGoDrain, type GoDrainBuild } from './go-drain/build.js';
 import { GO_DRAIN_LABEL, isBenchReaderName, NATIVE_READER_NAMES, planRuns, planServiceRuns, runsGoDrain, type BenchReaderName } from './plan.js';
 import { READER_NAMES } from './readers/index.js';
-import { formatTable, machineInfo, machineLine, writeResults } from './report.js';
+import { formatTable, machineInfo, machineLine, RESULTS_DIR, writeResults } from './report.js';
 import { cpuSlopes, evaluateCpuTargets, formatProjection, formatSlopes, projectCeiling } from './cpu-slope.js';
 import type { PlateauResult } from './stream-plateau.js';
 import { CONSUMER_DELAY_MS, measureRun, RUN_TIMEOUT_MS, type World } from './reader-run.js';
 import { benchHead, benchSmallReads, SMALL_READ_ROWS, type SmallReadResult } from './small-reads.js';
+import { benchSkewedReads, printSkewedReads, SKEW_ROWS } from './skewed-reads.js';
 import { formatWorkerStart, type WorkerStartResult } from './worker-start.js';
 import { deriveRows, evaluateServiceTargets, evaluateTargets, type MeasuredRun, type ResultRow, type TargetResult } from './targets.js';
 
@@ -34,7 +35,6 @@ const PLATEAU_TIMES_BUDGET = 16;
  * judged between the first half of at least 6 rounds and all of them.
  */
 const PLATEAU_MIN_ROUNDS = 6;
-const RESULTS_DIR = fileURLToPath(new URL('../../bench/results/', import.meta.url));
 /** Built programs (the Go drain), git-ignored with the results. */
 const BIN_DIR = join(RESULTS_DIR, 'bin');
 const QUICK_ROWS = 200_000;
@@ -268,6 +268,9 @@ async function main(): Promise<number> {
     for (const target of small.targets) process.stdout.write(`${target.line}\n`);
     for (const d of small.disagreements) process.stdout.write(`WRONG  ${d.label}: ${d.problem}\n`);
   }
+  process.stderr.write('skewed sessions:\n');
+  const skewedReads = await benchSkewedReads(SKEW_ROWS);
+  printSkewedReads(skewedReads);
   const headRows = largest?.rows ?? options.baseRows;
   process.stderr.write(`bqread head of ${headRows} rows:\n`);
   const head = await benchHead(headRows, options.repeat);
@@ -284,10 +287,11 @@ async function main(): Promise<number> {
     plateau,
     serviceLike: serviceResults,
     smallReads,
+    skewedReads,
     head,
   });
   process.stdout.write(`\nresults: ${path}${options.cpuProfDir ? `\nCPU profiles: ${options.cpuProfDir}` : ''}\n`);
-  return [...sizeResults, ...serviceResults, ...smallReads].some((s) => s.disagreements.length > 0) ? 1 : 0;
+  return [...sizeResults, ...serviceResults, ...smallReads, skewedReads].some((s) => s.disagreements.length > 0) ? 1 : 0;
 }
 
 // Ctrl-C or a kill: exit, and the exit hook takes every emulator and reader down with the bench.

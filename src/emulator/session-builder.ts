@@ -193,7 +193,7 @@ export function createSession(
     schema: projection.schema,
     schemaMessage,
     unitCount,
-    unitsPerBlock: Math.max(1, Math.ceil(unitCount / Math.max(1, storageBlockCount(visibleRows, tableBytes, limits.storageBlockBytes)))),
+    unitsPerBlock: Math.max(1, unitCount / Math.max(1, storageBlockCount(visibleRows, tableBytes, limits.storageBlockBytes))),
     encoding: () => cache.get(key, () => encodeUnits(recipe, counters)),
     streams: new Map(),
     streamList: [],

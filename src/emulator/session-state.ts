@@ -35,7 +35,10 @@ export interface SessionState {
   readonly schemaMessage: Buffer;
   /** How many units the session's rows are cut into (some may be empty after filtering). */
   readonly unitCount: number;
-  /** Units in one storage block: the finest a split can cut, since it falls on a block boundary. */
+  /**
+   * Units in one storage block (fractional: blocks are whole rows, units a response's worth): the
+   * finest a split can cut, since it falls on a block boundary.
+   */
   readonly unitsPerBlock: number;
   /**
    * The session's units, encoded on first read rather than at creation: a session never read costs

@@ -22,6 +22,6 @@ export function splitStream(stream: StreamState, fraction: number): { primary: S
   const blocks = Math.floor((stream.end - stream.start) / unitsPerBlock);
   if (blocks < 2) return undefined;
   const headBlocks = Math.min(blocks - 1, Math.max(1, Math.round(fraction * blocks)));
-  const at = stream.start + headBlocks * unitsPerBlock;
+  const at = stream.start + Math.round(headBlocks * unitsPerBlock);
   return { primary: addStream(stream.session, stream.start, at), remainder: addStream(stream.session, at, stream.end) };
 }

@@ -17,9 +17,9 @@ export const MIN_SPLIT_GAIN_MS = 250;
 /**
  * The run to split when a stream slot is free and no unread stream is left: the one that will
  * finish last (most rows left at its own measured pace, so a slow stream counts as much as a big
- * one), split where both halves end together: the run keeps reading to the split point while the
- * remainder first pays `startupMs` (a stream's first response) and then reads at the same pace.
- * Undefined when no split would end the read sooner.
+ * one), split in the middle of what it has left. Both halves pay a stream's start (`startupMs`,
+ * a ReadRows call's first response): the run's worker reopens on the primary, and the remainder
+ * is a new call. Undefined when no split would end the read at least MIN_SPLIT_GAIN_MS sooner.
  */
 export function chooseSplit(runs: Iterable<StreamRun>, startupMs: number, now: number): SplitChoice | undefined {
   let longest: { run: StreamRun; fraction: number; ms: number } | undefined;
@@ -28,20 +28,16 @@ export function chooseSplit(runs: Iterable<StreamRun>, startupMs: number, now: n
     if (left && (!longest || left.ms > longest.ms)) longest = { run, fraction: left.fraction, ms: left.ms };
   }
   if (!longest || !Number.isFinite(longest.ms)) return undefined;
-  // Halves that end together finish at (ms + startupMs) / 2 from now.
-  if (longest.ms - (longest.ms + startupMs) / 2 < MIN_SPLIT_GAIN_MS) return undefined;
-  const p = longest.fraction;
-  const perMs = (1 - p) / longest.ms;
-  const fraction = (1 + p + startupMs * perMs) / 2;
-  return fraction > p && fraction < 1 ? { run: longest.run, fraction } : undefined;
+  if (longest.ms - (startupMs + longest.ms / 2) < MIN_SPLIT_GAIN_MS) return undefined;
+  return { run: longest.run, fraction: (1 + longest.fraction) / 2 };
 }
 
-/**
- * Dynamic work rebalancing: splits a stream in flight with SplitReadStream when a slot would
- * otherwise sit idle, and hands the split to the stream's run, which moves its worker to the
- * primary (or drops the split if the worker has passed the split point). One split at a time; a
- * stream the service cannot split further is not asked again.
- */
+function median(values: number[]): number {
+  if (values.length === 0) return 0;
+  values.sort((a, b) => a - b);
+  return values[values.length >> 1]!;
+}
+
 export class Rebalancer {
   private client: ReadApiClient | undefined;
   private inFlight = false;
@@ -58,8 +54,8 @@ export class Rebalancer {
   consider(runs: Iterable<StreamRun>, streamBound: boolean): void {
     if (this.inFlight || this.closed || !streamBound || this.signal.aborted) return;
     const all = [...runs];
-    // What a remainder pays before its first row: the slowest first batch of a stream so far.
-    const startupMs = Math.max(0, ...all.map((run) => run.firstBatchMs ?? 0));
+    // What a remainder pays before its first row: a stream's typical first batch so far.
+    const startupMs = median(all.flatMap((run) => (run.firstBatchMs === undefined ? [] : [run.firstBatchMs])));
     const choice = chooseSplit(all.filter((run) => !this.unsplittable.has(run.name)), startupMs, performance.now());
     if (!choice) return;
     this.inFlight = true;

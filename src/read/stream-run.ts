@@ -76,9 +76,15 @@ export class StreamRun {
   private pendingSplit: PendingSplit | undefined;
   /** The fraction of `stream` read so far, as the service last reported it (stats.progress). */
   private progress: number | undefined;
-  /** When the attempt under way started, and the rows delivered since: its measured pace. */
+  /**
+   * The attempt under way: when it started, when its first batch came, its rows, and its rows after
+   * the first batch. Its pace is measured from the first batch on (the call's start-up is no part
+   * of the rate it will read the rest at), and up to now, so a stream that has gone quiet slows.
+   */
   private attemptStarted = 0;
+  private attemptFirstBatchAt = 0;
   private attemptRows = 0;
+  private attemptRowsAfterFirst = 0;
   /** The read finished with this run: it can no longer be split. */
   private ended = false;
   /** From the run's first attempt to its first batch: what starting a stream costs. */
@@ -112,7 +118,9 @@ export class StreamRun {
     const progress = this.progress;
     if (this.ended || this.pendingSplit || !this.attemptPort || progress === undefined || progress <= 0 || progress >= 1) return undefined;
     const rows = (this.nextOffset * (1 - progress)) / progress;
-    const rowsPerMs = this.attemptRows / Math.max(1, now - this.attemptStarted);
+    const rowsPerMs = this.attemptRowsAfterFirst > 0
+      ? this.attemptRowsAfterFirst / Math.max(1, now - this.attemptFirstBatchAt)
+      : this.attemptRows / Math.max(1, now - this.attemptStarted);
     return { fraction: progress, rows, ms: rowsPerMs > 0 ? rows / rowsPerMs : Infinity };
   }
 
@@ -173,6 +181,7 @@ export class StreamRun {
     this.attemptStarted = performance.now();
     this.firstAttemptStarted ??= this.attemptStarted;
     this.attemptRows = 0;
+    this.attemptRowsAfterFirst = 0;
     if (this.awaited) this.ctx.ledger.await(account);
     port1.on('message', (message: WorkerMessage) => {
       try {
@@ -268,7 +277,10 @@ export class StreamRun {
     const batch = unpackBatch(this.ctx.session.schema, message.packed);
     const bytes = message.packed.memory.byteLength;
     this.ctx.ledger.received(attempt.account, bytes);
-    this.firstBatchMs ??= performance.now() - this.firstAttemptStarted!;
+    const now = performance.now();
+    this.firstBatchMs ??= now - this.firstAttemptStarted!;
+    if (this.attemptRows === 0) this.attemptFirstBatchAt = now;
+    else this.attemptRowsAfterFirst += batch.numRows;
     this.nextOffset += batch.numRows;
     this.attemptRows += batch.numRows;
     this.progress = message.progress;

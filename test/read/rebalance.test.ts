@@ -11,10 +11,10 @@ import { startCuttingProxy } from '../helpers/cutting-proxy.js';
 import { DEMO, demoEmulator } from '../helpers/demo-emulator.js';
 import { threadsOf } from '../helpers/pool-threads.js';
 
-// 24,000 rows in 96 responses of about 75 KB, each stream served at 4 MiB/s as the service paces
-// its streams: one stream takes about 2 s alone, long enough that splitting it pays, again and again.
+// 24,000 rows in 96 responses of about 75 KB, each stream served at 2 MiB/s as the service paces
+// its streams: one stream takes about 3.5 s alone, long enough that splitting it pays, again and again.
 const ROWS = 24_000;
-const PACE = { streamBytesPerSecond: 4 * 1024 * 1024 };
+const PACE = { streamBytesPerSecond: 2 * 1024 * 1024 };
 const FAST_RETRY = { initialBackoffMs: 1, maxBackoffMs: 10, maxRetries: 5 };
 
 function assertSplitsAccounted(stats: ReadStats, sessionStreams: number): void {
@@ -43,6 +43,20 @@ describe('rebalancing splits the stream that ends last, and every row arrives on
     assert.ok(stats.rowsMoved > 0 && stats.rowsMoved < ROWS, `rows moved: ${stats.rowsMoved}`);
     assert.ok(emulator.stats.splitCalls - callsBefore >= stats.splits + stats.splitsAbandoned);
     assertSplitsAccounted(stats, 1);
+  });
+
+  test('a straggler (one stream 10x slower) is split: its run moves to a primary, and the table is exact', async () => {
+    // A 75 KB response takes about 36 ms at the pace: stream 0 waits 10 times that before each.
+    emulator.addFault({ kind: 'delay', table: DEMO, stream: 0, delayMs: 360 });
+    try {
+      const { table, stats, session } = await readTableParallel(DEMO, { endpoint: emulator.address, maxStreams: 4, workers: 1 });
+      assert.deepEqual(canonicalRows(table), sourceRows);
+      assert.notEqual(stats.streams[0]!.stream, session.streams[0], 'the straggler\'s run moved to a primary');
+      assert.ok(stats.splits >= 1);
+      assertSplitsAccounted(stats, 4);
+    } finally {
+      emulator.clearFaults();
+    }
   });
 
   test('rebalance: false reads the session\'s streams as they are', async () => {

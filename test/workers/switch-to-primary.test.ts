@@ -129,4 +129,21 @@ describe('a worker asked to switch to a split\'s primary', () => {
       task.close();
     }
   });
+
+  test('asked as its stream ends, it answers that it stayed, and read every row once', async () => {
+    const task = start();
+    try {
+      await task.take(12); // all 13 responses; it now waits for credit to find the stream's end
+      const split = await client.splitReadStream(session.streams[0]!, 0.5);
+      task.post({ type: 'switch', stream: split.primaryStream.name });
+      task.post({ type: 'credit', bytes: 1e9 });
+      const result = await task.result;
+      await task.until(() => task.messages.some((m) => m.type === 'switch-refused'));
+      assert.equal(result.stream, session.streams[0], 'it ended on its own stream');
+      assert.equal(task.messages.some((m) => m.type === 'switched'), false);
+      assert.deepEqual(idsOf(task.messages), Array.from({ length: 3000 }, (_, i) => i));
+    } finally {
+      task.close();
+    }
+  });
 });
