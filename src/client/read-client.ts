@@ -39,7 +39,7 @@ const CHANNEL_OPTIONS = {
 } as const;
 
 /**
- * google-auth-library 10 returns fetch `Headers` from getRequestHeaders, which grpc-js's
+ * google-auth-library (from 10) returns fetch `Headers` from getRequestHeaders, which grpc-js's
  * createFromGoogleCredential cannot read, so the metadata is copied here. The library is loaded on
  * first use: emulator reads, and every worker thread reading from one, never pay for it.
  */
