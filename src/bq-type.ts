@@ -5,6 +5,7 @@
 // exactly as a RECORD of `start` and `end` is (src/emulator/README.md, "RANGE"), so every struct
 // is a RECORD, and a user's RECORD is never mistaken for a RANGE.
 import { DataType, TimeUnit, type Decimal, type Field, type Schema } from 'apache-arrow';
+import { BqReadError } from './errors.js';
 
 /** BigQuery's spellings, as `bq show --schema` prints them (legacy names for the old types). */
 export type BqTypeName =
@@ -37,7 +38,7 @@ const EXTENSION_TYPES: Readonly<Record<string, BqTypeName>> = {
   'google:sqlType:interval': 'INTERVAL',
 };
 
-export class UnsupportedArrowTypeError extends Error {
+export class UnsupportedArrowTypeError extends BqReadError {
   override name = 'UnsupportedArrowTypeError';
 }
 

@@ -3,12 +3,6 @@ import module from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-/** module.enableCompileCache and getCompileCacheDir: Node >= 22.1, absent on 20 (and from @types/node 20). */
-const nodeModule = module as {
-  enableCompileCache?: (directory?: string) => unknown;
-  getCompileCacheDir?: () => string | undefined;
-};
-
 /**
  * The compile cache's directory: one of this user's own in the temporary directory, made
  * readable and writable by this user alone and refused unless it still is (a directory another
@@ -38,18 +32,17 @@ function privateDirectory(): string | undefined {
  * worker thread needs its own call), so a thread compiles each module once per version rather
  * than every time it starts: a worker thread starts in about a fifth less CPU on Node 24. Call it
  * before the modules it should serve are imported, from an entry that imports little else. A
- * no-op where Node lacks the cache (20), already has it on (NODE_COMPILE_CACHE, which takes
- * precedence) or has it off (NODE_DISABLE_COMPILE_CACHE=1); never throws, as the cache is only an
- * optimisation.
+ * no-op where Node already has it on (NODE_COMPILE_CACHE, which takes precedence) or has it off
+ * (NODE_DISABLE_COMPILE_CACHE=1); never throws, as the cache is only an optimisation.
  */
 export function enableCompileCache(): void {
-  if (!nodeModule.enableCompileCache || nodeModule.getCompileCacheDir?.() !== undefined) return;
+  if (module.getCompileCacheDir() !== undefined) return;
   // Off: make no directory for it either.
   if (process.env.NODE_DISABLE_COMPILE_CACHE === '1') return;
   if (process.env.NODE_COMPILE_CACHE) {
-    nodeModule.enableCompileCache();
+    module.enableCompileCache();
     return;
   }
   const directory = privateDirectory();
-  if (directory) nodeModule.enableCompileCache(directory);
+  if (directory) module.enableCompileCache(directory);
 }

@@ -19,4 +19,4 @@ export {
 export { parseTableReference, type TableReference } from './table-ref.js';
 export { EMULATOR_HOST_ENV, READ_API_ENDPOINT } from './client/connection.js';
 export type { RetrySettings } from './client/retry.js';
-export { bqSchemaFromArrow, bqTypeOf, type BqSchemaField, type BqTypeName } from './bq-type.js';
+export { bqSchemaFromArrow, bqTypeOf, UnsupportedArrowTypeError, type BqSchemaField, type BqTypeName } from './bq-type.js';

@@ -2,7 +2,10 @@
 // a script can branch on.
 import { status as Status } from '@grpc/grpc-js';
 import { CommanderError } from 'commander';
-import { BqReadError, EndpointUnreachableError, ReadOptionsError, SessionCreateError } from '../read/errors.js';
+import {
+  BqReadError, CallbackError, EndpointUnreachableError, ReadAbortedError, ReadOptionsError, SessionCreateError, StreamReadError,
+  WorkerThreadsGoneError,
+} from '../read/errors.js';
 import { SinkOutputError } from '../sinks/output.js';
 import { CsvNestedDataError } from '../sinks/csv-nested-error.js';
 import { UsageError } from './read-flags.js';
@@ -29,6 +32,10 @@ export const EXIT = {
   SIGTERM: 143,
 } as const;
 
+// Every error bqread throws is a BqReadError; these are the read's own failures (a table file the
+// emulator cannot load, or a type no sink writes, is not).
+const READ_FAILURES = [StreamReadError, WorkerThreadsGoneError, CallbackError, ReadAbortedError];
+
 const AUTH_CODES: ReadonlySet<number> = new Set([Status.UNAUTHENTICATED, Status.PERMISSION_DENIED]);
 
 export function exitCodeOf(err: unknown): number {
@@ -38,7 +45,7 @@ export function exitCodeOf(err: unknown): number {
   if (err instanceof EndpointUnreachableError) return EXIT.UNREACHABLE;
   if (err instanceof SessionCreateError) return EXIT.REFUSED;
   if (err instanceof SinkOutputError) return EXIT.OUTPUT;
-  if (err instanceof BqReadError) return EXIT.READ;
+  if (READ_FAILURES.some((kind) => err instanceof kind)) return EXIT.READ;
   return EXIT.FAILED;
 }
 

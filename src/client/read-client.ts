@@ -13,6 +13,7 @@ import type { GoogleAuth } from 'google-auth-library';
 import { formatRoutingHeader, ROUTING_HEADER } from '../protocol/routing.js';
 import { readServiceDefinition, type ProtoObject } from '../protocol/service.js';
 import { API_CLIENT_HEADER } from './api-client-header.js';
+import { IpAddressTlsCredentials, ipAddressOf } from './ip-address-tls.js';
 import { READ_API_SCOPES, type AuthConfig, type ConnectionConfig } from './connection.js';
 
 type GoogleAuthConfig = Extract<AuthConfig, { kind: 'google' }>;
@@ -39,7 +40,7 @@ const CHANNEL_OPTIONS = {
 } as const;
 
 /**
- * google-auth-library 10 returns fetch `Headers` from getRequestHeaders, which grpc-js's
+ * google-auth-library (from 10) returns fetch `Headers` from getRequestHeaders, which grpc-js's
  * createFromGoogleCredential cannot read, so the metadata is copied here. The library is loaded on
  * first use: emulator reads, and every worker thread reading from one, never pay for it.
  */
@@ -81,7 +82,8 @@ function tokenFailure(err: Error): Error & { code: number } {
 
 function channelCredentials(config: ConnectionConfig): ChannelCredentials {
   if (!config.tls) return grpcCredentials.createInsecure();
-  const ssl = grpcCredentials.createSsl(config.rootCertsPem ? Buffer.from(config.rootCertsPem) : null);
+  const ip = ipAddressOf(config.endpoint);
+  const ssl = ip ? new IpAddressTlsCredentials(ip, config.rootCertsPem) : grpcCredentials.createSsl(config.rootCertsPem ? Buffer.from(config.rootCertsPem) : null);
   if (config.auth.kind !== 'google') return ssl;
   return grpcCredentials.combineChannelCredentials(ssl, googleCallCredentials(config.auth, config.quotaProject));
 }

@@ -3,6 +3,6 @@
 export { startEmulator, type Emulator, type EmulatorOptions, type EmulatorTable } from './server.js';
 export type { FaultSpec, FaultKind } from './faults.js';
 export { generateDemoTable, DEMO_FIELDS, type DemoTableOptions } from './sources/demo.js';
-export { loadNdjsonTable, tableFromNdjson } from './sources/ndjson.js';
-export { loadArrowIpcTable } from './sources/arrow-ipc.js';
-export { parseBqSchemaJson, bqSchemaToArrow, type BqField } from './sources/bq-schema.js';
+export { loadNdjsonTable, tableFromNdjson, NdjsonError } from './sources/ndjson.js';
+export { loadArrowIpcTable, ArrowIpcError } from './sources/arrow-ipc.js';
+export { parseBqSchemaJson, bqSchemaToArrow, SchemaError, type BqField } from './sources/bq-schema.js';

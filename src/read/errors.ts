@@ -1,49 +1,6 @@
-import { status as Status } from '@grpc/grpc-js';
+import { BqReadError, statusName } from '../errors.js';
 
-/** What an error knows about where the read failed; every field is optional. */
-export interface ReadErrorContext {
-  /** gRPC status code, when the failure came from the service. */
-  readonly code?: number;
-  /** The table as `projects/P/datasets/D/tables/T`. */
-  readonly table?: string;
-  /** The read stream's resource name. */
-  readonly stream?: string;
-  /** Row offset in the stream where reading stopped (rows before it were delivered). */
-  readonly offset?: number;
-  /** Retries the stream made before this failure. */
-  readonly retries?: number;
-  /** Whether the same call could succeed if tried again later (retries ran out, a worker kept dying). */
-  readonly retryable?: boolean;
-  readonly cause?: unknown;
-}
-
-const statusName = (code: number | undefined) => (code === undefined ? undefined : Status[code] ?? String(code));
-
-/** Every error bqread throws: carries the gRPC status, the table, the stream and the offset as named fields. */
-export class BqReadError extends Error {
-  override name = 'BqReadError';
-  readonly code?: number;
-  readonly table?: string;
-  readonly stream?: string;
-  readonly offset?: number;
-  readonly retries?: number;
-  readonly retryable: boolean;
-
-  constructor(message: string, context: ReadErrorContext = {}) {
-    super(message, context.cause === undefined ? undefined : { cause: context.cause });
-    this.code = context.code;
-    this.table = context.table;
-    this.stream = context.stream;
-    this.offset = context.offset;
-    this.retries = context.retries;
-    this.retryable = context.retryable ?? false;
-  }
-
-  /** The gRPC status name (NOT_FOUND, INVALID_ARGUMENT, ...), if any. */
-  get status(): string | undefined {
-    return statusName(this.code);
-  }
-}
+export { BqReadError } from '../errors.js';
 
 /** Options that cannot work, or that conflict, found before anything is sent. */
 export class ReadOptionsError extends BqReadError {

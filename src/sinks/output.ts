@@ -6,12 +6,13 @@ import { rename, rm, stat } from 'node:fs/promises';
 import { once } from 'node:events';
 import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
+import { BqReadError } from '../errors.js';
 
-export class SinkOutputError extends Error {
+export class SinkOutputError extends BqReadError {
   override name = 'SinkOutputError';
   readonly path: string;
   constructor(message: string, path: string, options?: ErrorOptions) {
-    super(message, options);
+    super(message, { cause: options?.cause });
     this.path = path;
   }
 }

@@ -65,8 +65,10 @@ test('a read starts no worker thread before its session says what the read is wo
   process.on('worker', onWorker);
   try {
     // 20 streams: worth two threads, which start once the session is in.
-    const stream = readBatches(DEMO, { endpoint: emulator.address, workers: 2, maxStreams: 20 });
+    // Taken before the call, whose own clock (stats.sessionMs) starts inside it: the session came
+    // in no earlier than `called` + sessionMs.
     const called = performance.now();
+    const stream = readBatches(DEMO, { endpoint: emulator.address, workers: 2, maxStreams: 20 });
     let rows = 0;
     for await (const batch of stream) rows += batch.numRows;
     assert.equal(rows, 2000);

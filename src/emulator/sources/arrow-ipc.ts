@@ -1,12 +1,10 @@
 // A table from an Arrow IPC file (`ARROW1` magic) or stream, served with its schema as is.
 import { readFileSync } from 'node:fs';
 import * as arrow from 'apache-arrow';
+import { BqReadError } from '../../errors.js';
 
-export class ArrowIpcError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ArrowIpcError';
-  }
+export class ArrowIpcError extends BqReadError {
+  override name = 'ArrowIpcError';
 }
 
 const FILE_MAGIC = Buffer.from('ARROW1');

@@ -2,6 +2,7 @@
 // their mapping to the exact Arrow schema that the BigQuery Storage Read API sends. Each type's
 // Arrow form, and the public source it was checked against, is listed in src/emulator/README.md.
 import * as arrow from 'apache-arrow';
+import { BqReadError } from '../../errors.js';
 import { PICOS_TIMESTAMP_KEY, PICOS_TIMESTAMP_VALUE } from './picos-timestamp.js';
 
 export type BqMode = 'NULLABLE' | 'REQUIRED' | 'REPEATED';
@@ -41,11 +42,8 @@ export interface NormalizedBqField extends BqField {
   timestampPrecision?: 12;
 }
 
-export class SchemaError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SchemaError';
-  }
+export class SchemaError extends BqReadError {
+  override name = 'SchemaError';
 }
 
 const TYPE_ALIASES: Readonly<Record<string, BqType>> = {

@@ -12,6 +12,7 @@
 // `[start, end)` with UNBOUNDED (or NULL) for an open bound, or an object {"start", "end"}.
 import { readFileSync } from 'node:fs';
 import * as arrow from 'apache-arrow';
+import { BqReadError } from '../../errors.js';
 import {
   bqSchemaToArrow, decimalPrecisionScale, normalizeBqFields, parseBqSchemaJson,
   type BqField, type NormalizedBqField, type RangeElementType,
@@ -24,7 +25,9 @@ import { isWkt } from './wkt.js';
  *  keeping a batch of typical rows to a few MB. */
 const DEFAULT_NDJSON_BATCH_ROWS = 65536;
 
-export class NdjsonError extends Error {
+export class NdjsonError extends BqReadError {
+  override name = 'NdjsonError';
+
   constructor(
     readonly problem: string,
     readonly line?: number,
@@ -37,7 +40,6 @@ export class NdjsonError extends Error {
       (fieldPath ? `field ${fieldPath}: ` : '') +
       problem,
     );
-    this.name = 'NdjsonError';
   }
 }
 
