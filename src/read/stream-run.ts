@@ -7,6 +7,7 @@ import type { PlacedBatch } from './batch-queue.js';
 import type { CreditAccount, CreditLedger } from './credits.js';
 import { describeStatus, StreamReadError } from './errors.js';
 import type { ReadSessionInfo } from './session.js';
+import type { Remaining } from './rebalancer.js';
 import type { StreamStats } from './stats.js';
 import type { StreamTask, StreamTaskResult, WorkerMessage } from '../../workers/stream-task.js';
 
@@ -114,7 +115,7 @@ export class StreamRun {
    * What is left of this run, for rebalancing: undefined until the service has reported progress,
    * while a split is pending, or once the run is over.
    */
-  remaining(now: number): { fraction: number; rows: number; ms: number } | undefined {
+  remaining(now: number): Remaining | undefined {
     const progress = this.progress;
     if (this.ended || this.pendingSplit || !this.attemptPort || progress === undefined || progress <= 0 || progress >= 1) return undefined;
     const rows = (this.nextOffset * (1 - progress)) / progress;

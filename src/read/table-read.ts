@@ -135,10 +135,11 @@ export class TableRead {
     const layoutPlan = compressedBuffers ? undefined : layoutPlanOf(session.schema);
     const runs: StreamRun[] = [];
     const rebalancer = options.rebalance ? new Rebalancer(connection, token, this.controller.signal) : undefined;
-    // A split pays only when the streams set the pace: not while a slot is taken by every stream
-    // or another waits its turn, nor while the consumer is the one behind (half the budget held).
+    // A split pays only when the streams set the pace: not while every slot is taken or a stream
+    // waits its turn, nor while the consumer is the one behind (half the budget held).
     const rebalance = () => rebalancer?.consider(
       runs,
+      queue.pending,
       queue.size === 0 && queue.pending < queue.concurrency && ledger.buffered() < options.maxBufferedBytes / 2,
     );
     const schedule = (run: StreamRun) => {

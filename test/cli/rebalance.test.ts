@@ -7,14 +7,14 @@ import type { Emulator } from '../../src/emulator/server.js';
 import { runCli } from '../helpers/cli.js';
 import { DEMO, demoEmulator } from '../helpers/demo-emulator.js';
 
-// One stream served at 4 MiB/s, as the service paces its streams: 12,000 rows take about a second
-// alone, so the command splits it unless told not to.
+// One stream served at 2 MiB/s, as the service paces its streams: 12,000 rows take about 2 s alone,
+// so the command splits it unless told not to.
 const ROWS = 12_000;
 let emulator: Emulator;
 let dir: string;
 
 before(async () => {
-  ({ emulator } = await demoEmulator(ROWS, { pace: { streamBytesPerSecond: 4 * 1024 * 1024 } }));
+  ({ emulator } = await demoEmulator(ROWS, { pace: { streamBytesPerSecond: 2 * 1024 * 1024 } }));
   dir = mkdtempSync(path.join(tmpdir(), 'bqread-rebalance-'));
 });
 after(async () => {
