@@ -16,8 +16,8 @@ const PACE = SERVICE_PACE_PROFILES.bigquery;
 /** The emulator's response size (batchTargetBytes): a straggler's responses each wait 9 of these at the pace. */
 const RESPONSE_BYTES = 1024 * 1024;
 export const SKEW_STREAMS = 8;
-/** 50 MiB a stream: long enough that a split's two new first responses (300 ms each) pay off. */
-export const SKEW_ROWS = 400_000;
+/** About 44 MiB (11 storage blocks) a stream: enough blocks to cut a stream several ways, and reads long enough that the 300 ms first response each new stream pays is a small part. */
+export const SKEW_ROWS = 800_000;
 /** Issue 20's targets: a straggler read within 1.5x the clean one; each skewed case 1.5x faster rebalanced; an even table no slower. */
 export const STRAGGLER_VS_CLEAN = 1.5;
 export const SKEWED_SPEEDUP = 1.5;

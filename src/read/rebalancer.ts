@@ -16,10 +16,15 @@ interface SplitCandidate {
   remaining(now: number): Remaining | undefined;
 }
 
-/** A split to ask for: `run`'s stream at `fraction` of its rows. */
+/**
+ * A split to ask for: `run`'s stream at `fraction` of its rows, its worker keeping one of `parts`
+ * equal shares of what is left and the remainder cut into the other `parts - 1` before anyone
+ * reads it (splitting a stream no one reads costs no restart).
+ */
 export interface SplitChoice<Run> {
   readonly run: Run;
   readonly fraction: number;
+  readonly parts: number;
 }
 
 /**
@@ -29,21 +34,28 @@ export interface SplitChoice<Run> {
 export const MIN_SPLIT_GAIN_MS = 250;
 
 /**
- * The run to split when a stream slot is free and no unread stream is left: the one that will
- * finish last (most rows left at its own measured pace, so a slow stream counts as much as a big
- * one), split in the middle of what it has left. Both halves pay a stream's start (`startupMs`,
- * a ReadRows call's first response): the run's worker reopens on the primary, and the remainder
+ * The run to split when stream slots are free (`freeSlots` more streams may start): the one that
+ * will finish last (most rows left at its own measured pace, so a slow stream counts as much as a
+ * big one), cut into equal shares of what it has left, as many as the free slots allow when they
+ * are shared among the streams worth splitting. Each share pays a stream's start (`startupMs`, a
+ * ReadRows call's first response): the run's worker reopens on the primary, and every other share
  * is a new call. Undefined when no split would end the read at least MIN_SPLIT_GAIN_MS sooner.
  */
-export function chooseSplit<Run extends SplitCandidate>(runs: Iterable<Run>, startupMs: number, now: number): SplitChoice<Run> | undefined {
+export function chooseSplit<Run extends SplitCandidate>(runs: Iterable<Run>, startupMs: number, now: number, freeSlots: number): SplitChoice<Run> | undefined {
+  if (freeSlots < 1) return undefined;
+  // Halves end startupMs + ms / 2 from now.
+  const pays = (ms: number) => Number.isFinite(ms) && ms - (startupMs + ms / 2) >= MIN_SPLIT_GAIN_MS;
   let longest: { run: Run; fraction: number; ms: number } | undefined;
+  let worthSplitting = 0;
   for (const run of runs) {
     const left = run.remaining(now);
-    if (left && (!longest || left.ms > longest.ms)) longest = { run, fraction: left.fraction, ms: left.ms };
+    if (!left || !pays(left.ms)) continue;
+    worthSplitting++;
+    if (!longest || left.ms > longest.ms) longest = { run, fraction: left.fraction, ms: left.ms };
   }
-  if (!longest || !Number.isFinite(longest.ms)) return undefined;
-  if (longest.ms - (startupMs + longest.ms / 2) < MIN_SPLIT_GAIN_MS) return undefined;
-  return { run: longest.run, fraction: (1 + longest.fraction) / 2 };
+  if (!longest) return undefined;
+  const parts = 1 + Math.max(1, Math.floor(freeSlots / worthSplitting));
+  return { run: longest.run, fraction: longest.fraction + (1 - longest.fraction) / parts, parts };
 }
 
 /**
@@ -104,48 +116,55 @@ export class Rebalancer {
 
   /**
    * Splits the stream that will end last, if a split pays. `running`: streams read now;
-   * `slotFree`: another could start now (a free slot, no stream waiting, the consumer not behind).
+   * `freeSlots`: how many more could start now (0 while a stream waits or the consumer is behind).
    * A slot left by a stream that ended is always worth filling (the read ran that many streams at
    * once), and so is one below MIN_STREAMS_IN_FLIGHT; one beyond those only while the machine has
    * idle CPU, or more streams would only share the same cores (on loopback, say) and cost a split's
    * restarts for nothing.
    */
-  consider(runs: Iterable<StreamRun>, running: number, slotFree: boolean): void {
+  consider(runs: Iterable<StreamRun>, running: number, freeSlots: number): void {
     const now = performance.now();
     this.peakRunning = Math.max(this.peakRunning, running);
     this.machine.sample(now);
-    if (this.inFlight || this.closed || !slotFree || this.signal.aborted) return;
+    if (this.inFlight || this.closed || freeSlots < 1 || this.signal.aborted) return;
     const idleCpu = (this.machine.share ?? 0) >= MIN_IDLE_CPU_SHARE;
-    if (running >= Math.max(this.peakRunning, MIN_STREAMS_IN_FLIGHT) && !idleCpu) return;
+    const allowed = idleCpu ? running + freeSlots : Math.min(running + freeSlots, Math.max(this.peakRunning, MIN_STREAMS_IN_FLIGHT));
+    if (allowed <= running) return;
     const all = [...runs];
     // What a remainder pays before its first row: a stream's typical first batch so far.
     const startupMs = median(all.flatMap((run) => (run.firstBatchMs === undefined ? [] : [run.firstBatchMs])));
-    const choice = chooseSplit(all.filter((run) => !this.unsplittable.has(run.name)), startupMs, now);
+    const choice = chooseSplit(all.filter((run) => !this.unsplittable.has(run.name)), startupMs, now, allowed - running);
     if (!choice) return;
     this.inFlight = true;
     void this.split(choice).finally(() => (this.inFlight = false));
   }
 
-  private async split({ run, fraction }: SplitChoice<StreamRun>): Promise<void> {
+  private async split({ run, fraction, parts }: SplitChoice<StreamRun>): Promise<void> {
     const stream = run.name;
+    const halves = await this.splitStream(stream, fraction);
+    // The run may have ended or moved on while the call was out: the split is then simply unused.
+    if (halves && run.name === stream) run.requestSwitch({ ...halves, remainderParts: parts - 1 });
+  }
+
+  /**
+   * SplitReadStream; undefined when the stream cannot be split (storage.proto: an empty primary or
+   * remainder "indicates that the original stream can no longer be split") or the call failed:
+   * rebalancing only speeds a read up, so a failed split never fails one. Either way the stream is
+   * read as it is, and not offered for splitting again.
+   */
+  async splitStream(stream: string, fraction: number): Promise<{ primary: string; remainder: string } | undefined> {
     try {
       const token = this.token ? await this.token() : undefined;
       this.client ??= new ReadApiClient(this.connection);
       const response = await this.client.splitReadStream(stream, fraction, { signal: this.signal, token });
       const primary: string | undefined = response.primaryStream?.name;
       const remainder: string | undefined = response.remainderStream?.name;
-      // storage.proto: an empty primary or remainder "indicates that the original stream can no longer be split".
-      if (!primary || !remainder) {
-        this.unsplittable.add(stream);
-        return;
-      }
-      // The run may have ended or moved on while the call was out: the split is then simply unused.
-      if (run.name === stream) run.requestSwitch({ primary, remainder });
+      if (primary && remainder) return { primary, remainder };
     } catch {
-      // Rebalancing only speeds a read up, so a failed SplitReadStream never fails one: the stream
-      // is read as it is, and not offered for splitting again.
-      this.unsplittable.add(stream);
+      // Read as it is (above).
     }
+    this.unsplittable.add(stream);
+    return undefined;
   }
 
   close(): void {

@@ -40,8 +40,11 @@ export interface StreamRunContext {
   token(): Promise<string>;
   /** Anything thrown while handling the worker's messages; ends the read. */
   failed(error: unknown): void;
-  /** The run moved to a split's primary: `remainder` is now the read's to schedule, after this run. */
-  switched(run: StreamRun, remainder: string): void;
+  /**
+   * The run moved to a split's primary: `remainder` is now the read's to read, after this run, cut
+   * into `parts` streams first.
+   */
+  switched(run: StreamRun, remainder: string, parts: number): void;
   /** A split this run was asked to take did not happen; its remainder must never be read. */
   splitAbandoned(run: StreamRun, reason: string): void;
 }
@@ -50,6 +53,8 @@ export interface StreamRunContext {
 interface PendingSplit {
   readonly primary: string;
   readonly remainder: string;
+  /** Streams to cut the remainder into before it is read. */
+  readonly remainderParts: number;
 }
 
 /** One attempt: a pool task, its port and its credit account. */
@@ -244,7 +249,7 @@ export class StreamRun {
     if (moved === split.primary) {
       this.stream = split.primary;
       this.stats.stream = split.primary;
-      this.ctx.switched(this, split.remainder);
+      this.ctx.switched(this, split.remainder, split.remainderParts);
     } else {
       this.ctx.splitAbandoned(this, reason);
     }

@@ -133,17 +133,17 @@ export class TableRead {
     const token = tokenSource && (() => fetchAccessToken(tokenSource));
     const compressedBuffers = options.compression !== 'none';
     const layoutPlan = compressedBuffers ? undefined : layoutPlanOf(session.schema);
-    const runs: StreamRun[] = [];
+    const runs = new Map<number, StreamRun>();
     const rebalancer = options.rebalance ? new Rebalancer(connection, token, this.controller.signal) : undefined;
     // A split pays only when the streams set the pace: not while every slot is taken or a stream
     // waits its turn, nor while the consumer is the one behind (half the budget held).
     const rebalance = () => rebalancer?.consider(
-      runs,
+      runs.values(),
       queue.pending,
-      queue.size === 0 && queue.pending < queue.concurrency && ledger.buffered() < options.maxBufferedBytes / 2,
+      queue.size === 0 && ledger.buffered() < options.maxBufferedBytes / 2 ? queue.concurrency - queue.pending : 0,
     );
     const schedule = (run: StreamRun) => {
-      runs[run.index] = run;
+      runs.set(run.index, run);
       stats.streams.push(run.stats);
       void queue.add(async () => {
         if (this.controller.signal.aborted) return;
@@ -158,6 +158,21 @@ export class TableRead {
           this.notify();
         }
       }).then(rebalance);
+    };
+    /**
+     * A split's remainder, cut into `parts` streams before anyone reads it (no restart to pay),
+     * each placed after the one before it; `slot` is the place the remainder took.
+     */
+    const cutAndSchedule = async (slot: number, stream: string, parts: number) => {
+      for (; parts > 1 && !this.controller.signal.aborted; parts--) {
+        const halves = await rebalancer!.splitStream(stream, 1 / parts);
+        if (!halves) break;
+        stats.splits++;
+        const next = batches.addStreamAfter(slot);
+        schedule(new StreamRun(slot, halves.primary, context));
+        [slot, stream] = [next, halves.remainder];
+      }
+      schedule(new StreamRun(slot, stream, context));
     };
     const context: StreamRunContext = {
       session, compressedBuffers, layoutPlan, connection, retry: options.retry, pool, ledger,
@@ -179,9 +194,10 @@ export class TableRead {
       restarted: () => stats.workerRestarts++,
       token: () => token!(),
       failed: (err) => this.fail(err),
-      switched: (run, remainder) => {
+      switched: (run, remainder, parts) => {
         stats.splits++;
-        schedule(new StreamRun(batches.addStreamAfter(run.index), remainder, context));
+        // Its place in the order is taken now, so the read cannot end before the remainder is read.
+        void cutAndSchedule(batches.addStreamAfter(run.index), remainder, parts);
       },
       splitAbandoned: () => stats.splitsAbandoned++,
     };
@@ -202,7 +218,8 @@ export class TableRead {
         // Ordered delivery: the consumer now waits on one stream, whose credit must not run dry
         // while the batches of the streams after it fill the budget.
         const awaited = batches.awaitedStream;
-        if (awaited !== undefined) runs[awaited]!.awaitedByConsumer();
+        // (A remainder still being cut has no run yet: the next wake-up finds it.)
+        if (awaited !== undefined) runs.get(awaited)?.awaitedByConsumer();
         await new Promise<void>((resolve) => (this.wake = resolve));
       }
     } finally {
