@@ -45,6 +45,7 @@ export function statsJson({ table, session, stats, output }: ReadReport): string
     retries: stats.retries,
     splits: stats.splits,
     splitsAbandoned: stats.splitsAbandoned,
+    splitsFailed: stats.splitsFailed,
     rowsMoved: stats.rowsMoved,
     peakBufferedBytes: stats.peakBufferedBytes,
     maxRssBytes: process.resourceUsage().maxRSS * 1024,

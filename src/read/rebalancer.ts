@@ -112,6 +112,8 @@ export class Rebalancer {
     private readonly connection: ConnectionConfig,
     private readonly token: (() => Promise<string>) | undefined,
     private readonly signal: AbortSignal,
+    /** A SplitReadStream call made no split. */
+    private readonly failed: () => void,
   ) {}
 
   /**
@@ -163,6 +165,7 @@ export class Rebalancer {
     } catch {
       // Read as it is (above).
     }
+    if (!this.signal.aborted) this.failed();
     this.unsplittable.add(stream);
     return undefined;
   }

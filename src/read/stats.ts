@@ -52,6 +52,8 @@ export interface ReadStats {
   splits: number;
   /** Splits dropped because the run had already read past the split point (or ended first). */
   splitsAbandoned: number;
+  /** SplitReadStream calls that made no split: the stream could not be split further, or the call failed. */
+  splitsFailed: number;
   /** Rows read from split remainders rather than from the streams the session created. */
   rowsMoved: number;
   /** Every stream read: the session's, then split remainders as they were made. */
@@ -71,7 +73,7 @@ export function emptyStats(): ReadStats {
   return {
     rows: 0, bytes: 0, responseBytes: 0, batches: 0, wallMs: 0, sessionMs: 0, firstBatchMs: 0, retries: 0, workerRestarts: 0,
     maxThrottlePercent: 0, peakBufferedBytes: 0, largestBatchBytes: 0, largestResponseBytes: 0, threads: 0, streamsInFlight: 0, flowControlWindowBytes: 0, bytesNotDetached: 0,
-    splits: 0, splitsAbandoned: 0, rowsMoved: 0, streams: [],
+    splits: 0, splitsAbandoned: 0, splitsFailed: 0, rowsMoved: 0, streams: [],
   };
 }
 

@@ -134,7 +134,7 @@ export class TableRead {
     const compressedBuffers = options.compression !== 'none';
     const layoutPlan = compressedBuffers ? undefined : layoutPlanOf(session.schema);
     const runs = new Map<number, StreamRun>();
-    const rebalancer = options.rebalance ? new Rebalancer(connection, token, this.controller.signal) : undefined;
+    const rebalancer = options.rebalance ? new Rebalancer(connection, token, this.controller.signal, () => stats.splitsFailed++) : undefined;
     // A split pays only when the streams set the pace: not while every slot is taken or a stream
     // waits its turn, nor while the consumer is the one behind (half the budget held).
     const rebalance = () => rebalancer?.consider(

@@ -59,6 +59,20 @@ describe('rebalancing splits the stream that ends last, and every row arrives on
     }
   });
 
+  test('a stream of one storage block cannot split: the read goes on unsplit and counts the failed split', async () => {
+    // The emulator's default 4 MiB blocks: 6,000 rows (about 2 MiB) are one block, one stream.
+    const { emulator: blocky, source: small } = await demoEmulator(6000, { pace: { streamBytesPerSecond: 1024 * 1024 }, storageBlockBytes: 4 * 1024 * 1024 });
+    try {
+      const { table, stats } = await readTableParallel(DEMO, { endpoint: blocky.address, workers: 1 });
+      assert.deepEqual(canonicalRows(table), canonicalRows(small));
+      assert.equal(stats.splits, 0);
+      assert.ok(stats.splitsFailed >= 1, `asked, and refused (${stats.splitsFailed})`);
+      assert.ok(blocky.stats.splitCalls >= stats.splitsFailed);
+    } finally {
+      await blocky.close();
+    }
+  });
+
   test('rebalance: false reads the session\'s streams as they are', async () => {
     const callsBefore = emulator.stats.splitCalls;
     const { table, stats } = await readTableParallel(DEMO, { endpoint: emulator.address, maxStreams: 2, workers: 1, rebalance: false });
