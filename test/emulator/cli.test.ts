@@ -148,14 +148,14 @@ test('emulator --fault injects the fault into ReadRows', async () => {
   const client = clientFor(running.address);
   try {
     const session = await client.createReadSession(sessionRequest(DEMO, { selectedFields: ['id'] }, { maxStreamCount: 1 }));
-    const name: string = session.streams[0].name;
+    const name: string = session.streams[0]!.name;
     const failed = await readStream(client, name);
     assert.equal(failed.chunks.length, 1);
     assert.equal(failed.error?.code, Status.UNAVAILABLE);
     const done = failed.chunks[0]!.rowCount;
     const resumed = await readStream(client, name, done);
     assert.equal(resumed.error, undefined);
-    const ids = canonicalRows(decodeChunks(session.arrowSchema.serializedSchema, [...failed.chunks, ...resumed.chunks]));
+    const ids = canonicalRows(decodeChunks(session.arrowSchema!.serializedSchema, [...failed.chunks, ...resumed.chunks]));
     assert.deepEqual(ids, Array.from({ length: 8000 }, (_, i) => ({ id: String(i) })));
   } finally {
     client.close();
@@ -172,7 +172,7 @@ test('emulator --pace and --stream-rate serve each stream at the given rate', as
     const session = await client.createReadSession(sessionRequest(DEMO, {}, { maxStreamCount: 1 }));
     assert.ok(performance.now() - sessionStarted >= 295, 'the profile\'s session latency');
     const started = performance.now();
-    const read = await readStream(client, session.streams[0].name);
+    const read = await readStream(client, session.streams[0]!.name);
     const bytes = read.raw.reduce((n, r) => n + r.byteLength, 0);
     const lastResponse = read.raw.at(-1)!.byteLength;
     // The pace is the feature here: the read cannot be faster than the rate allows.

@@ -73,7 +73,7 @@ const INTERVAL = { 'ARROW:extension:name': 'google:sqlType:interval' };
 
 test('the official client decodes the column-dependent Arrow types and field metadata', async () => {
   const session = await createSession();
-  const schema = schemaOf(session.arrowSchema.serializedSchema);
+  const schema = schemaOf(session.arrowSchema!.serializedSchema);
   const field = (name: string) => schema.fields.find((f) => f.name === name)!;
   assert.deepEqual(describe(field('dt')), { type: 'Timestamp<MICROSECOND>', nullable: true, metadata: DATETIME });
   assert.deepEqual(describe(field('ts')), { type: 'Timestamp<MICROSECOND, UTC>', nullable: true, metadata: {} });
@@ -100,7 +100,7 @@ test('the official client reads every value exactly across streams', async () =>
   const session = await createSession();
   assert.equal(session.streams.length, 3);
   const batches: RecordBatch[] = [];
-  for (const stream of session.streams) batches.push(...(await readStream(session.arrowSchema.serializedSchema, stream.name)).batches);
+  for (const stream of session.streams) batches.push(...(await readStream(session.arrowSchema!.serializedSchema, stream.name)).batches);
   assert.deepEqual(canonicalRows(batches), canonicalRows(source));
   const first = readableRows(batches)[0] as Record<string, unknown>;
   assert.deepEqual({ ...first, id: undefined }, { ...FIRST_ROW_VALUES, id: undefined });
@@ -110,7 +110,7 @@ test('a row restriction on a declared-scale NUMERIC keeps the right rows; estima
   const session = await createSession({ rowRestriction: "price > 100 AND price <= NUMERIC '99999999.99'", selectedFields: ['id', 'price'] }, 1);
   assert.equal(Number(session.estimatedRowCount), ROWS);
   assert.equal(Number(session.estimatedTotalPhysicalFileSize), 0);
-  const { batches } = await readStream(session.arrowSchema.serializedSchema, session.streams[0].name);
+  const { batches } = await readStream(session.arrowSchema!.serializedSchema, session.streams[0]!.name);
   const rows = readableRows(batches) as { id: string; price: string }[];
   assert.equal(rows.length, ROWS / 2);
   assert.ok(rows.every((row) => ['12345678.91', '99999999.99'].includes(row.price) && [0, 3].includes(Number(row.id) % 4)));
@@ -120,15 +120,15 @@ test('picos_timestamp_precision is accepted for every value and leaves microseco
   const plain = await createSession({ selectedFields: ['id', 'ts', 'rts'] }, 1);
   for (const precision of ['PICOS_TIMESTAMP_PRECISION_UNSPECIFIED', 'TIMESTAMP_PRECISION_MICROS', 'TIMESTAMP_PRECISION_NANOS', 'TIMESTAMP_PRECISION_PICOS']) {
     const session = await createSession({ selectedFields: ['id', 'ts', 'rts'], arrowSerializationOptions: { picosTimestampPrecision: precision } }, 1);
-    assert.deepEqual(schemaOf(session.arrowSchema.serializedSchema).fields.map(describe), schemaOf(plain.arrowSchema.serializedSchema).fields.map(describe));
-    const { batches } = await readStream(session.arrowSchema.serializedSchema, session.streams[0].name);
+    assert.deepEqual(schemaOf(session.arrowSchema!.serializedSchema).fields.map(describe), schemaOf(plain.arrowSchema!.serializedSchema).fields.map(describe));
+    const { batches } = await readStream(session.arrowSchema!.serializedSchema, session.streams[0]!.name);
     assert.deepEqual(canonicalRows(batches), canonicalRows(source.select(['id', 'ts', 'rts'])), precision);
   }
 });
 
 test('a read resumed at an offset gets the schema again in its first response (the emulator\'s unverified choice)', async () => {
   const session = await createSession({}, 1);
-  const { batches, responseSchemas } = await readStream(session.arrowSchema.serializedSchema, session.streams[0].name, 150);
+  const { batches, responseSchemas } = await readStream(session.arrowSchema!.serializedSchema, session.streams[0]!.name, 150);
   assert.ok(responseSchemas[0] !== null && responseSchemas.slice(1).every((s) => s === null));
   assert.deepEqual(canonicalRows(batches), canonicalRows(source).slice(150));
 });

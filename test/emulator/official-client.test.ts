@@ -39,7 +39,7 @@ async function readAllStreams(readOptions: Record<string, unknown>, maxStreamCou
     readSession: { table: TABLE, dataFormat: 'ARROW', readOptions },
     maxStreamCount,
   });
-  const schema: Uint8Array = session.arrowSchema.serializedSchema;
+  const schema: Uint8Array = session.arrowSchema!.serializedSchema;
   const batches: RecordBatch[] = [];
   let responses = 0;
   for (const stream of session.streams) {
@@ -59,7 +59,7 @@ test('the official client reads every type, nulls, nested and repeated exactly, 
   assert.equal(session.streams.length, 4);
   assert.ok(responses > 4, 'several responses per stream');
   assert.match(session.name, /^projects\/test-project\/locations\/us\/sessions\/[\w-]+$/);
-  assert.match(session.streams[0].name, /^projects\/test-project\/locations\/us\/sessions\/[\w-]+\/streams\/[\w-]+$/);
+  assert.match(session.streams[0]!.name, /^projects\/test-project\/locations\/us\/sessions\/[\w-]+\/streams\/[\w-]+$/);
   assert.equal(Number(session.estimatedRowCount), 3000);
   assert.deepEqual(canonicalRows(batches), canonicalRows(source));
 });

@@ -51,11 +51,11 @@ after(async () => {
 async function read(picosTimestampPrecision?: string | number, table = TABLE): Promise<{ schema: Schema; batches: RecordBatch[] }> {
   const readOptions = picosTimestampPrecision === undefined ? {} : { arrowSerializationOptions: { picosTimestampPrecision } };
   const [session] = await client.createReadSession({ parent: 'projects/test-project', readSession: { table, dataFormat: 'ARROW', readOptions }, maxStreamCount: 1 });
-  const reader = RecordBatchReader.from(session.arrowSchema.serializedSchema as Uint8Array);
+  const reader = RecordBatchReader.from(session.arrowSchema!.serializedSchema as Uint8Array);
   reader.open();
   const batches: RecordBatch[] = [];
-  for await (const response of client.readRows({ readStream: session.streams[0].name, offset: 0 })) {
-    batches.push(...RecordBatchReader.from([session.arrowSchema.serializedSchema, response.arrowRecordBatch.serializedRecordBatch]).readAll());
+  for await (const response of client.readRows({ readStream: session.streams[0]!.name, offset: 0 })) {
+    batches.push(...RecordBatchReader.from([session.arrowSchema!.serializedSchema, response.arrowRecordBatch.serializedRecordBatch]).readAll());
   }
   return { schema: reader.schema, batches };
 }

@@ -45,7 +45,7 @@ const request = sessionRequest;
 
 test('selected_fields keeps top-level columns in table order, whatever the request order', async () => {
   const session = await client.createReadSession(request(TABLE, { selectedFields: ['f_string', 'id', 'f_bool'] }));
-  assert.deepEqual(schemaOf(session.arrowSchema.serializedSchema).fields.map((f) => f.name), ['id', 'f_string', 'f_bool']);
+  assert.deepEqual(schemaOf(session.arrowSchema!.serializedSchema).fields.map((f) => f.name), ['id', 'f_string', 'f_bool']);
   const rows = canonicalRows(await readSession(client, session));
   assert.deepEqual(rows, sourceRows.map((r) => ({ id: r.id, f_string: r.f_string, f_bool: r.f_bool })));
 });
@@ -54,7 +54,7 @@ test('selected_fields picks nested fields of a RECORD and of a REPEATED RECORD',
   const session = await client.createReadSession(
     request(TABLE, { selectedFields: ['r_rec.k', 'rec.inner.x', 'id', 'rec.a'] }),
   );
-  const schema = schemaOf(session.arrowSchema.serializedSchema);
+  const schema = schemaOf(session.arrowSchema!.serializedSchema);
   assert.deepEqual(schema.fields.map((f) => f.name), ['id', 'rec', 'r_rec']);
   const rec = schema.fields[1]!.type;
   assert.deepEqual(rec.children.map((f: { name: string }) => f.name), ['a', 'inner']);
@@ -75,7 +75,7 @@ test('selected_fields with a RECORD and fields of it reads the whole RECORD once
   const expected = sourceRows.map((r) => ({ rec: r.rec }));
   for (const selectedFields of [['rec', 'rec.a'], ['rec.a', 'rec'], ['rec.inner.x', 'rec', 'rec.inner']]) {
     const session = await client.createReadSession(request(TABLE, { selectedFields }));
-    const schema = schemaOf(session.arrowSchema.serializedSchema);
+    const schema = schemaOf(session.arrowSchema!.serializedSchema);
     assert.deepEqual(schema.fields.map((f) => `${f.name}: ${String(f.type)}`), [`rec: ${recType}`], selectedFields.join());
     assert.deepEqual(canonicalRows(await readSession(client, session)), expected, selectedFields.join());
   }
@@ -149,7 +149,7 @@ test('table_modifiers.snapshot_time reads the table as it was then', async () =>
   assert.deepEqual(await readRows(client, request(growing)), [...canonicalRows(firstRows), ...canonicalRows(laterRows)]);
   const session = await client.createReadSession(request(growing, {}, at(between)));
   assert.equal(Number(session.estimatedRowCount), 1000);
-  assert.equal(Number(session.tableModifiers.snapshotTime.seconds), Math.floor(between / 1000));
+  assert.equal(Number(session.tableModifiers?.snapshotTime?.seconds), Math.floor(between / 1000));
 
   await assertGrpcError(client.createReadSession(request(growing, {}, at(Date.now() + 60_000))), Status.INVALID_ARGUMENT, /snapshot_time .* in the future/);
   await assertGrpcError(client.createReadSession(request(growing, {}, at(between - 60_000))), Status.INVALID_ARGUMENT, /snapshot_time .* was created at/);
@@ -207,12 +207,12 @@ async function readCompressed(compression: string): Promise<{ messages: Uint8Arr
   const session = await client.createReadSession(
     request(TABLE, { selectedFields: ['id', 'f_string', 'f_json'], arrowSerializationOptions: { bufferCompression: compression } }),
   );
-  assert.equal(session.readOptions.arrowSerializationOptions.bufferCompression, compression);
-  const read = await readStream(client, session.streams[0].name);
+  assert.equal(session.readOptions?.arrowSerializationOptions?.bufferCompression, compression);
+  const read = await readStream(client, session.streams[0]!.name);
   assert.equal(read.error, undefined);
   return {
     messages: read.chunks.map((c) => c.recordBatch!),
-    rows: canonicalRows(decodeChunks(session.arrowSchema.serializedSchema, read.chunks)),
+    rows: canonicalRows(decodeChunks(session.arrowSchema!.serializedSchema, read.chunks)),
   };
 }
 
@@ -233,15 +233,15 @@ test('buffer_compression LZ4_FRAME and ZSTD really compress the Arrow buffers, a
 
 test('response_compression_codec LZ4 sends LZ4 blocks with uncompressed_byte_size, and rows come back exact', async () => {
   const session = await client.createReadSession(request(TABLE, { responseCompressionCodec: 'RESPONSE_COMPRESSION_CODEC_LZ4' }));
-  const read = await readStream(client, session.streams[0].name);
+  const read = await readStream(client, session.streams[0]!.name);
   assert.equal(read.error, undefined);
   for (const chunk of read.chunks) {
     assert.ok(chunk.uncompressedByteSize! > chunk.recordBatch!.byteLength, `${chunk.uncompressedByteSize} > ${chunk.recordBatch!.byteLength}`);
   }
-  assert.deepEqual(canonicalRows(decodeChunks(session.arrowSchema.serializedSchema, read.chunks)), sourceRows);
+  assert.deepEqual(canonicalRows(decodeChunks(session.arrowSchema!.serializedSchema, read.chunks)), sourceRows);
 
   const plain = await client.createReadSession(request(TABLE));
-  const plainRead = await readStream(client, plain.streams[0].name);
+  const plainRead = await readStream(client, plain.streams[0]!.name);
   const { ReadRowsResponse } = readApiTypes();
   const onWire = (raw: Buffer) => Object.hasOwn(ReadRowsResponse.decode(raw), 'uncompressedByteSize');
   assert.ok(read.raw.every(onWire));
@@ -268,7 +268,8 @@ test('the session carries service-shaped names, expiry, estimates and the reques
     assert.ok(stream.name.startsWith(`${session.name}/streams/`), stream.name);
     assert.match(stream.name, /\/streams\/[A-Za-z0-9_-]{8,}$/);
   }
-  const expireMs = Number(session.expireTime.seconds) * 1000 + session.expireTime.nanos / 1e6;
+  const expireTime = session.expireTime!;
+  const expireMs = Number(expireTime.seconds) * 1000 + expireTime.nanos / 1e6;
   assert.ok(expireMs >= before + LIFETIME_MS - 1 && expireMs <= afterMs + LIFETIME_MS + 1, `expire ${expireMs}`);
   assert.equal(session.table, TABLE);
   assert.equal(session.dataFormat, 'ARROW');
@@ -278,7 +279,7 @@ test('the session carries service-shaped names, expiry, estimates and the reques
   const narrow = await client.createReadSession(request(TABLE, { selectedFields: ['id'] }));
   const narrowBytes = Number(narrow.estimatedTotalBytesScanned);
   assert.ok(narrowBytes >= 3000 * 8 && narrowBytes < fullBytes, `one column scans less: ${narrowBytes} < ${fullBytes}`);
-  assert.deepEqual(narrow.readOptions.selectedFields, ['id']);
+  assert.deepEqual(narrow.readOptions?.selectedFields, ['id']);
 });
 
 test('an unknown table is NOT_FOUND', async () => {

@@ -260,7 +260,7 @@ export function bqSchemaToArrow(fields: BqField[]): arrow.Schema {
  */
 export function bqFieldToArrow(f: BqField): arrow.Field {
   const [field] = normalizeBqFields([f]);
-  return arrowFieldOf(field);
+  return arrowFieldOf(field!);
 }
 
 function arrowFieldOf(f: NormalizedBqField): arrow.Field {

@@ -170,7 +170,7 @@ class Validity {
       this.nulls++;
       return false;
     }
-    this.bits[j >> 3] |= 1 << (j & 7);
+    this.bits[j >> 3]! |= 1 << (j & 7);
     return true;
   }
   setNull(): void {
@@ -223,7 +223,7 @@ class VarWidth {
     const bytes = this.room(length);
     const used = this.used;
     // Faster than bytes.set() for the few bytes of a word.
-    for (let k = 0; k < length; k++) bytes[used + k] = src[k];
+    for (let k = 0; k < length; k++) bytes[used + k] = src[k]!;
     this.used = used + length;
   }
   /** `length` random bytes. */
@@ -304,7 +304,7 @@ class Words64 {
 
 /** A random word from `words` (WORDS or JSON_WORDS). */
 function word(words: readonly Uint8Array[] = WORDS): Uint8Array {
-  return words[next() & 15];
+  return words[next() & 15]!;
 }
 
 function randomFloat(): number {
@@ -323,7 +323,7 @@ function randomDate(): number {
  */
 function putRandomDecimal(out: Uint32Array, at: number, words: number, randomWords: number): void {
   for (let k = 0; k < randomWords; k++) out[at + k] = next();
-  if (out[at + randomWords - 1] >= 0x80000000) {
+  if (out[at + randomWords - 1]! >= 0x80000000) {
     for (let k = randomWords; k < words; k++) out[at + k] = 0xffffffff;
   }
 }
@@ -409,7 +409,7 @@ const COLUMN_GENERATORS: Readonly<Record<string, ColumnGenerator>> = {
     const valid = new Validity(n);
     for (let j = 0; j < n; j++) {
       startRow(seed, start + j);
-      if (valid.draw(j) && (next() & 1) === 1) bits[j >> 3] |= 1 << (j & 7);
+      if (valid.draw(j) && (next() & 1) === 1) bits[j >> 3]! |= 1 << (j & 7);
     }
     return fixedWidth(type, bits, n, valid);
   },
@@ -717,5 +717,5 @@ function child(type: arrow.DataType, name: string): arrow.DataType {
 }
 
 function listItemType(type: arrow.DataType): arrow.DataType {
-  return type.children[0].type;
+  return type.children[0]!.type;
 }
