@@ -11,10 +11,21 @@ export default tseslint.config(
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
+      // node:test's test() and describe() return promises the runner itself awaits.
       '@typescript-eslint/no-floating-promises': ['error', {
-        allowForKnownSafeCalls: [
-          { from: 'package', package: 'node:test', name: ['test', 'it', 'describe', 'suite'] },
-        ],
+        allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'it', 'describe', 'suite'] }],
+      }],
+      // Every concrete arrow-js DataType prints itself ("Int64", "Struct<{...}>"); only the abstract
+      // base class leaves toString undeclared.
+      '@typescript-eslint/no-base-to-string': ['error', {
+        ignoredTypeNames: ['Error', 'RegExp', 'URL', 'URLSearchParams', 'DataType'],
+      }],
+      '@typescript-eslint/restrict-template-expressions': ['error', {
+        allow: [{ from: 'package', package: 'apache-arrow', name: 'DataType' }],
+      }],
+      // `_` names a value deliberately left out of a destructuring or a signature.
+      '@typescript-eslint/no-unused-vars': ['error', {
+        argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true,
       }],
     },
   },

@@ -122,7 +122,7 @@ function takeVariableWidth(offsets: Int32Array, values: Uint8Array, indices: Int
     const end = offsets[row + 1]!;
     // Short values copy faster byte by byte than through a subarray view.
     if (end - begin > 32) {
-      out.set(values.subarray(begin, end), outOffsets[j]!);
+      out.set(values.subarray(begin, end), outOffsets[j]);
     } else {
       for (let k = begin, at = outOffsets[j]!; k < end; k++, at++) out[at] = values[k]!;
     }

@@ -59,7 +59,7 @@ Examples:
       await stoppable(async (signal) => {
         const stream = readBatches(table, { ...options, onProgress: progress.onProgress, signal });
         try {
-          const output = await writeBatches(stream, toStdout ? process.stdout : flags.out!, {
+          const output = await writeBatches(stream, toStdout ? process.stdout : flags.out, {
             format,
             end: false,
             // A Parquet row group is held whole until written: it stays within the reader's budget too.
@@ -67,7 +67,7 @@ Examples:
             signal,
           });
           progress.stop();
-          const report = { table, session: await stream.session, stats: stream.stats, output: { ...output, path: toStdout ? 'stdout' : flags.out! } };
+          const report = { table, session: await stream.session, stats: stream.stats, output: { ...output, path: toStdout ? 'stdout' : flags.out } };
           if (!flags.quiet) process.stderr.write(`${summaryLine(report)}\n`);
           if (flags.statsJson) await writeStatsJson(flags.statsJson, report);
         } finally {

@@ -59,7 +59,8 @@ function intersectSorted(a: Int32Array, b: Int32Array): Int32Array {
 function estimateBatchBytes(batch: RecordBatch): number {
   let bytes = 0;
   const visit = (data: RecordBatch['data']): void => {
-    for (const buffer of [data.valueOffsets, data.values, data.nullBitmap, data.typeIds]) bytes += buffer?.byteLength ?? 0;
+    const buffers = [data.valueOffsets, data.values, data.nullBitmap, data.typeIds] as (ArrayBufferView | undefined)[];
+    for (const buffer of buffers) bytes += buffer?.byteLength ?? 0;
     for (const child of data.children) visit(child as RecordBatch['data']);
   };
   visit(batch.data);

@@ -48,6 +48,7 @@ export function describeStatus(code: number | undefined, details: string): strin
 }
 
 export function abortError(signal: AbortSignal): ReadAbortedError {
-  const reason = signal.reason as { message?: unknown } | undefined;
-  return new ReadAbortedError(`read aborted: ${String(reason?.message ?? reason ?? 'aborted')}`, { cause: signal.reason });
+  const reason: unknown = signal.reason;
+  const why = reason instanceof Error ? reason.message : typeof reason === 'string' ? reason : 'aborted';
+  return new ReadAbortedError(`read aborted: ${why}`, { cause: reason });
 }

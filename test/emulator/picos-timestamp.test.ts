@@ -63,7 +63,7 @@ async function read(picosTimestampPrecision?: string | number, table = TABLE): P
 const typeOf = (schema: Schema) => {
   const field = (name: string) => schema.fields.find((f) => f.name === name)!;
   const describe = (f: Field) => `${String(f.type)} ${JSON.stringify(Object.fromEntries(f.metadata))}`;
-  return [describe(field('ts')), describe(field('tsp')), describe(field('r_tsp').type.children[0]!), describe(field('rec').type.children[0]!)];
+  return [describe(field('ts')), describe(field('tsp')), describe(field('r_tsp').type.children[0]), describe(field('rec').type.children[0])];
 };
 
 const values = (batches: RecordBatch[]) => (canonicalRows(batches) as Record<string, unknown>[]).map(({ tsp, r_tsp, rec }) => ({ tsp, r_tsp, rec }));

@@ -68,7 +68,7 @@ export function exportJson(field: Field, value: Canonical): Json | undefined {
   if (extension(field) === 'google:sqlType:json') {
     return JSON.parse((value as string).replace(/[\u0000-\u001f]/g, (c) => JSON.stringify(c).slice(1, -1))) as Json;
   }
-  if (DataType.isFloat(type) || DataType.isBool(type)) return value as number | boolean | string;
+  if (DataType.isFloat(type) || DataType.isBool(type)) return value;
   return exportText(field, value);
 }
 

@@ -30,7 +30,7 @@ export function decimalText(data: Data, row: number): string | null {
 }
 
 function readableValue(data: Data, index: number): Canonical {
-  const type = data.type as DataType;
+  const type = data.type;
   if (DataType.isDecimal(type)) return decimalText(data, index);
   if (isNull(data, index)) return null;
   if (DataType.isStruct(type)) {

@@ -21,7 +21,7 @@ function isValid(data: Data, index: number): boolean {
 
 export function canonicalValue(data: Data, index: number): Canonical {
   if (!isValid(data, index)) return null;
-  const type = data.type as DataType;
+  const type = data.type;
   if (DataType.isStruct(type)) {
     const out: { [key: string]: Canonical } = {};
     type.children.forEach((field, c) => (out[field.name] = canonicalValue(data.children[c]!, index)));
@@ -46,11 +46,11 @@ export function canonicalValue(data: Data, index: number): Canonical {
   if (DataType.isBool(type)) return bit(data.values as Uint8Array, data, index);
   if (DataType.isUtf8(type)) {
     const offsets = data.valueOffsets!;
-    return Buffer.from((data.values as Uint8Array).subarray(offsets[index]!, offsets[index + 1]!)).toString('utf8');
+    return Buffer.from((data.values as Uint8Array).subarray(offsets[index], offsets[index + 1])).toString('utf8');
   }
   if (DataType.isBinary(type)) {
     const offsets = data.valueOffsets!;
-    return Buffer.from((data.values as Uint8Array).subarray(offsets[index]!, offsets[index + 1]!)).toString('hex');
+    return Buffer.from((data.values as Uint8Array).subarray(offsets[index], offsets[index + 1])).toString('hex');
   }
   const value = (data.values as unknown as ArrayLike<number | bigint>)[index]!;
   if (typeof value === 'bigint') return value.toString();

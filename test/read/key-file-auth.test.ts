@@ -155,7 +155,7 @@ describe('service-account key files: google-auth-library tokens from a token end
       assert.equal(outcome.result.ok, false);
       assert.equal(outcome.result.error?.name, 'SessionCreateError', outcome.stderr);
       assert.equal(outcome.result.error?.code, Status.UNAUTHENTICATED, outcome.result.error?.message);
-      assert.match(outcome.result.error!.message, new RegExp(error));
+      assert.match(outcome.result.error.message, new RegExp(error));
       assert.ok(endpoint.refused > refusedBefore);
       assertNoSecrets(outcome);
     });
@@ -170,7 +170,7 @@ describe('service-account key files: google-auth-library tokens from a token end
       assert.equal(outcome.result.ok, false);
       assert.equal(outcome.result.error?.name, 'StreamReadError', outcome.stderr);
       assert.equal(outcome.result.error?.code, Status.UNAUTHENTICATED, outcome.result.error?.message);
-      assert.match(outcome.result.error!.message, /invalid_client/);
+      assert.match(outcome.result.error.message, /invalid_client/);
       assertNoSecrets(outcome);
     } finally {
       onAccepted = undefined;

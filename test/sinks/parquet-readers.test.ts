@@ -189,12 +189,12 @@ test('Parquet\'s own types: DATETIME a local TIMESTAMP(MICROS), GEOGRAPHY, JSON 
   // Read back by bqread's own means, the embedded Arrow schema names no extension type.
   const back = tableFromIPC(parquet.readParquet(readFileSync(file)).intoIPCStream());
   const metadataOf = (field: Field) => Object.fromEntries(field.metadata);
-  const [, dt, geo, js, iv, rGeo, rec] = back.schema.fields as Field[];
+  const [, dt, geo, js, iv, rGeo, rec] = back.schema.fields;
   assert.deepEqual(metadataOf(dt!), { 'bigquery:type': 'DATETIME' });
   assert.deepEqual(metadataOf(geo!), { 'bigquery:type': 'GEOGRAPHY' });
   assert.deepEqual(metadataOf(js!), { 'bigquery:type': 'JSON' });
   assert.deepEqual(metadataOf(iv!), { 'bigquery:type': 'INTERVAL' });
-  assert.deepEqual(metadataOf(rGeo!.type.children[0]!), { 'bigquery:type': 'GEOGRAPHY' });
+  assert.deepEqual(metadataOf(rGeo!.type.children[0]), { 'bigquery:type': 'GEOGRAPHY' });
   assert.deepEqual(rec!.type.children.map(metadataOf), [{ 'bigquery:type': 'DATETIME' }, { 'bigquery:type': 'JSON' }]);
   const interval = table.schema.fields.find((f) => f.name === 'iv')!;
   assert.deepEqual(canonicalRows(back), canonicalRows(table).map((row) => {

@@ -4,6 +4,7 @@
 // come from PRNG streams seeded by (seed, column, i) alone, so they do not depend on batchRows.
 // Every NULLABLE column is NULL in about 10% of rows; some rows hold the types' extreme values.
 import * as arrow from 'apache-arrow';
+import { childFields } from '../../arrow/child-fields.js';
 import { fmix32 } from '../../hash.js';
 import { bqSchemaToArrow, type BqField } from './bq-schema.js';
 
@@ -347,7 +348,7 @@ function generateColumns(schema: arrow.Schema, start: number, n: number, seed: n
   return schema.fields.map((field, k) => {
     const generate = COLUMN_GENERATORS[field.name];
     if (!generate) throw new Error(`no demo generator for column ${field.name}`);
-    return generate(field.type, { start, n, seed: fmix32(seed ^ fmix32(k + 1)) });
+    return generate(field.type as arrow.DataType, { start, n, seed: fmix32(seed ^ fmix32(k + 1)) });
   });
 }
 
@@ -711,11 +712,11 @@ function listData(type: arrow.DataType, valueOffsets: Int32Array, item: arrow.Da
 }
 
 function child(type: arrow.DataType, name: string): arrow.DataType {
-  const field = type.children.find((f) => f.name === name);
+  const field = childFields(type).find((f) => f.name === name);
   if (!field) throw new Error(`demo schema has no field ${name}`);
   return field.type;
 }
 
 function listItemType(type: arrow.DataType): arrow.DataType {
-  return type.children[0]!.type;
+  return childFields(type)[0]!.type;
 }

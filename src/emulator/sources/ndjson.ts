@@ -18,6 +18,7 @@ import {
   type BqField, type NormalizedBqField, type RangeElementType,
 } from './bq-schema.js';
 import { parseIntervalText, writeIntervalParts } from './interval-text.js';
+import { childFields } from '../../arrow/child-fields.js';
 import { formatPicosTimestamp } from './picos-timestamp.js';
 import { isWkt } from './wkt.js';
 
@@ -130,11 +131,11 @@ function buildChildren(
       const obj = cell as Record<string, unknown>;
       return Object.hasOwn(obj, f.name) ? obj[f.name] : undefined;
     });
-    return buildColumn(f, type.children[k]!, childCells, lines, joinPath(parentPath, f.name));
+    return buildColumn(f, childFields(type)[k]!, childCells, lines, joinPath(parentPath, f.name));
   });
 }
 
-function buildColumn(f: NormalizedBqField, field: arrow.Field, cells: unknown[], lines: number[], path: string): arrow.Data {
+function buildColumn(f: NormalizedBqField, field: arrow.Field<arrow.DataType>, cells: unknown[], lines: number[], path: string): arrow.Data {
   if (f.mode !== 'REPEATED') return buildValues(f, field.type, cells, lines, path, f.mode === 'NULLABLE');
 
   const offsets = new Int32Array(cells.length + 1);
@@ -154,7 +155,7 @@ function buildColumn(f: NormalizedBqField, field: arrow.Field, cells: unknown[],
     offsets[i + 1] = items.length;
   }
   const listType = field.type as arrow.List;
-  const child = buildValues(f, listType.children[0]!.type, items, itemLines, path, false);
+  const child = buildValues(f, childFields(listType)[0]!.type, items, itemLines, path, false);
   return arrow.makeData({ type: listType, length: cells.length, nullCount: 0, valueOffsets: offsets, child });
 }
 
@@ -227,11 +228,11 @@ function buildValues(
     case 'RANGE': {
       const element = f.rangeElementType!.type;
       // Bounds of a NULL range stay absent (NULL, or under a NULL parent); the others are parsed.
-      const bounds = cells.map((cell) => (isAbsent(cell) ? cell : undefined) as unknown);
+      const bounds = cells.map((cell) => (isAbsent(cell) ? cell : undefined));
       const ends = [...bounds];
       each((cell, i) => { [bounds[i], ends[i]] = toRangeBounds(cell, element); });
       const bound = (name: string): NormalizedBqField => ({ name, type: element, mode: 'NULLABLE' });
-      const [startField, endField] = (type as arrow.Struct).children;
+      const [startField, endField] = childFields(type);
       return arrow.makeData({
         type: type as arrow.Struct, length: n, ...nulls,
         children: [
@@ -274,7 +275,7 @@ function textColumn(
   n: number, lines: number[], path: string, type: arrow.DataType, nulls: Nulls, each: EachCell,
   convert: (cell: unknown) => Uint8Array,
 ): arrow.Data {
-  const chunks: (Uint8Array | undefined)[] = new Array(n);
+  const chunks = new Array<Uint8Array | undefined>(n);
   each((cell, i) => { chunks[i] = convert(cell); });
   const valueOffsets = new Int32Array(n + 1);
   let total = 0;
