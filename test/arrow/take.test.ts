@@ -20,7 +20,7 @@ function exact(data: arrow.Data, i: number): unknown {
   }
   if (arrow.DataType.isTimestamp(type)) return (data.values as BigInt64Array)[i];
   if (arrow.DataType.isDecimal(type)) return Array.from((data.values as Uint32Array).subarray(i * data.stride, (i + 1) * data.stride));
-  const value = arrow.makeVector(data).get(i);
+  const value: unknown = arrow.makeVector(data).get(i);
   return value instanceof Uint8Array ? Array.from(value) : value;
 }
 
@@ -79,14 +79,14 @@ test('takeRows output is compact: fresh buffers sized to the taken rows', () => 
   const names = demo.schema.fields.map((f) => f.name);
   const id = column(taken, names.indexOf('id'));
   assert.deepEqual(Array.from(id.values as BigInt64Array), [3n, 1n, 4n, 1n, 5n]);
-  assert.notEqual(id.values.buffer, column(demo, names.indexOf('id')).values.buffer);
+  assert.notEqual((id.values as BigInt64Array).buffer, (column(demo, names.indexOf('id')).values as BigInt64Array).buffer);
   const numeric = column(taken, names.indexOf('f_bignumeric'));
-  assert.equal(numeric.values.length, 5 * 8);
+  assert.equal((numeric.values as Uint32Array).length, 5 * 8);
   const text = column(taken, names.indexOf('f_string'));
   const offsets = text.valueOffsets as Int32Array;
   assert.equal(offsets.length, 6);
   assert.equal(offsets[0], 0);
-  assert.equal(text.values.length, offsets[5]);
+  assert.equal((text.values as Uint8Array).length, offsets[5]);
   const list = column(taken, names.indexOf('r_rec'));
   const listOffsets = list.valueOffsets as Int32Array;
   assert.equal(list.children[0]!.length, listOffsets[5]);

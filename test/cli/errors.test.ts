@@ -113,7 +113,7 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]
         stdio: ['ignore', 'ignore', 'pipe'],
       });
       let stderr = '';
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
       // Signal once the partial file exists: the read is under way.
       while (readdirSync(sub).length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
       child.kill(signal);

@@ -28,14 +28,14 @@ function startCli(args: string[]): Promise<Running> {
   const child = spawn(process.execPath, [MAIN, 'emulator', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`no "listening on" line within ${START_TIMEOUT_MS} ms; stderr: ${stderr}`));
     }, START_TIMEOUT_MS);
     child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk;
+      stdout += chunk.toString('utf8');
       const match = /^listening on (\S+)$/m.exec(stdout);
       if (!match) return;
       clearTimeout(timer);
@@ -69,7 +69,7 @@ function exited(child: ChildProcess, timeoutMs: number): Promise<{ code: number 
 async function runCli(args: string[]): Promise<{ code: number | null; stderr: string }> {
   const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   const { code } = await exited(child, START_TIMEOUT_MS);
   return { code, stderr };
 }

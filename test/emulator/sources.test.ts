@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as arrow from 'apache-arrow';
+import { childFields } from '../../src/arrow/child-fields.js';
 import { bqFieldToArrow, bqSchemaToArrow, parseBqSchemaJson, SchemaError, type BqField } from '../../src/emulator/sources/bq-schema.js';
 import { loadNdjsonTable, NdjsonError, tableFromNdjson } from '../../src/emulator/sources/ndjson.js';
 import { ArrowIpcError, loadArrowIpcTable } from '../../src/emulator/sources/arrow-ipc.js';
@@ -26,7 +27,7 @@ function exact(data: arrow.Data, i: number): unknown {
   }
   if (arrow.DataType.isTimestamp(type)) return (data.values as BigInt64Array)[i];
   if (arrow.DataType.isDecimal(type)) return Array.from((data.values as Uint32Array).subarray(i * data.stride, (i + 1) * data.stride));
-  const value = arrow.makeVector(data).get(i);
+  const value: unknown = arrow.makeVector(data).get(i);
   return value instanceof Uint8Array ? Array.from(value) : value;
 }
 
@@ -440,7 +441,7 @@ test('demo table is deterministic for a seed, whatever batchRows, and ids are 0.
   const a = generateDemoTable({ rows, seed: 42, batchRows: 97 });
   const b = generateDemoTable({ rows, seed: 42, batchRows: 1000 });
   const c = generateDemoTable({ rows, seed: 42, batchRows: 97 });
-  assert.deepEqual(a.batches.map((batch) => batch.numRows), [...Array(15).fill(97), 45]);
+  assert.deepEqual(a.batches.map((batch) => batch.numRows), [...Array<number>(15).fill(97), 45]);
   const rowsA = exactRows(a);
   assert.deepEqual(exactRows(b), rowsA);
   assert.deepEqual(exactRows(c), rowsA);
@@ -459,7 +460,7 @@ test('demo table has NULLs in every NULLABLE column and none elsewhere, and extr
     } else {
       assert.equal(data.nullCount, 0, path);
     }
-    field.type.children?.forEach((childField: arrow.Field, k: number) => check(childField, data.children[k]!, `${path}.${childField.name}`));
+    childFields(field.type as arrow.DataType).forEach((childField, k) => check(childField, data.children[k]!, `${path}.${childField.name}`));
   };
   table.schema.fields.forEach((field, k) => check(field, batch!.data.children[k]!, field.name));
 

@@ -39,7 +39,7 @@ function readableValue(data: Data, index: number): Canonical {
     return out;
   }
   if (DataType.isList(type)) {
-    const offsets = data.valueOffsets!;
+    const offsets = data.valueOffsets as Int32Array;
     const items: Canonical[] = [];
     for (let j = offsets[index]!; j < offsets[index + 1]!; j++) items.push(readableValue(data.children[0]!, j));
     return items;

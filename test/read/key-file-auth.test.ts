@@ -34,8 +34,8 @@ function readInChild(options: ReadOptions, env: NodeJS.ProcessEnv): Promise<Chil
   });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('close', (exitCode, signal) => {

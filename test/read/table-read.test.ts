@@ -131,7 +131,7 @@ describe('the read survives, or ends cleanly, whatever happens on its threads', 
     try {
       const conflicts = [
         { pool, workers: 2 },
-        { token: 't', authClient: { getAccessToken: async () => 't' } },
+        { token: 't', authClient: { getAccessToken: () => Promise.resolve('t') } },
         { token: 't', keyFilename: '/k.json' },
         { preferredMinStreams: 5, maxStreams: 2 },
       ];
