@@ -23,6 +23,12 @@ export default tseslint.config(
       '@typescript-eslint/restrict-template-expressions': ['error', {
         allow: [{ from: 'package', package: 'apache-arrow', name: 'DataType' }],
       }],
+      // From strict-type-checked, the rules that catch defects rather than style: a promise
+      // returned unawaited from a try skips its catch and finally; a switch over a union that
+      // forgets a member; spreading a promise, a string or a Map into an object or array.
+      '@typescript-eslint/return-await': ['error', 'error-handling-correctness-only'],
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+      '@typescript-eslint/no-misused-spread': 'error',
       // `_` names a value deliberately left out of a destructuring or a signature.
       '@typescript-eslint/no-unused-vars': ['error', {
         argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true,
