@@ -43,8 +43,11 @@ export class ReadAbortedError extends BqReadError {
 }
 
 export function describeStatus(code: number | undefined, details: string): string {
+  // grpc-js ends a failed connection's details with "Resolution note: " and whatever its resolver
+  // noted, which for an IP address or a plain host name is nothing.
+  const text = details.replace(/ Resolution note: *$/, '');
   const name = statusName(code);
-  return name ? `${name}: ${details}` : details;
+  return name ? `${name}: ${text}` : text;
 }
 
 export function abortError(signal: AbortSignal): ReadAbortedError {
