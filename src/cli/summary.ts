@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { ReadSessionInfo } from '../read/session.js';
 import type { ReadStats } from '../read/stats.js';
+import { SinkOutputError } from '../sinks/output.js';
 import type { SinkResult } from '../sinks/write-batches.js';
 
 export interface ReadReport {
@@ -55,5 +56,9 @@ export function statsJson({ table, session, stats, output }: ReadReport): string
 }
 
 export async function writeStatsJson(path: string, report: ReadReport): Promise<void> {
-  await writeFile(path, statsJson(report));
+  try {
+    await writeFile(path, statsJson(report));
+  } catch (err) {
+    throw new SinkOutputError(`cannot write --stats-json ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, path, { cause: err });
+  }
 }
