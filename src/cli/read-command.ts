@@ -42,7 +42,7 @@ Examples:
   bqread read my-proj.sales.orders --out orders.parquet
   bqread read my-proj.sales.orders --columns id,amount,ts --where "ts >= TIMESTAMP '2026-01-01'" --out jan.csv
   bqread read my-proj.sales.orders --format arrows | python -c 'import pyarrow as pa, sys; print(pa.ipc.open_stream(sys.stdin.buffer).read_all().num_rows)'
-  bqread read my-proj.sales.orders | jq -c 'select(.amount > "100")'
+  bqread read my-proj.sales.orders | jq -c 'select((.amount | tonumber) > 100)'   # INT64 and NUMERIC arrive as strings
   BIGQUERY_STORAGE_EMULATOR_HOST=127.0.0.1:9060 bqread read bqread-demo.samples.all_types --out demo.arrow`)
     .action(async (table: string, flags: ReadCommandFlags) => {
       const toStdout = flags.out === undefined || flags.out === '-';
