@@ -21,7 +21,7 @@ export default tseslint.config(
         ignoredTypeNames: ['Error', 'RegExp', 'URL', 'URLSearchParams', 'DataType'],
       }],
       '@typescript-eslint/restrict-template-expressions': ['error', {
-        allow: [{ from: 'package', package: 'apache-arrow', name: 'DataType' }],
+        allow: [{ from: 'lib', name: ['Error', 'URL', 'URLSearchParams'] }, { from: 'package', package: 'apache-arrow', name: 'DataType' }],
       }],
       // From strict-type-checked, the rules that catch defects rather than style: a promise
       // returned unawaited from a try skips its catch and finally; a switch over a union that
