@@ -6,6 +6,7 @@ import type { DataType } from 'apache-arrow';
 import { childFields, schemaFields } from '../../src/arrow/child-fields.js';
 import { registerArrowCodecs } from '../../src/arrow/codecs.js';
 import type { ReadApiClient } from '../../src/client/read-client.js';
+import type { CreateReadSessionRequest } from '../../src/protocol/messages.js';
 import { readApiTypes } from '../../src/protocol/protos.js';
 import { startEmulator, type Emulator } from '../../src/emulator/server.js';
 import { generateDemoTable } from '../../src/emulator/sources/demo.js';
@@ -298,7 +299,7 @@ test('an unknown table is NOT_FOUND', async () => {
 });
 
 test('malformed parent or table paths, AVRO and an unspecified format are INVALID_ARGUMENT', async () => {
-  const bad = async (req: Record<string, any>, pattern: RegExp) => // eslint-disable-line @typescript-eslint/no-explicit-any
+  const bad = async (req: CreateReadSessionRequest, pattern: RegExp) =>
     assertGrpcError(client.createReadSession(req), Status.INVALID_ARGUMENT, pattern);
   await bad({ ...request(TABLE), parent: 'test-project' }, /Invalid parent "test-project"/);
   await bad({ ...request(TABLE), parent: 'projects/Bad_Project!' }, /Invalid parent/);
