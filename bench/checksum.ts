@@ -70,8 +70,8 @@ export class ChecksumAccumulator {
     const id = column(batch, CHECKSUM_COLUMNS.id, 'Int64', (t) => DataType.isInt(t) && t.bitWidth === 64);
     const float = column(batch, CHECKSUM_COLUMNS.float, 'Float64', (t) => DataType.isFloat(t) && t.precision === Precision.DOUBLE);
     const string = column(batch, CHECKSUM_COLUMNS.string, 'Utf8', (t) => DataType.isUtf8(t));
-    const idWords = words(id.values);
-    const floatWords = words(float.values);
+    const idWords = words(id.values as ArrayBufferView);
+    const floatWords = words(float.values as ArrayBufferView);
     const floatValid = validity(float);
     const stringValid = validity(string);
     const offsets = string.valueOffsets as Int32Array;

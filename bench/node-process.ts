@@ -43,7 +43,7 @@ export function startProcess(file: string, args: readonly string[]): NodeProcess
   const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   live.add(child);
   let tail = '';
-  child.stderr!.setEncoding('utf8').on('data', (text: string) => {
+  child.stderr.setEncoding('utf8').on('data', (text: string) => {
     tail = (tail + text).slice(-STDERR_TAIL_CHARS);
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {

@@ -66,19 +66,28 @@ function wholeNumber(flag: string, text: string | undefined, fallback: number): 
   return n;
 }
 
+const BENCH_FLAGS = {
+  full: { type: 'boolean', default: false },
+  rows: { type: 'string' },
+  'max-streams': { type: 'string' },
+  repeat: { type: 'string' },
+  only: { type: 'string' },
+  'cpu-prof': { type: 'boolean', default: false },
+  'service-rates': { type: 'string', default: SERVICE_RATES.join(',') },
+} as const;
+
+/** parseArgs's own refusals (an unknown flag, a missing value) are usage errors like the bench's. */
+function parseFlags(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: BENCH_FLAGS }).values;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS_')) throw new BenchUsageError((err as Error).message);
+    throw err;
+  }
+}
+
 function parseBenchArgs(argv: string[], cores: number, startedAt: Date): BenchOptions {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      full: { type: 'boolean', default: false },
-      rows: { type: 'string' },
-      'max-streams': { type: 'string' },
-      repeat: { type: 'string' },
-      only: { type: 'string' },
-      'cpu-prof': { type: 'boolean', default: false },
-      'service-rates': { type: 'string', default: SERVICE_RATES.join(',') },
-    },
-  });
+  const values = parseFlags(argv);
   const serviceRates = values['service-rates'].split(',').filter((r) => r.trim() !== '').map(Number);
   if (serviceRates.some((r) => !(r > 0))) throw new BenchUsageError(`--service-rates must be positive MiB/s values (got ${values['service-rates']})`);
   const only = values.only?.split(',').map((s) => s.trim());

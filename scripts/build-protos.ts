@@ -18,8 +18,10 @@ const ENTRY_FILES = [
 
 /** protobufjs bundles only some well-known types; the Google API protos also import descriptor.proto. */
 function registerDescriptorProto(): void {
-  const descriptor = createRequire(import.meta.url)('protobufjs/google/protobuf/descriptor.json');
-  protobuf.common('descriptor', descriptor.nested.google.nested.protobuf.nested);
+  const descriptor = createRequire(import.meta.url)('protobufjs/google/protobuf/descriptor.json') as {
+    nested: { google: { nested: { protobuf: protobuf.INamespace } } };
+  };
+  protobuf.common('descriptor', descriptor.nested.google.nested.protobuf.nested!);
 }
 
 /** The types and enums `roots` use, themselves included, by full name. */

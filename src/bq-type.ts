@@ -101,7 +101,7 @@ export function bqSchemaField(field: Field): BqSchemaField {
   const type = bqTypeOf(valueField);
   const described = { name: field.name, type, mode: item ? 'REPEATED' : field.nullable ? 'NULLABLE' : 'REQUIRED' } as const;
   switch (type) {
-    case 'RECORD': return { ...described, fields: (valueField.type as DataType).children.map((child) => bqSchemaField(child as Field)) };
+    case 'RECORD': return { ...described, fields: (valueField.type as DataType).children.map((child) => bqSchemaField(child)) };
     case 'NUMERIC':
     case 'BIGNUMERIC': return { ...described, ...decimalParameters(valueField.type as Decimal) };
     case 'TIMESTAMP': return isPicosTimestamp(valueField.type as DataType) ? { ...described, timestampPrecision: '12' } : described;

@@ -7,10 +7,12 @@ const ENTRIES = {
   'bqread/emulator': await import('bqread/emulator'),
 };
 
+type ErrorClass = abstract new (...args: never[]) => Error;
+
 /** The error classes a module exports, by name. */
-function errorClasses(module: object): [string, Function][] {
+function errorClasses(module: object): [string, ErrorClass][] {
   return Object.entries(module)
-    .filter((entry): entry is [string, Function] => typeof entry[1] === 'function' && entry[1].prototype instanceof Error)
+    .filter((entry): entry is [string, ErrorClass] => typeof entry[1] === 'function' && (entry[1] as { prototype?: unknown }).prototype instanceof Error)
     .sort(([a], [b]) => a.localeCompare(b));
 }
 

@@ -1,6 +1,6 @@
 import type { RecordBatch } from 'apache-arrow';
 import { parseTableReference } from '../../src/table-ref.js';
-import { bigqueryStorage, emulatorClientOptions } from './google-client.js';
+import { emulatorClientOptions, reader } from './google-client.js';
 import type { Reader } from './reader.js';
 
 /**
@@ -11,7 +11,7 @@ import type { Reader } from './reader.js';
  * main thread. `workers`, `maxStreams` and `compression` do not reach it.
  */
 export const officialArrowReader: Reader = async (config) => {
-  const client = new bigqueryStorage.reader.ReadClient(emulatorClientOptions(config.endpoint));
+  const client = new reader.ReadClient(emulatorClientOptions(config.endpoint));
   try {
     const started = performance.now();
     const tableReader = await client.createArrowTableReader({ table: parseTableReference(config.table) });
@@ -20,7 +20,7 @@ export const officialArrowReader: Reader = async (config) => {
     const sessionMs = performance.now() - started;
     const batches: RecordBatch[] = [];
     for await (const batch of batchStream) batches.push(batch);
-    const streams = tableReader.getSessionInfo().streams.length as number;
+    const streams = tableReader.getSessionInfo()?.streams?.length ?? 0;
     tableReader.close();
     return { streams, sessionMs, batches };
   } finally {

@@ -1,7 +1,7 @@
 import { RecordBatchReader, type RecordBatch } from 'apache-arrow';
 import { parseTableReference } from '../../src/table-ref.js';
 import { formatTablePath } from '../../src/protocol/names.js';
-import { bigqueryStorage, emulatorClientOptions } from './google-client.js';
+import { emulatorClientOptions, v1, type protos } from './google-client.js';
 import type { Reader } from './reader.js';
 
 const BUFFER_COMPRESSION = { none: 'COMPRESSION_UNSPECIFIED', lz4: 'LZ4_FRAME', zstd: 'ZSTD' } as const;
@@ -12,7 +12,7 @@ const BUFFER_COMPRESSION = { none: 'COMPRESSION_UNSPECIFIED', lz4: 'LZ4_FRAME', 
  * with apache-arrow.
  */
 export const officialConcurrent: Reader = async (config) => {
-  const client = new bigqueryStorage.v1.BigQueryReadClient(emulatorClientOptions(config.endpoint));
+  const client = new v1.BigQueryReadClient(emulatorClientOptions(config.endpoint));
   try {
     const path = parseTableReference(config.table);
     const started = performance.now();
@@ -26,19 +26,21 @@ export const officialConcurrent: Reader = async (config) => {
       maxStreamCount: config.maxStreams,
     });
     const sessionMs = performance.now() - started;
-    const schema: Uint8Array = session.arrowSchema.serializedSchema;
+    const schema = session.arrowSchema?.serializedSchema as Uint8Array;
+    const streams = session.streams ?? [];
     const perStream = await Promise.all(
-      (session.streams as { name: string }[]).map(async ({ name }) => {
+      streams.map(async ({ name }) => {
         const batches: RecordBatch[] = [];
-        for await (const response of client.readRows({ readStream: name, offset: 0 })) {
-          const message: Uint8Array | undefined = response.arrowRecordBatch?.serializedRecordBatch;
+        const responses = client.readRows({ readStream: name, offset: 0 }) as AsyncIterable<protos.google.cloud.bigquery.storage.v1.IReadRowsResponse>;
+        for await (const response of responses) {
+          const message = response.arrowRecordBatch?.serializedRecordBatch as Uint8Array | null | undefined;
           if (!message || message.byteLength === 0) continue;
           batches.push(...RecordBatchReader.from([schema, message]).readAll());
         }
         return batches;
       }),
     );
-    return { streams: session.streams.length, sessionMs, batches: perStream.flat() };
+    return { streams: streams.length, sessionMs, batches: perStream.flat() };
   } finally {
     await client.close();
   }

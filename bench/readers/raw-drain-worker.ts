@@ -29,7 +29,8 @@ async function drain(stream: string, total: { rows: number; arrowBytes: number; 
   }
 }
 
-parentPort!.once('message', async (request: DrainRequest) => {
+/** Answers the one request; every failure becomes an answer, so it never rejects. */
+async function serve(request: DrainRequest): Promise<void> {
   const total = { rows: 0, arrowBytes: 0, responseBytes: 0 };
   const queue = [...request.streams];
   const lane = async () => {
@@ -43,6 +44,8 @@ parentPort!.once('message', async (request: DrainRequest) => {
   } finally {
     client.close();
   }
-});
+}
+
+parentPort!.once('message', (request: DrainRequest) => void serve(request));
 // Tells the main thread this thread has loaded its modules and built its client.
 parentPort!.postMessage({ ready: true });

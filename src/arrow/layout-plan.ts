@@ -1,4 +1,5 @@
-import { Type, type DataType, type Schema } from 'apache-arrow';
+import { Type, type DataType, type Field, type Schema } from 'apache-arrow';
+import { childTypes } from './child-fields.js';
 import { bufferPlan, VALIDITY, type BufferPlan, type LayoutPlan, type NodePlan, type TypedArrayClass } from './message-layout.js';
 import { BufferSlot } from './packed-batch.js';
 
@@ -37,13 +38,13 @@ function bufferPlanOf(type: DataType): BufferPlan[] | undefined {
 function plan(type: DataType, nodes: NodePlan[]): boolean {
   const buffers = bufferPlanOf(type);
   if (!buffers) return false;
-  const children = type.children ?? [];
+  const children = childTypes(type);
   nodes.push({ buffers, children: children.length });
-  return children.every((child) => plan(child.type, nodes));
+  return children.every((child) => plan(child, nodes));
 }
 
 /** The plan for `schema`, or undefined when a type in it is one arrow must decode. */
 export function layoutPlanOf(schema: Schema): LayoutPlan | undefined {
   const nodes: NodePlan[] = [];
-  return schema.fields.every((field) => plan(field.type, nodes)) ? { fieldCount: schema.fields.length, nodes } : undefined;
+  return schema.fields.every((field: Field<DataType>) => plan(field.type, nodes)) ? { fieldCount: schema.fields.length, nodes } : undefined;
 }

@@ -34,7 +34,7 @@ export interface LayoutPlan {
 export type TypedArrayClass = { readonly BYTES_PER_ELEMENT: number };
 
 export const bufferPlan = (slot: number, ctor: TypedArrayClass): BufferPlan =>
-  ({ slot, kind: typedArrayKind(ctor as unknown as Function), bytesPerElement: ctor.BYTES_PER_ELEMENT });
+  ({ slot, kind: typedArrayKind(ctor), bytesPerElement: ctor.BYTES_PER_ELEMENT });
 /** The validity bitmap, which the root node has too. */
 export const VALIDITY = bufferPlan(BufferSlot.validity, Uint8Array);
 

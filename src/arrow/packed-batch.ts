@@ -39,9 +39,9 @@ export const NO_BUFFER = -1;
 export const BufferSlot = { offsets: 0, values: 1, validity: 2, typeIds: 3 } as const;
 
 /** The layout's code for a typed array class (what the coordinator builds the view with). */
-export function typedArrayKind(ctor: Function): number {
+export function typedArrayKind(ctor: object): number {
   const code = KIND_CODES.get(ctor);
-  if (code === undefined) throw new TypeError(`cannot transfer an arrow buffer of type ${ctor.name}`);
+  if (code === undefined) throw new TypeError(`cannot transfer an arrow buffer of type ${(ctor as { name?: string }).name}`);
   return code;
 }
 

@@ -17,7 +17,7 @@ export class TakeError extends Error {
 export function takeRows(batch: arrow.RecordBatch, indices: Int32Array): arrow.RecordBatch {
   const rows = batch.numRows;
   for (let j = 0; j < indices.length; j++) {
-    const index = indices[j];
+    const index = indices[j]!;
     if (index < 0 || index >= rows) throw new TakeError(`row index ${index} at position ${j} is outside 0..${rows - 1}`);
   }
   const children = batch.data.children.map((child) => takeData(child, indices));
@@ -55,7 +55,7 @@ function takeData(data: arrow.Data, indices: Int32Array): arrow.Data {
     }
     case arrow.Type.List: {
       const [valueOffsets, childIndices] = takeListOffsets(data.valueOffsets as Int32Array, indices);
-      return make([valueOffsets, undefined], [takeData(data.children[0], childIndices)]);
+      return make([valueOffsets, undefined], [takeData(data.children[0]!, childIndices)]);
     }
     case arrow.Type.Struct:
       return make([undefined, undefined], data.children.map((child) => takeData(child, indices)));
@@ -72,7 +72,7 @@ function takeValidity(data: arrow.Data, indices: Int32Array): [Uint8Array | unde
   if (data.nullCount === 0) return [undefined, 0];
   const bitmap = takeBits(data.nullBitmap, data.offset, indices);
   let valid = 0;
-  for (let i = 0; i < bitmap.length; i++) valid += popcount8(bitmap[i]);
+  for (let i = 0; i < bitmap.length; i++) valid += popcount8(bitmap[i]!);
   const nullCount = indices.length - valid;
   return nullCount === 0 ? [undefined, 0] : [bitmap, nullCount];
 }
@@ -86,8 +86,8 @@ function popcount8(byte: number): number {
 function takeBits(bits: Uint8Array, bitOffset: number, indices: Int32Array): Uint8Array {
   const out = new Uint8Array((indices.length + 7) >> 3);
   for (let j = 0; j < indices.length; j++) {
-    const bit = bitOffset + indices[j];
-    if (bits[bit >> 3] & (1 << (bit & 7))) out[j >> 3] |= 1 << (j & 7);
+    const bit = bitOffset + indices[j]!;
+    if (bits[bit >> 3]! & (1 << (bit & 7))) out[j >> 3]! |= 1 << (j & 7);
   }
   return out;
 }
@@ -95,12 +95,12 @@ function takeBits(bits: Uint8Array, bitOffset: number, indices: Int32Array): Uin
 function takeFixedWidth(values: TypedArray, stride: number, indices: Int32Array): TypedArray {
   const out = new (values.constructor as new (length: number) => TypedArray)(indices.length * stride);
   if (stride === 1) {
-    for (let j = 0; j < indices.length; j++) out[j] = values[indices[j]];
+    for (let j = 0; j < indices.length; j++) out[j] = values[indices[j]!]!;
   } else {
     for (let j = 0; j < indices.length; j++) {
-      const from = indices[j] * stride;
+      const from = indices[j]! * stride;
       const to = j * stride;
-      for (let k = 0; k < stride; k++) out[to + k] = values[from + k];
+      for (let k = 0; k < stride; k++) out[to + k] = values[from + k]!;
     }
   }
   return out;
@@ -110,21 +110,21 @@ function takeVariableWidth(offsets: Int32Array, values: Uint8Array, indices: Int
   const outOffsets = new Int32Array(indices.length + 1);
   let total = 0;
   for (let j = 0; j < indices.length; j++) {
-    const row = indices[j];
-    total += offsets[row + 1] - offsets[row];
+    const row = indices[j]!;
+    total += offsets[row + 1]! - offsets[row]!;
     if (total > 0x7fffffff) throw new TakeError('taken values exceed the 2 GiB limit of 32-bit offsets');
     outOffsets[j + 1] = total;
   }
   const out = new Uint8Array(total);
   for (let j = 0; j < indices.length; j++) {
-    const row = indices[j];
-    const begin = offsets[row];
-    const end = offsets[row + 1];
+    const row = indices[j]!;
+    const begin = offsets[row]!;
+    const end = offsets[row + 1]!;
     // Short values copy faster byte by byte than through a subarray view.
     if (end - begin > 32) {
       out.set(values.subarray(begin, end), outOffsets[j]);
     } else {
-      for (let k = begin, at = outOffsets[j]; k < end; k++, at++) out[at] = values[k];
+      for (let k = begin, at = outOffsets[j]!; k < end; k++, at++) out[at] = values[k]!;
     }
   }
   return [outOffsets, out];
@@ -135,14 +135,14 @@ function takeListOffsets(offsets: Int32Array, indices: Int32Array): [Int32Array,
   const outOffsets = new Int32Array(indices.length + 1);
   let total = 0;
   for (let j = 0; j < indices.length; j++) {
-    const row = indices[j];
-    total += offsets[row + 1] - offsets[row];
+    const row = indices[j]!;
+    total += offsets[row + 1]! - offsets[row]!;
     outOffsets[j + 1] = total;
   }
   const childIndices = new Int32Array(total);
   for (let j = 0, at = 0; j < indices.length; j++) {
-    const row = indices[j];
-    for (let k = offsets[row]; k < offsets[row + 1]; k++) childIndices[at++] = k;
+    const row = indices[j]!;
+    for (let k = offsets[row]!; k < offsets[row + 1]!; k++) childIndices[at++] = k;
   }
   return [outOffsets, childIndices];
 }

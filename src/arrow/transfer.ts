@@ -1,4 +1,5 @@
 import { Data, DataType, RecordBatch, Struct, type Schema } from 'apache-arrow';
+import { childTypes } from './child-fields.js';
 import {
   BUFFER_FIELDS, LAYOUT_FIELDS, NO_BUFFER, NODE_FIELDS, typedArrayKind, typedArrayView, type AnyTypedArray, type PackedBatch,
 } from './packed-batch.js';
@@ -98,12 +99,11 @@ function rebuild(type: DataType, layout: Float64Array, at: { node: number }, mem
     const kind = layout[slot]!;
     buffers.push(kind === NO_BUFFER ? undefined : typedArrayView(kind, memory, layout[slot + 1]!, layout[slot + 2]!));
   }
-  const childTypes = type.children?.map((f) => f.type) ?? [];
-  if (childTypes.length !== layout[base + 3]) {
+  const children = childTypes(type);
+  if (children.length !== layout[base + 3]) {
     throw new TypeError(`transferred batch does not match the schema at ${String(type)}`);
   }
-  const children = childTypes.map((childType) => rebuild(childType, layout, at, memory));
-  return new Data(type, layout[base]!, layout[base + 1]!, layout[base + 2]!, buffers as never, children);
+  return new Data(type, layout[base]!, layout[base + 1]!, layout[base + 2], buffers as never, children.map((child) => rebuild(child, layout, at, memory)));
 }
 
 /** Coordinator side: a RecordBatch whose columns are views over the transferred memory. */

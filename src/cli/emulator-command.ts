@@ -8,6 +8,30 @@ import { integer, numberIn, oneOf } from './flag-parsers.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
+interface PaceFlags {
+  readonly pace?: ServicePaceProfile;
+  readonly streamRate?: number;
+  readonly firstResponseMs?: number;
+  readonly sessionLatencyMs?: number;
+}
+
+/** What commander parses the options below into. */
+interface EmulatorFlags extends PaceFlags {
+  readonly host: string;
+  readonly port: number;
+  readonly table: string[];
+  readonly demo?: boolean;
+  readonly demoRows: number;
+  readonly demoSeed: number;
+  readonly requireToken?: string | true;
+  readonly routingHeader: boolean;
+  readonly tlsKey?: string;
+  readonly tlsCert?: string;
+  readonly sessionLifetime: number;
+  readonly storageBlockBytes?: number;
+  readonly fault: string[];
+}
+
 export function emulatorCommand(): Command {
   return new Command('emulator')
     .description('serve tables over the BigQuery Storage Read API (v1) on loopback')
@@ -38,32 +62,32 @@ Examples:
   bqread emulator --demo --pace bigquery --stream-rate 2.5      # slow streams, as the service serves them
   bqread emulator --demo --demo-rows 1000 --storage-block-bytes 0   # a tiny table cut into as many streams as asked
   BIGQUERY_STORAGE_EMULATOR_HOST=127.0.0.1:9060 bqread read bqread-demo.samples.all_types --out demo.parquet`)
-    .action(async (opts) => {
+    .action(async (opts: EmulatorFlags) => {
       // The emulator's modules load when it runs: the other commands (and --help) do without them.
       const [{ loadTableSource, parseTableFlag }, { generateDemoTable }, { parseFaultFlag }, { startEmulator }] = await Promise.all([
         import('./table-sources.js'), import('../emulator/sources/demo.js'), import('../emulator/faults.js'), import('../emulator/server.js'),
       ]);
-      const tables: EmulatorTable[] = (opts.table as string[]).map((flag) => {
+      const tables: (EmulatorTable & { readonly table: string })[] = opts.table.map((flag) => {
         const { table, source } = parseTableFlag(flag);
         return { table, data: loadTableSource(source) };
       });
       if (opts.demo) tables.push({ table: DEMO_TABLE, data: generateDemoTable({ rows: opts.demoRows, seed: opts.demoSeed }) });
       if (tables.length === 0) throw new Error('nothing to serve: give --table NAME=FILE or --demo');
       if (Boolean(opts.tlsKey) !== Boolean(opts.tlsCert)) throw new Error('--tls-key and --tls-cert go together');
-      const faults: FaultSpec[] = (opts.fault as string[]).map(parseFaultFlag);
+      const faults: FaultSpec[] = opts.fault.map(parseFaultFlag);
       const emulator = await startEmulator({
         host: opts.host,
         port: opts.port,
         tables,
         requireRoutingHeader: opts.routingHeader,
         requireToken: opts.requireToken,
-        tls: opts.tlsKey ? { key: readFileSync(opts.tlsKey), cert: readFileSync(opts.tlsCert) } : undefined,
+        tls: opts.tlsKey && opts.tlsCert ? { key: readFileSync(opts.tlsKey), cert: readFileSync(opts.tlsCert) } : undefined,
         sessionLifetimeMs: opts.sessionLifetime * 1000,
         storageBlockBytes: opts.storageBlockBytes,
         faults,
         pace: paceFromFlags(opts),
       });
-      for (const t of tables) process.stderr.write(`serving ${String(t.table)} (${t.data.numRows} rows)\n`);
+      for (const t of tables) process.stderr.write(`serving ${t.table} (${t.data.numRows} rows)\n`);
       process.stdout.write(`listening on ${emulator.address}\n`);
       const stop = () => {
         void emulator.close().then(() => process.exit(0));
@@ -74,7 +98,7 @@ Examples:
 }
 
 /** The profile's pace with any figure given by its own flag put in its place; none when no flag asks for a pace. */
-function paceFromFlags(opts: { pace?: ServicePaceProfile; streamRate?: number; firstResponseMs?: number; sessionLatencyMs?: number }): ServicePace | undefined {
+function paceFromFlags(opts: PaceFlags): ServicePace | undefined {
   const pace: ServicePace = {
     ...(opts.pace && SERVICE_PACE_PROFILES[opts.pace]),
     ...(opts.streamRate !== undefined && { streamBytesPerSecond: opts.streamRate * 1024 * 1024 }),

@@ -25,8 +25,13 @@ Examples:
 
 Run \`bqread <command> --help\` for a command's flags.`);
 
-// Commander exits on its own errors; thrown instead, they get the exit code of a usage error.
-for (const command of [program, ...program.commands]) command.exitOverride();
+// Commander exits on its own errors; thrown instead, they get the exit code of a usage error. Its
+// message is the one line every failure prints, `bqread: ...`, in place of its `error: ...` and
+// the suggestion it puts on a line of its own.
+const oneLineUsage = (text: string) => `bqread: ${text.replace(/^error: /, '').replace(/\n(?=.)/g, ' ')}`;
+for (const command of [program, ...program.commands]) {
+  command.exitOverride().configureOutput({ outputError: (text, write) => write(oneLineUsage(text)) });
+}
 
 // The command that ran, so a failure is reported with its --verbose and without its --token.
 let active: Command = program;

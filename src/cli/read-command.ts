@@ -42,7 +42,7 @@ Examples:
   bqread read my-proj.sales.orders --out orders.parquet
   bqread read my-proj.sales.orders --columns id,amount,ts --where "ts >= TIMESTAMP '2026-01-01'" --out jan.csv
   bqread read my-proj.sales.orders --format arrows | python -c 'import pyarrow as pa, sys; print(pa.ipc.open_stream(sys.stdin.buffer).read_all().num_rows)'
-  bqread read my-proj.sales.orders | jq -c 'select(.amount > "100")'
+  bqread read my-proj.sales.orders | jq -c 'select((.amount | tonumber) > 100)'   # INT64 and NUMERIC arrive as strings
   BIGQUERY_STORAGE_EMULATOR_HOST=127.0.0.1:9060 bqread read bqread-demo.samples.all_types --out demo.arrow`)
     .action(async (table: string, flags: ReadCommandFlags) => {
       const toStdout = flags.out === undefined || flags.out === '-';
@@ -59,7 +59,7 @@ Examples:
       await stoppable(async (signal) => {
         const stream = readBatches(table, { ...options, onProgress: progress.onProgress, signal });
         try {
-          const output = await writeBatches(stream, toStdout ? process.stdout : flags.out!, {
+          const output = await writeBatches(stream, toStdout ? process.stdout : flags.out, {
             format,
             end: false,
             // A Parquet row group is held whole until written: it stays within the reader's budget too.
@@ -67,7 +67,7 @@ Examples:
             signal,
           });
           progress.stop();
-          const report = { table, session: await stream.session, stats: stream.stats, output: { ...output, path: toStdout ? 'stdout' : flags.out! } };
+          const report = { table, session: await stream.session, stats: stream.stats, output: { ...output, path: toStdout ? 'stdout' : flags.out } };
           if (!flags.quiet) process.stderr.write(`${summaryLine(report)}\n`);
           if (flags.statsJson) await writeStatsJson(flags.statsJson, report);
         } finally {

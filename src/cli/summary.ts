@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { ReadSessionInfo } from '../read/session.js';
 import type { ReadStats } from '../read/stats.js';
+import { SinkOutputError } from '../sinks/output.js';
 import type { SinkResult } from '../sinks/write-batches.js';
 
 export interface ReadReport {
@@ -12,21 +13,23 @@ export interface ReadReport {
 
 const MB = 1e6;
 
+const count = (n: number, noun: string) => `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
+
 /** The line a person reads at the end: rows, size, time, rate, where it went. */
 export function summaryLine({ session, stats, output }: ReadReport): string {
   const seconds = Math.max(stats.wallMs, 1) / 1000;
   return [
-    `${stats.rows.toLocaleString('en-US')} rows, ${session.schema.fields.length} columns`,
+    `${count(stats.rows, 'row')}, ${count(session.schema.fields.length, 'column')}`,
     `${(stats.bytes / MB).toFixed(1)} MB Arrow in ${seconds.toFixed(2)} s`,
     `${Math.round(stats.rows / seconds).toLocaleString('en-US')} rows/s, ${(stats.bytes / MB / seconds).toFixed(1)} MB/s`,
-    `${streamCount(session, stats)}, ${stats.retries} retries`,
+    `${streamCount(session, stats)}, ${stats.retries === 1 ? '1 retry' : `${stats.retries.toLocaleString('en-US')} retries`}`,
     `${output.format} ${(output.bytes / MB).toFixed(1)} MB -> ${output.path}`,
   ].join(' | ');
 }
 
 /** The session's streams, and the remainders rebalancing split off them. */
 function streamCount(session: ReadSessionInfo, stats: ReadStats): string {
-  const streams = `${session.streams.length} streams`;
+  const streams = count(session.streams.length, 'stream');
   return stats.splits > 0 ? `${streams} (+${stats.splits} split off)` : streams;
 }
 
@@ -54,5 +57,9 @@ export function statsJson({ table, session, stats, output }: ReadReport): string
 }
 
 export async function writeStatsJson(path: string, report: ReadReport): Promise<void> {
-  await writeFile(path, statsJson(report));
+  try {
+    await writeFile(path, statsJson(report));
+  } catch (err) {
+    throw new SinkOutputError(`cannot write --stats-json ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, path, { cause: err });
+  }
 }

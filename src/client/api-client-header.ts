@@ -1,8 +1,9 @@
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const ownVersion: string = require('../../../package.json').version;
-const grpcVersion: string = require('@grpc/grpc-js/package.json').version;
+const versionOf = (manifest: string) => (require(manifest) as { version: string }).version;
+const ownVersion = versionOf('../../../package.json');
+const grpcVersion = versionOf('@grpc/grpc-js/package.json');
 
 /** `x-goog-api-client`, which Google's front ends use to attribute traffic to client libraries. */
 export const API_CLIENT_HEADER = {

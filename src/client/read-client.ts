@@ -7,11 +7,13 @@ import {
   type CallOptions,
   type ChannelCredentials,
   type ClientReadableStream,
+  type MethodDefinition,
   type ServiceError,
 } from '@grpc/grpc-js';
 import type { GoogleAuth } from 'google-auth-library';
+import type { CreateReadSessionRequest, ReadSession, SplitReadStreamResponse } from '../protocol/messages.js';
 import { formatRoutingHeader, ROUTING_HEADER } from '../protocol/routing.js';
-import { readServiceDefinition, type ProtoObject } from '../protocol/service.js';
+import { readServiceDefinition } from '../protocol/service.js';
 import { API_CLIENT_HEADER } from './api-client-header.js';
 import { IpAddressTlsCredentials, ipAddressOf } from './ip-address-tls.js';
 import { READ_API_SCOPES, type AuthConfig, type ConnectionConfig } from './connection.js';
@@ -116,8 +118,7 @@ export class ReadApiClient {
     return metadata;
   }
 
-  private unary(method: 'CreateReadSession' | 'SplitReadStream', request: ProtoObject, routing: Record<string, string>, options: UnaryOptions): Promise<ProtoObject> {
-    const def = this.definition[method]!;
+  private unary<Req, Res>(def: MethodDefinition<Req, Res>, request: Req, routing: Record<string, string>, options: UnaryOptions): Promise<Res> {
     const { signal, token, ...callOptions } = options;
     return new Promise((resolve, reject) => {
       const call = this.client.makeUnaryRequest(
@@ -127,7 +128,7 @@ export class ReadApiClient {
         request,
         this.metadata(routing, token),
         callOptions,
-        (err: ServiceError | null, response?: ProtoObject) => {
+        (err: ServiceError | null, response?: Res) => {
           signal?.removeEventListener('abort', cancel);
           if (err) reject(err);
           else resolve(response!);
@@ -139,22 +140,22 @@ export class ReadApiClient {
     });
   }
 
-  createReadSession(request: ProtoObject, options: UnaryOptions = {}): Promise<ProtoObject> {
-    return this.unary('CreateReadSession', request, { 'read_session.table': String(request.readSession?.table ?? '') }, options);
+  createReadSession(request: CreateReadSessionRequest, options: UnaryOptions = {}): Promise<ReadSession> {
+    return this.unary(this.definition.CreateReadSession, request, { 'read_session.table': request.readSession?.table ?? '' }, options);
   }
 
-  splitReadStream(name: string, fraction: number, options: UnaryOptions = {}): Promise<ProtoObject> {
-    return this.unary('SplitReadStream', { name, fraction }, { name }, options);
+  splitReadStream(name: string, fraction: number, options: UnaryOptions = {}): Promise<SplitReadStreamResponse> {
+    return this.unary(this.definition.SplitReadStream, { name, fraction }, { name }, options);
   }
 
   /** ReadRows; each response arrives as its raw protobuf bytes (see decodeReadRowsResponse). */
   readRows(readStream: string, offset: number, options: CallOptions & { readonly token?: string } = {}): ClientReadableStream<Buffer> {
-    const def = this.definition.ReadRows!;
+    const def = this.definition.ReadRows;
     const { token, ...callOptions } = options;
     const call = this.client.makeServerStreamRequest(
       def.path,
       def.requestSerialize,
-      def.responseDeserialize as (bytes: Buffer) => Buffer,
+      def.responseDeserialize,
       { readStream, offset },
       this.metadata({ read_stream: readStream }, token),
       callOptions,

@@ -8,6 +8,7 @@ import {
   makeData,
   type Data,
 } from 'apache-arrow';
+import { childFields, schemaFields } from '../arrow/child-fields.js';
 
 /** A `selected_fields` entry that names nothing in the table. */
 export class SelectedFieldError extends Error {
@@ -25,7 +26,7 @@ type Selection = Map<string, Selection | true>;
  * That the service accepts the pair rather than refusing it is inferred from that text, unverified.
  */
 function buildSelection(paths: readonly string[]): Selection {
-  const root: Selection = new Map();
+  const root: Selection = new Map<string, Selection | true>();
   for (const path of paths) {
     const parts = path.split('.');
     if (parts.some((p) => p.length === 0)) throw new SelectedFieldError(`selected field "${path}" is not a valid field path`);
@@ -37,7 +38,7 @@ function buildSelection(paths: readonly string[]): Selection {
         node.set(part, true);
         break;
       }
-      const child: Selection = existing ?? new Map();
+      const child: Selection = existing ?? new Map<string, Selection | true>();
       node.set(part, child);
       node = child;
     }
@@ -48,18 +49,19 @@ function buildSelection(paths: readonly string[]): Selection {
 /** The struct a RECORD field holds: the field's own type, or a REPEATED RECORD's element type. */
 function recordType(type: DataType): Struct | undefined {
   if (DataType.isStruct(type)) return type;
-  if (DataType.isList(type) && DataType.isStruct(type.children[0]!.type)) return type.children[0]!.type as Struct;
+  const item = DataType.isList(type) ? childFields(type)[0]!.type : undefined;
+  if (item && DataType.isStruct(item)) return item;
   return undefined;
 }
 
 interface FieldPlan {
   readonly index: number;
-  readonly field: Field;
+  readonly field: Field<DataType>;
   readonly children?: FieldPlan[];
 }
 
 /** Plans which children of `fields` survive, in table order (the service ignores selection order). */
-function planFields(fields: readonly Field[], selection: Selection, prefix: string): FieldPlan[] {
+function planFields(fields: readonly Field<DataType>[], selection: Selection, prefix: string): FieldPlan[] {
   const known = new Set(fields.map((f) => f.name));
   for (const name of selection.keys()) {
     if (!known.has(name)) {
@@ -78,11 +80,10 @@ function planFields(fields: readonly Field[], selection: Selection, prefix: stri
     if (!struct) {
       throw new SelectedFieldError(`selected field "${prefix}${field.name}" is not a RECORD, so it has no sub-field "${[...sel.keys()][0]}"`);
     }
-    const children = planFields(struct.children, sel, `${prefix}${field.name}.`);
+    const children = planFields(childFields(struct), sel, `${prefix}${field.name}.`);
     const projectedStruct = new Struct(children.map((c) => c.field));
-    const type = DataType.isList(field.type)
-      ? new List(new Field(field.type.children[0]!.name, projectedStruct, field.type.children[0]!.nullable, field.type.children[0]!.metadata))
-      : projectedStruct;
+    const item = DataType.isList(field.type) ? childFields(field.type)[0]! : undefined;
+    const type = item ? new List(new Field(item.name, projectedStruct, item.nullable, item.metadata)) : projectedStruct;
     plans.push({ index, field: new Field(field.name, type, field.nullable, field.metadata), children });
   });
   return plans;
@@ -93,14 +94,14 @@ function projectData(data: Data, plan: FieldPlan): Data {
   const children = plan.children;
   if (DataType.isList(data.type)) {
     const structData = data.children[0]!;
-    const projectedStruct = projectStructData(structData, (plan.field.type as List).children[0]!.type as Struct, children);
+    const projectedStruct = projectStructData(structData, childFields(plan.field.type)[0]!.type as Struct, children);
     return makeData({
       type: plan.field.type as List,
       offset: data.offset,
       length: data.length,
       nullCount: data.nullCount,
       nullBitmap: data.nullBitmap,
-      valueOffsets: data.valueOffsets,
+      valueOffsets: data.valueOffsets as Int32Array,
       child: projectedStruct,
     });
   }
@@ -126,7 +127,7 @@ export interface Projection {
 /** Resolves `selected_fields` (top-level `col` and nested `record.field`) against a table schema. */
 export function compileProjection(schema: Schema, selectedFields: readonly string[]): Projection {
   if (selectedFields.length === 0) return { schema, apply: (batch) => batch };
-  const plans = planFields(schema.fields, buildSelection(selectedFields), '');
+  const plans = planFields(schemaFields(schema), buildSelection(selectedFields), '');
   const projected = new Schema(plans.map((p) => p.field), schema.metadata);
   const rootType = new Struct(projected.fields);
   return {

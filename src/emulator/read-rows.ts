@@ -5,7 +5,7 @@ import { encodeBatchMessage } from '../arrow/ipc-messages.js';
 import { bufferView } from '../bytes.js';
 import { decompressResponseRows } from '../arrow/response-codec.js';
 import { readApiTypes } from '../protocol/protos.js';
-import type { ProtoObject } from '../protocol/service.js';
+import type { ReadRowsRequest } from '../protocol/messages.js';
 import { encodeRetryInfoStatus, STATUS_DETAILS_KEY } from '../protocol/status-details.js';
 import { ApiError } from './api-error.js';
 import { StreamPacer, type ServicePace } from './pace.js';
@@ -21,7 +21,7 @@ export interface ReadRowsContext {
   /** A response of `bytes` went out to the connection. */
   sent(bytes: number): void;
   /** Tears down the TCP connection the call arrived on. */
-  dropConnection(call: ServerWritableStream<ProtoObject, Buffer>): void;
+  dropConnection(call: ServerWritableStream<ReadRowsRequest, Buffer>): void;
 }
 
 /** A unit's rows from `skip` on: resuming mid-batch re-encodes the tail, as the service does. */
@@ -39,7 +39,7 @@ function unitTail(stream: StreamState, unit: EncodedUnit, skip: number): Encoded
 const RESUME_EVENTS = ['drain', 'cancelled', 'close'] as const;
 
 /** Resolves when the call can take more (or is over), leaving no listeners behind on a long stream. */
-function writable(call: ServerWritableStream<ProtoObject, Buffer>): Promise<void> {
+function writable(call: ServerWritableStream<ReadRowsRequest, Buffer>): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       for (const event of RESUME_EVENTS) call.off(event, done);
@@ -78,7 +78,7 @@ function faultError(fault: ArmedFault): ApiError {
  * the first, honouring flow control, cancellation and faults.
  */
 export async function serveReadRows(
-  call: ServerWritableStream<ProtoObject, Buffer>,
+  call: ServerWritableStream<ReadRowsRequest, Buffer>,
   stream: StreamState,
   offset: number,
   ctx: ReadRowsContext,
@@ -143,7 +143,7 @@ export async function serveReadRows(
       (f) => f.spec.kind === 'corrupt' && sent === (f.spec.afterResponses ?? 0) && f.remaining > 0,
     );
     const unit = corruptFault && ctx.faults.consume(corruptFault) ? corrupt(stream, tail) : tail;
-    const response: ProtoObject = {
+    const response: Record<string, unknown> = {
       arrowRecordBatch: { serializedRecordBatch: unit.message },
       rowCount: unit.rowCount,
       stats: { progress: { atResponseStart: position / totalRows, atResponseEnd: (position + unit.rowCount) / totalRows } },

@@ -12,7 +12,10 @@ import type { Table } from 'apache-arrow';
 import { registerArrowCodecs } from '../arrow/codecs.js';
 import { parseStreamName } from '../protocol/names.js';
 import { parseRoutingHeader, ROUTING_HEADER } from '../protocol/routing.js';
-import { readServiceDefinition, type ProtoObject } from '../protocol/service.js';
+import type {
+  CreateReadSessionRequest, ReadRowsRequest, ReadSession, SplitReadStreamRequest, SplitReadStreamResponse,
+} from '../protocol/messages.js';
+import { readServiceDefinition } from '../protocol/service.js';
 import { parseTableReference, type TableReference } from '../table-ref.js';
 import { ApiError, invalidArgument, notFound } from './api-error.js';
 import { FaultPlan, type FaultSpec } from './faults.js';
@@ -230,8 +233,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   const server = new Server({ 'grpc.max_send_message_length': -1, 'grpc.max_receive_message_length': -1 });
   server.addService(readServiceDefinition(), {
-    CreateReadSession: unary<ProtoObject, ProtoObject>((call) => {
-      const table = String(call.request.readSession?.table ?? '');
+    CreateReadSession: unary<CreateReadSessionRequest, ReadSession>((call) => {
+      const table = call.request.readSession?.table ?? '';
       checkRouting(call.metadata, 'read_session.table', table, requireRouting);
       const now = Date.now();
       const { state, response } = createSession(call.request, store, limits, encodings, counters, now);
@@ -239,18 +242,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       stats.sessionsCreated++;
       return response;
     }, pace?.sessionLatencyMs),
-    SplitReadStream: unary<ProtoObject, ProtoObject>((call) => {
-      const name = String(call.request.name ?? '');
+    SplitReadStream: unary<SplitReadStreamRequest, SplitReadStreamResponse>((call) => {
+      const name = call.request.name ?? '';
       checkRouting(call.metadata, 'name', name, requireRouting);
       stats.splitCalls++;
       const split = splitStream(findStream(name, Date.now()), Number(call.request.fraction ?? 0));
-      return split ? { primaryStream: { name: split.primary.name }, remainderStream: { name: split.remainder.name } } : {};
+      return split
+        ? { primaryStream: { name: split.primary.name }, remainderStream: { name: split.remainder.name } }
+        : { primaryStream: null, remainderStream: null };
     }),
-    ReadRows: (call: ServerWritableStream<ProtoObject, Buffer>) => {
+    ReadRows: (call: ServerWritableStream<ReadRowsRequest, Buffer>) => {
       stats.readRowsCalls++;
       const run = async () => {
         checkToken(call.metadata, options.requireToken);
-        const name = String(call.request.readStream ?? '');
+        const name = call.request.readStream ?? '';
         checkRouting(call.metadata, 'read_stream', name, requireRouting);
         const offset = Number(call.request.offset ?? 0);
         if (!Number.isSafeInteger(offset) || offset < 0) throw invalidArgument(`offset must be a non-negative integer (got ${call.request.offset})`);

@@ -4,7 +4,7 @@ import { encodeBatchMessage, encodeSchemaMessage } from '../arrow/ipc-messages.j
 import { takeRows } from '../arrow/take.js';
 import { bufferView } from '../bytes.js';
 import { formatSessionName, formatStreamName, formatTablePath } from '../protocol/names.js';
-import type { ProtoObject } from '../protocol/service.js';
+import type { CreateReadSessionRequest, ReadSession } from '../protocol/messages.js';
 import type { EncodingCache } from './encoding-cache.js';
 import { responseCompressed } from './response-compression.js';
 import { planSession, type SessionPlan } from './session-request.js';
@@ -59,7 +59,8 @@ function intersectSorted(a: Int32Array, b: Int32Array): Int32Array {
 function estimateBatchBytes(batch: RecordBatch): number {
   let bytes = 0;
   const visit = (data: RecordBatch['data']): void => {
-    for (const buffer of [data.valueOffsets, data.values, data.nullBitmap, data.typeIds]) bytes += buffer?.byteLength ?? 0;
+    const buffers = [data.valueOffsets, data.values, data.nullBitmap, data.typeIds] as (ArrayBufferView | undefined)[];
+    for (const buffer of buffers) bytes += buffer?.byteLength ?? 0;
     for (const child of data.children) visit(child as RecordBatch['data']);
   };
   visit(batch.data);
@@ -97,7 +98,7 @@ const yieldToOtherCalls = () => new Promise<void>((resolve) => setImmediate(reso
 
 export interface CreatedSession {
   readonly state: SessionState;
-  readonly response: ProtoObject;
+  readonly response: ReadSession;
 }
 
 /** What a session's encoding is made from: everything that decides its bytes. */
@@ -155,7 +156,7 @@ function encodingKey(table: StoredTable, visible: readonly RecordBatch[], rows: 
  * are encoded on first read, through `cache`.
  */
 export function createSession(
-  request: ProtoObject,
+  request: CreateReadSessionRequest,
   store: TableStore,
   limits: SessionLimits,
   cache: EncodingCache,
@@ -164,7 +165,8 @@ export function createSession(
 ): CreatedSession {
   const plan = planSession(request, store, nowMs);
   const { parentProject, tablePath, table, maxStreamCount, preferredMin, projection, snapshotMs } = plan;
-  const requested: ProtoObject = request.readSession;
+  // planSession has refused a request without one.
+  const requested = request.readSession!;
 
   const visible = table.batchesAsOf(snapshotMs);
   const visibleRows = visible.reduce((n, b) => n + b.numRows, 0);
@@ -206,14 +208,14 @@ export function createSession(
     addStream(state, Math.floor((s * unitCount) / streamCount), Math.floor(((s + 1) * unitCount) / streamCount));
   }
 
-  const response: ProtoObject = {
+  const response: ReadSession = {
     name: sessionName,
     expireTime: { seconds: Math.floor(state.expireAtMs / 1000), nanos: (state.expireAtMs % 1000) * 1e6 },
     dataFormat: 'ARROW',
     arrowSchema: { serializedSchema: schemaMessage },
     table: formatTablePath(tablePath),
-    tableModifiers: requested.tableModifiers ?? undefined,
-    readOptions: requested.readOptions ?? undefined,
+    tableModifiers: requested.tableModifiers ?? null,
+    readOptions: requested.readOptions ?? null,
     streams: state.streamList.map((s) => ({ name: s.name })),
     estimatedTotalBytesScanned: visible.reduce((n, b) => n + estimateBatchBytes(projection.apply(b)), 0),
     // stream.proto: "only set for BigLake tables"; emulated tables are BigQuery-managed, so it stays unset.

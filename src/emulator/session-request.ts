@@ -1,6 +1,6 @@
 import { CompressionType, type RecordBatch } from 'apache-arrow';
 import { isValidProjectId, parseProjectName, parseTablePath, tablePathProblem, type TablePath } from '../protocol/names.js';
-import type { ProtoObject } from '../protocol/service.js';
+import type { CreateReadSessionRequest, TableModifiers } from '../protocol/messages.js';
 import { invalidArgument, notFound } from './api-error.js';
 import { compileProjection, SelectedFieldError, type Projection } from './projection.js';
 import { compileRowRestriction, RowRestrictionError, type CompiledRestriction } from './row-restriction/index.js';
@@ -41,7 +41,7 @@ export interface SessionPlan {
   readonly snapshotMs?: number;
 }
 
-function snapshotMillis(modifiers: ProtoObject | null | undefined): number | undefined {
+function snapshotMillis(modifiers: TableModifiers | null | undefined): number | undefined {
   const ts = modifiers?.snapshotTime;
   if (!ts) return undefined;
   return Number(ts.seconds ?? 0) * 1000 + Math.floor(Number(ts.nanos ?? 0) / 1e6);
@@ -61,12 +61,12 @@ function validateSnapshot(table: StoredTable, snapshotMs: number, nowMs: number)
 }
 
 /** Validates a CreateReadSession request: INVALID_ARGUMENT or NOT_FOUND naming the problem. */
-export function planSession(request: ProtoObject, store: TableStore, nowMs: number): SessionPlan {
+export function planSession(request: CreateReadSessionRequest, store: TableStore, nowMs: number): SessionPlan {
   const parentProject = parseProjectName(request.parent ?? '');
   if (!parentProject || !isValidProjectId(parentProject)) {
     throw invalidArgument(`Invalid parent "${request.parent ?? ''}": expected projects/{project_id}`);
   }
-  const requested: ProtoObject | null = request.readSession ?? null;
+  const requested = request.readSession;
   if (!requested) throw invalidArgument('read_session is required');
   const tablePath = parseTablePath(requested.table ?? '');
   if (!tablePath) {
@@ -75,7 +75,7 @@ export function planSession(request: ProtoObject, store: TableStore, nowMs: numb
     );
   }
   const pathProblem = tablePathProblem(tablePath);
-  if (pathProblem) throw invalidArgument(`Invalid table "${requested.table}": ${pathProblem}`);
+  if (pathProblem) throw invalidArgument(`Invalid table "${requested.table ?? ''}": ${pathProblem}`);
 
   if (requested.dataFormat === 'AVRO') {
     throw invalidArgument('data_format AVRO is not supported by this emulator: request ARROW');
@@ -102,8 +102,8 @@ export function planSession(request: ProtoObject, store: TableStore, nowMs: numb
     );
   }
 
-  const options: ProtoObject = requested.readOptions ?? {};
-  const selectedFields: string[] = options.selectedFields ?? [];
+  const options = requested.readOptions ?? {};
+  const selectedFields = options.selectedFields ?? [];
   let projection;
   try {
     projection = compileProjection(table.schema, selectedFields);
@@ -128,7 +128,7 @@ export function planSession(request: ProtoObject, store: TableStore, nowMs: numb
     throw invalidArgument(`sample_percentage must be in (0, 100] (got ${samplePercentage})`);
   }
 
-  const precisionName: string = String(options.arrowSerializationOptions?.picosTimestampPrecision ?? 'PICOS_TIMESTAMP_PRECISION_UNSPECIFIED');
+  const precisionName = options.arrowSerializationOptions?.picosTimestampPrecision ?? 'PICOS_TIMESTAMP_PRECISION_UNSPECIFIED';
   const picosPrecision = PICOS_PRECISION[precisionName];
   if (picosPrecision === undefined) throw invalidArgument(`Unsupported picos_timestamp_precision ${precisionName}`);
   const selected = projection;
@@ -137,10 +137,10 @@ export function planSession(request: ProtoObject, store: TableStore, nowMs: numb
     projection = { schema: precision.schema, apply: (batch: RecordBatch) => precision.apply(selected.apply(batch)) };
   }
 
-  const compressionName: string = options.arrowSerializationOptions?.bufferCompression ?? 'COMPRESSION_UNSPECIFIED';
+  const compressionName = options.arrowSerializationOptions?.bufferCompression ?? 'COMPRESSION_UNSPECIFIED';
   const bufferCompression = BUFFER_COMPRESSION[compressionName];
   if (bufferCompression === undefined) throw invalidArgument(`Unsupported buffer_compression ${compressionName}`);
-  const responseCodec: string = options.responseCompressionCodec ?? 'RESPONSE_COMPRESSION_CODEC_UNSPECIFIED';
+  const responseCodec = options.responseCompressionCodec ?? 'RESPONSE_COMPRESSION_CODEC_UNSPECIFIED';
   const responseCompression = responseCodec === 'RESPONSE_COMPRESSION_CODEC_LZ4';
   if (responseCompression && bufferCompression !== null) {
     throw invalidArgument(

@@ -1,6 +1,7 @@
 import {
   DataType, Field, List, RecordBatch, Schema, Struct, TimestampMicrosecond, TimestampNanosecond, Utf8, type Data,
 } from 'apache-arrow';
+import { childFields } from '../arrow/child-fields.js';
 import { invalidArgument } from './api-error.js';
 import { PICOS_TIMESTAMP_KEY, PICOS_TIMESTAMP_VALUE, parsePicosTimestamp } from './sources/picos-timestamp.js';
 
@@ -20,10 +21,10 @@ export interface TimestampPrecision {
   apply(batch: RecordBatch): RecordBatch;
 }
 
-const isPicos = (field: Field): boolean => field.metadata.get(PICOS_TIMESTAMP_KEY) === PICOS_TIMESTAMP_VALUE;
+const isPicos = (field: Field<DataType>): boolean => field.metadata.get(PICOS_TIMESTAMP_KEY) === PICOS_TIMESTAMP_VALUE;
 
-function hasPicos(field: Field): boolean {
-  return isPicos(field) || (field.type.children ?? []).some(hasPicos);
+function hasPicos(field: Field<DataType>): boolean {
+  return isPicos(field) || childFields(field.type).some(hasPicos);
 }
 
 function withoutMarker(metadata: Map<string, string>): Map<string, string> {
@@ -32,15 +33,15 @@ function withoutMarker(metadata: Map<string, string>): Map<string, string> {
   return copy;
 }
 
-function convertField(field: Field, precision: PicosPrecision): Field {
+function convertField(field: Field<DataType>, precision: PicosPrecision): Field<DataType> {
   if (isPicos(field)) {
     const type = precision === 'PICOS' ? new Utf8() : precision === 'NANOS' ? new TimestampNanosecond('UTC') : new TimestampMicrosecond('UTC');
     return new Field(field.name, type, field.nullable, withoutMarker(field.metadata));
   }
   if (!hasPicos(field)) return field;
   const type = DataType.isList(field.type)
-    ? new List(convertField(field.type.children[0]!, precision))
-    : new Struct(field.type.children.map((child: Field) => convertField(child, precision)));
+    ? new List(convertField(childFields(field.type)[0]!, precision))
+    : new Struct(childFields(field.type).map((child) => convertField(child, precision)));
   return new Field(field.name, type, field.nullable, field.metadata);
 }
 
@@ -57,7 +58,7 @@ function truncated(data: Data, type: DataType, precision: 'MICROS' | 'NANOS'): D
   const decoder = new TextDecoder();
   for (let i = 0; i < data.length; i++) {
     if (!data.getValid(i)) continue;
-    const stored = decoder.decode(text.subarray(offsets[i]!, offsets[i + 1]!));
+    const stored = decoder.decode(text.subarray(offsets[i], offsets[i + 1]));
     const value = floorDiv(parsePicosTimestamp(stored), PICOS_PER_UNIT[precision]);
     if (value < INT64_MIN || value > INT64_MAX) {
       throw invalidArgument(`TIMESTAMP value ${stored} cannot be read with picos_timestamp_precision TIMESTAMP_PRECISION_${precision}`);
@@ -67,17 +68,19 @@ function truncated(data: Data, type: DataType, precision: 'MICROS' | 'NANOS'): D
   return data.clone(type, data.offset, data.length, data.nullCount, [undefined, values, data.nullBitmap] as never, []);
 }
 
-function convertData(data: Data, from: Field, to: Field, precision: PicosPrecision): Data {
+function convertData(data: Data, from: Field<DataType>, to: Field<DataType>, precision: PicosPrecision): Data {
   if (from === to) return data;
   if (isPicos(from)) return precision === 'PICOS' ? data.clone(to.type) : truncated(data, to.type, precision);
-  const children = data.children.map((child, i) => convertData(child, from.type.children[i]!, to.type.children[i]!, precision));
+  const fromChildren = childFields(from.type);
+  const toChildren = childFields(to.type);
+  const children = data.children.map((child, i) => convertData(child, fromChildren[i]!, toChildren[i]!, precision));
   return data.clone(to.type, data.offset, data.length, data.nullCount, undefined, children);
 }
 
 /** The session's form of a (projected) schema's picosecond TIMESTAMP columns. */
 export function compileTimestampPrecision(schema: Schema, precision: PicosPrecision): TimestampPrecision {
   if (!schema.fields.some(hasPicos)) return { schema, apply: (batch) => batch };
-  const converted = new Schema(schema.fields.map((f) => convertField(f, precision)), schema.metadata);
+  const converted = new Schema(schema.fields.map((f: Field<DataType>) => convertField(f, precision)), schema.metadata);
   const root = new Field('', new Struct(schema.fields), false);
   const convertedRoot = new Field('', new Struct(converted.fields), false);
   return {

@@ -35,7 +35,7 @@ let cached: ReadApiTypes | undefined;
 /** Loads the descriptors once per thread (each worker thread gets its own copy). */
 export function readApiTypes(): ReadApiTypes {
   if (cached) return cached;
-  const root = protobuf.Root.fromJSON(JSON.parse(readFileSync(READ_API_DESCRIPTORS_FILE, 'utf8')));
+  const root = protobuf.Root.fromJSON(JSON.parse(readFileSync(READ_API_DESCRIPTORS_FILE, 'utf8')) as protobuf.INamespace);
   root.resolveAll();
   const type = (name: string) => root.lookupType(name);
   cached = {

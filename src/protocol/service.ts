@@ -1,6 +1,9 @@
 import type { MethodDefinition, ServiceDefinition } from '@grpc/grpc-js';
 import type protobuf from 'protobufjs';
 import { bufferView } from '../bytes.js';
+import type {
+  CreateReadSessionRequest, ReadRowsRequest, ReadSession, SplitReadStreamRequest, SplitReadStreamResponse,
+} from './messages.js';
 import { READ_SERVICE, readApiTypes } from './protos.js';
 
 /**
@@ -45,23 +48,26 @@ function method<Req, Res>(
   };
 }
 
-/** Plain-object forms of the messages, as protobufjs's toObject gives them (camelCase, longs as strings). */
-export type ProtoObject = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export interface ReadServiceDefinition extends ServiceDefinition {
+  readonly CreateReadSession: MethodDefinition<CreateReadSessionRequest, ReadSession>;
+  readonly ReadRows: MethodDefinition<ReadRowsRequest, Buffer>;
+  readonly SplitReadStream: MethodDefinition<SplitReadStreamRequest, SplitReadStreamResponse>;
+}
 
 /**
- * Requests and unary responses travel as plain objects; ReadRows responses travel as raw bytes in
- * both directions (the emulator encodes them itself, the reader decodes them itself).
+ * Requests and unary responses travel as plain objects (messages.ts); ReadRows responses travel as
+ * raw bytes in both directions (the emulator encodes them itself, the reader decodes them itself).
  */
-export function readServiceDefinition(): ServiceDefinition {
+export function readServiceDefinition(): ReadServiceDefinition {
   const t = readApiTypes();
   return {
-    CreateReadSession: method<ProtoObject, ProtoObject>('CreateReadSession', false,
+    CreateReadSession: method<CreateReadSessionRequest, ReadSession>('CreateReadSession', false,
       encoder(t.CreateReadSessionRequest), objectDecoder(t.CreateReadSessionRequest),
       encoder(t.ReadSession), objectDecoder(t.ReadSession)),
-    ReadRows: method<ProtoObject, Buffer>('ReadRows', true,
+    ReadRows: method<ReadRowsRequest, Buffer>('ReadRows', true,
       encoder(t.ReadRowsRequest), objectDecoder(t.ReadRowsRequest),
       (bytes) => bytes, (bytes) => bytes),
-    SplitReadStream: method<ProtoObject, ProtoObject>('SplitReadStream', false,
+    SplitReadStream: method<SplitReadStreamRequest, SplitReadStreamResponse>('SplitReadStream', false,
       encoder(t.SplitReadStreamRequest), objectDecoder(t.SplitReadStreamRequest),
       encoder(t.SplitReadStreamResponse), objectDecoder(t.SplitReadStreamResponse)),
   };

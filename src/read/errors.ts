@@ -43,11 +43,15 @@ export class ReadAbortedError extends BqReadError {
 }
 
 export function describeStatus(code: number | undefined, details: string): string {
+  // grpc-js ends a failed connection's details with "Resolution note: " and whatever its resolver
+  // noted, which for an IP address or a plain host name is nothing.
+  const text = details.replace(/ Resolution note: *$/, '');
   const name = statusName(code);
-  return name ? `${name}: ${details}` : details;
+  return name ? `${name}: ${text}` : text;
 }
 
 export function abortError(signal: AbortSignal): ReadAbortedError {
-  const reason = signal.reason as { message?: unknown } | undefined;
-  return new ReadAbortedError(`read aborted: ${String(reason?.message ?? reason ?? 'aborted')}`, { cause: signal.reason });
+  const reason: unknown = signal.reason;
+  const why = reason instanceof Error ? reason.message : typeof reason === 'string' ? reason : 'aborted';
+  return new ReadAbortedError(`read aborted: ${why}`, { cause: reason });
 }

@@ -3,6 +3,7 @@ import { RecordBatchReader, type Schema } from 'apache-arrow';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ReadApiClient } from '../client/read-client.js';
 import { backoffMs } from '../client/retry.js';
+import type { CreateReadSessionRequest, TableReadOptions, Timestamp } from '../protocol/messages.js';
 import { abortError, describeStatus, EndpointUnreachableError, SessionCreateError } from './errors.js';
 import { preferredMinStreamsFor, type ResolvedReadOptions } from './options.js';
 
@@ -24,7 +25,7 @@ const PICOS_PRECISION = { micros: 'TIMESTAMP_PRECISION_MICROS', nanos: 'TIMESTAM
 /** CreateReadSession is idempotent, so a failed connection attempt is retried a few times. */
 const CONNECT_ATTEMPTS = 3;
 
-function timestamp(date: Date) {
+function timestamp(date: Date): Timestamp {
   const ms = date.getTime();
   return { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 };
 }
@@ -36,16 +37,16 @@ function decodeSchema(message: Uint8Array): Schema {
 }
 
 /** The CreateReadSession request of a read; `slots` is how many streams the pool reads at once. */
-export function createReadSessionRequest(options: ResolvedReadOptions, slots: number) {
-  const readOptions: Record<string, unknown> = {
+export function createReadSessionRequest(options: ResolvedReadOptions, slots: number): CreateReadSessionRequest {
+  const readOptions: TableReadOptions = {
     selectedFields: options.selectedFields,
     rowRestriction: options.rowRestriction,
     arrowSerializationOptions: {
       bufferCompression: COMPRESSION[options.compression],
       ...(options.picosTimestampPrecision && { picosTimestampPrecision: PICOS_PRECISION[options.picosTimestampPrecision] }),
     },
+    ...(options.samplePercentage !== undefined && { samplePercentage: options.samplePercentage }),
   };
-  if (options.samplePercentage !== undefined) readOptions.samplePercentage = options.samplePercentage;
   return {
     parent: `projects/${options.billingProject}`,
     readSession: {
@@ -77,19 +78,19 @@ export async function createReadSession(
     for (let attempt = 1; ; attempt++) {
       try {
         const session = await client.createReadSession(createReadSessionRequest(options, slots), { deadline, signal, token });
-        const schemaMessage: Uint8Array = session.arrowSchema?.serializedSchema ?? new Uint8Array();
+        const schemaMessage = session.arrowSchema?.serializedSchema ?? new Uint8Array();
         if (schemaMessage.byteLength === 0) {
           throw new SessionCreateError(`CreateReadSession for ${table} returned no Arrow schema`, { table });
         }
         return {
           name: session.name,
           table,
-          streams: (session.streams ?? []).map((s: { name: string }) => s.name),
+          streams: session.streams.map((s) => s.name),
           schema: decodeSchema(schemaMessage),
           schemaMessage,
           expireTime: session.expireTime ? new Date(Number(session.expireTime.seconds) * 1000) : undefined,
-          estimatedRowCount: Number(session.estimatedRowCount ?? 0),
-          estimatedTotalBytesScanned: Number(session.estimatedTotalBytesScanned ?? 0),
+          estimatedRowCount: Number(session.estimatedRowCount),
+          estimatedTotalBytesScanned: Number(session.estimatedTotalBytesScanned),
         };
       } catch (err) {
         if (signal.aborted) throw abortError(signal);

@@ -155,6 +155,9 @@ export class TableRead {
         } finally {
           stats.maxThrottlePercent = Math.max(stats.maxThrottlePercent, run.stats.maxThrottlePercent);
           batches.finish(run.index);
+          // A stream's last batch is reported before the stream ends: without this, the last
+          // report would count every row and all streams but one done.
+          this.progress(session, batches);
           this.notify();
         }
       }).then(rebalance);

@@ -8,7 +8,7 @@ function bytesOf(chunk: ArrayBufferView | ArrayBufferLike): Uint8Array {
   return ArrayBuffer.isView(chunk) ? new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength) : new Uint8Array(chunk);
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- TypeScript requires a mixin's base constructor to take any[]
 type WriterClass = new (...args: any[]) => RecordBatchWriter;
 
 /** The writer class, its bytes handed out by take() instead of queued. */

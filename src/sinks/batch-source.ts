@@ -1,4 +1,5 @@
 import { Data, RecordBatch, Struct, makeBuilder, makeData, type Schema, type Table } from 'apache-arrow';
+import { schemaFields } from '../arrow/child-fields.js';
 
 /** What a sink reads: a `readBatches` stream (or any async iterable of batches), or a Table. */
 export type BatchSource = AsyncIterable<RecordBatch> | Iterable<RecordBatch> | Table;
@@ -28,8 +29,9 @@ function isTable(source: BatchSource): source is Table {
  * and arrow's writers then fail on any REPEATED or RECORD column).
  */
 function emptyBatch(schema: Schema): RecordBatch {
-  const children = schema.fields.map((f) => makeBuilder({ type: f.type }).finish().flush());
-  return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: 0, nullCount: 0, children }) as Data<Struct>);
+  const fields = schemaFields(schema);
+  const children = fields.map((f) => makeBuilder({ type: f.type }).finish().flush() as Data);
+  return new RecordBatch(schema, makeData({ type: new Struct([...fields]), length: 0, nullCount: 0, children }));
 }
 
 /**

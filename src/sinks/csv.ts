@@ -1,4 +1,4 @@
-import { DataType, type Field, type RecordBatch, type Schema } from 'apache-arrow';
+import { DataType, type RecordBatch, type Schema } from 'apache-arrow';
 import { bqTypeOf } from '../bq-type.js';
 import { CsvNestedDataError } from './csv-nested-error.js';
 import { isValid, scalarText } from './values.js';
@@ -20,7 +20,7 @@ export function csvEncoder(schema: Schema) {
       `CSV cannot hold nested or repeated columns (${nested.join(', ')}): choose --format ndjson, parquet or arrow, or leave them out with --columns`,
     );
   }
-  const cells = schema.fields.map((f) => scalarText(f as Field));
+  const cells = schema.fields.map((f) => scalarText(f));
   const header = `${schema.fields.map((f) => csvCell(f.name)).join(',')}\n`;
   return async function* encode(batches: AsyncIterable<RecordBatch>): AsyncGenerator<string> {
     let chunk = header;

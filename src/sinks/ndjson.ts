@@ -1,4 +1,4 @@
-import type { Field, RecordBatch, Schema } from 'apache-arrow';
+import type { RecordBatch, Schema } from 'apache-arrow';
 import { objectText } from './values.js';
 
 /** Bytes of text gathered before handing a chunk on, so writes are few but memory stays small. */
@@ -6,7 +6,7 @@ const CHUNK_CHARS = 1 << 20;
 
 /** Newline-delimited JSON, one object per row, values as BigQuery's JSON export writes them. */
 export function ndjsonEncoder(schema: Schema) {
-  const row = objectText(schema.fields as Field[]);
+  const row = objectText(schema.fields);
   return async function* encode(batches: AsyncIterable<RecordBatch>): AsyncGenerator<string> {
     for await (const batch of batches) {
       let chunk = '';

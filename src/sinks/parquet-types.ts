@@ -9,6 +9,7 @@
 // Parquet's JSON type only for the canonical `arrow.json` extension, which parquet-wasm 0.8 leaves
 // out of its build (and which polars refuses as well).
 import { DataType, Field, List, makeData, RecordBatch, Schema, Struct, Utf8, type Data } from 'apache-arrow';
+import { childTypes } from '../arrow/child-fields.js';
 import { isValid, scalarText } from './values.js';
 
 /**
@@ -91,11 +92,11 @@ function convertData(data: Data, from: DataType, to: DataType): Data {
     return makeData({ type: to as Utf8, length: data.length, ...validityOf(data), valueOffsets: offsets, data: values });
   }
   if (DataType.isList(from)) {
-    const child = convertData(data.children[0]!, from.children[0]!.type, (to as List).children[0]!.type);
-    return makeData({ type: to as List, length: data.length, ...validityOf(data), valueOffsets: data.valueOffsets, child });
+    const child = convertData(data.children[0]!, childTypes(from)[0]!, childTypes(to)[0]!);
+    return makeData({ type: to as List, length: data.length, ...validityOf(data), valueOffsets: data.valueOffsets as Int32Array, child });
   }
-  const toChildren = (to as Struct).children;
-  const children = from.children.map((f, c) => convertData(data.children[c]!, f.type, toChildren[c]!.type));
+  const toChildren = childTypes(to);
+  const children = childTypes(from).map((type, c) => convertData(data.children[c]!, type, toChildren[c]!));
   return makeData({ type: to as Struct, length: data.length, ...validityOf(data), children });
 }
 

@@ -26,7 +26,7 @@ function utf8At(data: Data, index: number): string {
 }
 
 function bytesAt(data: Data, index: number): Uint8Array {
-  const type = data.type as DataType;
+  const type = data.type;
   if (DataType.isFixedSizeBinary(type)) return (data.values as Uint8Array).subarray(index * type.byteWidth, (index + 1) * type.byteWidth);
   const offsets = data.valueOffsets as ArrayLike<number | bigint>;
   return (data.values as Uint8Array).subarray(Number(offsets[index]), Number(offsets[index + 1]));
@@ -161,6 +161,7 @@ export function scalarText(field: Field): TextOf {
 // BigQuery's JSON exports write <, > and & as \u escapes, so the output is safe to embed in HTML.
 const HTML_UNSAFE = /[<>&]/g;
 const HAS_HTML_UNSAFE = /[<>&]/;
+// eslint-disable-next-line no-control-regex -- JSON must escape exactly these control characters
 const JSON_INLINE_UNSAFE = /[<>&\u0000-\u001f]/g;
 const unicodeEscape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 const HTML_ESCAPES: Readonly<Record<string, string>> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026' };
@@ -190,7 +191,7 @@ export function jsonText(field: Field): TextOf {
   }
   const type = field.type as DataType;
   const bq = bqTypeOf(field);
-  if (bq === 'RECORD') return objectText((type as Struct).children as Field[]);
+  if (bq === 'RECORD') return objectText((type as Struct).children);
   const text = scalarText(field);
   // A JSON value is written inline. BigQuery's JSON text is canonical (no raw control characters);
   // any that a source holds anyway can only sit inside strings, where they must be escaped.

@@ -10,22 +10,22 @@ function exact(data: arrow.Data, i: number): unknown {
   if (!data.getValid(i)) return null;
   const { type } = data;
   if (arrow.DataType.isStruct(type)) {
-    return Object.fromEntries(type.children.map((f, k) => [f.name, exact(data.children[k], i)]));
+    return Object.fromEntries(type.children.map((f, k) => [f.name, exact(data.children[k]!, i)]));
   }
   if (arrow.DataType.isList(type)) {
     const offsets = data.valueOffsets as Int32Array;
     const items: unknown[] = [];
-    for (let k = offsets[i]; k < offsets[i + 1]; k++) items.push(exact(data.children[0], k));
+    for (let k = offsets[i]!; k < offsets[i + 1]!; k++) items.push(exact(data.children[0]!, k));
     return items;
   }
   if (arrow.DataType.isTimestamp(type)) return (data.values as BigInt64Array)[i];
   if (arrow.DataType.isDecimal(type)) return Array.from((data.values as Uint32Array).subarray(i * data.stride, (i + 1) * data.stride));
-  const value = arrow.makeVector(data).get(i);
+  const value: unknown = arrow.makeVector(data).get(i);
   return value instanceof Uint8Array ? Array.from(value) : value;
 }
 
 function column(batch: arrow.RecordBatch, k: number): arrow.Data {
-  return batch.data.children[k];
+  return batch.data.children[k]!;
 }
 
 /** Asserts that row j of `taken` equals row indices[j] of `source`, column by column. */
@@ -38,7 +38,7 @@ function assertTaken(source: arrow.RecordBatch, taken: arrow.RecordBatch, indice
     assert.equal(to.offset, 0, `${field.name} offset`);
     let nulls = 0;
     for (let j = 0; j < indices.length; j++) {
-      const expected = exact(from, indices[j]);
+      const expected = exact(from, indices[j]!);
       if (expected === null) nulls++;
       assert.deepEqual(exact(to, j), expected, `${field.name} row ${j} (source row ${indices[j]})`);
     }
@@ -56,7 +56,7 @@ function scrambled(count: number, rows: number): Int32Array {
   return out;
 }
 
-const demo = generateDemoTable({ rows: 700, seed: 7, batchRows: 700 }).batches[0];
+const demo = generateDemoTable({ rows: 700, seed: 7, batchRows: 700 }).batches[0]!;
 
 test('takeRows copies every demo column type, with nulls and repeated rows, in index order', () => {
   const indices = scrambled(900, demo.numRows);
@@ -79,17 +79,17 @@ test('takeRows output is compact: fresh buffers sized to the taken rows', () => 
   const names = demo.schema.fields.map((f) => f.name);
   const id = column(taken, names.indexOf('id'));
   assert.deepEqual(Array.from(id.values as BigInt64Array), [3n, 1n, 4n, 1n, 5n]);
-  assert.notEqual(id.values.buffer, column(demo, names.indexOf('id')).values.buffer);
+  assert.notEqual((id.values as BigInt64Array).buffer, (column(demo, names.indexOf('id')).values as BigInt64Array).buffer);
   const numeric = column(taken, names.indexOf('f_bignumeric'));
-  assert.equal(numeric.values.length, 5 * 8);
+  assert.equal((numeric.values as Uint32Array).length, 5 * 8);
   const text = column(taken, names.indexOf('f_string'));
   const offsets = text.valueOffsets as Int32Array;
   assert.equal(offsets.length, 6);
   assert.equal(offsets[0], 0);
-  assert.equal(text.values.length, offsets[5]);
+  assert.equal((text.values as Uint8Array).length, offsets[5]);
   const list = column(taken, names.indexOf('r_rec'));
   const listOffsets = list.valueOffsets as Int32Array;
-  assert.equal(list.children[0].length, listOffsets[5]);
+  assert.equal(list.children[0]!.length, listOffsets[5]);
 });
 
 test('takeRows with no indices gives an empty batch with the same schema', () => {
@@ -115,7 +115,7 @@ test('takeRows gives literal expected values, including microsecond timestamps a
     '{"n": null, "flag": false}',
     '{"n": 3, "ts": "1969-12-31T23:59:59.999999Z", "tags": ["b", "c"], "kv": [{"k": null, "v": "-2"}, {"k": "z"}]}',
   ].join('\n');
-  const batch = tableFromNdjson(ndjson, fields).batches[0];
+  const batch = tableFromNdjson(ndjson, fields).batches[0]!;
   const taken = takeRows(batch, Int32Array.from([2, 0, 2, 1]));
   const rows = Array.from({ length: 4 }, (_, j) => exact(taken.data, j));
   const numeric = (units: bigint) => Array.from(new Uint32Array(new BigInt64Array([units, units < 0n ? -1n : 0n]).buffer));
@@ -132,7 +132,7 @@ test('takeRows output survives an Arrow IPC round trip', () => {
   const indices = scrambled(300, 400);
   const taken = takeRows(demo.slice(5, 405), indices);
   const [read] = arrow.tableFromIPC(arrow.tableToIPC(new arrow.Table([taken]), 'stream')).batches;
-  assertTaken(taken, new arrow.RecordBatch(taken.schema, read.data), Array.from(indices, (_, j) => j));
+  assertTaken(taken, new arrow.RecordBatch(taken.schema, read!.data), Array.from(indices, (_, j) => j));
 });
 
 test('takeRows rejects an index outside the batch', () => {

@@ -3,6 +3,7 @@ import { MessageChannel } from 'node:worker_threads';
 import { Field, Schema, Struct } from 'apache-arrow';
 import { once } from 'node:events';
 import { test } from 'node:test';
+import { childFields, schemaFields } from '../../src/arrow/child-fields.js';
 import { generateDemoTable } from '../../src/emulator/sources/demo.js';
 import type { PackedBatch } from '../../src/arrow/packed-batch.js';
 import { packBatch, unpackBatch } from '../../src/arrow/transfer.js';
@@ -22,7 +23,7 @@ test('a packed batch moves through a MessagePort by transfer and rebuilds withou
     assert.deepEqual(canonicalRows([rebuilt]), canonicalRows([batch]));
     const owners = new Set<ArrayBufferLike>();
     const visit = (data: typeof rebuilt.data) => {
-      for (const b of [data.valueOffsets, data.values, data.nullBitmap]) if (b && b.byteLength) owners.add(b.buffer);
+      for (const b of [data.valueOffsets, data.values, data.nullBitmap] as (ArrayBufferView | undefined)[]) if (b && b.byteLength) owners.add(b.buffer);
       data.children.forEach((c) => visit(c as typeof rebuilt.data));
     };
     visit(rebuilt.data);
@@ -38,7 +39,7 @@ test('a packed batch unpacked against another schema fails with the type where t
   const packed = packBatch(table.batches[0]!);
   const narrower = new Schema(table.schema.fields.slice(0, 3));
   assert.throws(() => unpackBatch(narrower, packed), /transferred batch does not match the schema at Struct/);
-  const rec = table.schema.fields.findIndex((f) => f.type.children?.length > 0);
-  const fields = table.schema.fields.map((f, i) => (i === rec ? new Field(f.name, new Struct(f.type.children.slice(1)), f.nullable) : f));
+  const rec = schemaFields(table.schema).findIndex((f) => childFields(f.type).length > 0);
+  const fields = schemaFields(table.schema).map((f, i) => (i === rec ? new Field(f.name, new Struct(childFields(f.type).slice(1)), f.nullable) : f));
   assert.throws(() => unpackBatch(new Schema(fields), packed), /does not match the schema/);
 });

@@ -34,7 +34,7 @@ test('a stop signal during the demo removes the partial Parquet file and exits 1
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     while (readdirSync(dir).length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
     child.kill('SIGTERM');
     const exit = await new Promise<number | null>((resolve) => child.once('close', resolve));

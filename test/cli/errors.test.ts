@@ -59,7 +59,20 @@ test('an unknown table, an unknown column and a bad filter are refused by the se
 
 test('an unreachable endpoint exits 5', async () => {
   const port = await closedPort();
-  await failsWith(['read', DEMO, '--endpoint', `127.0.0.1:${port}`, '--quiet'], 5, /^bqread: cannot reach the Read API at 127\.0\.0\.1:\d+/);
+  const stderr = await failsWith(['read', DEMO, '--endpoint', `127.0.0.1:${port}`, '--quiet'], 5, /^bqread: cannot reach the Read API at 127\.0\.0\.1:\d+/);
+  assert.doesNotMatch(stderr, /Resolution note: *$/m);
+});
+
+test('a bad flag, a missing argument and an unknown command print one bqread line and exit 2', async () => {
+  await failsWith(['read', DEMO, '--bogus'], 2, /^bqread: unknown option '--bogus'$/);
+  await failsWith(['read'], 2, /^bqread: missing required argument 'table'$/);
+  await failsWith(['reed', DEMO], 2, /^bqread: unknown command 'reed' \(Did you mean read\?\)$/);
+});
+
+test('--stats-json to a path that cannot be written exits 6, as any output', async () => {
+  const out = path.join(dir, 'stats-out.ndjson');
+  await failsWith(read('--columns', 'id', '--out', out, '--stats-json', path.join(dir, 'no-such-dir', 's.json')), 6,
+    /^bqread: cannot write --stats-json .*s\.json: ENOENT$/);
 });
 
 test('an auth failure exits 4 and never prints the token', async () => {
@@ -113,7 +126,7 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]
         stdio: ['ignore', 'ignore', 'pipe'],
       });
       let stderr = '';
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
       // Signal once the partial file exists: the read is under way.
       while (readdirSync(sub).length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
       child.kill(signal);

@@ -141,7 +141,7 @@ test('the summary line and --stats-json report the read', async () => {
   assert.equal(run.code, 0, run.stderr);
   // stderr is not a terminal here: no progress bar, only the summary.
   assert.match(run.stderr, /^3,000 rows, \d+ columns \| .* MB Arrow in .* s \| .* rows\/s, .* MB\/s \| \d+ streams( \(\+\d+ split off\))?, 0 retries \| ndjson .* MB -> .*stats\.ndjson\n$/);
-  const stats = JSON.parse(readFileSync(statsPath, 'utf8'));
+  const stats = JSON.parse(readFileSync(statsPath, 'utf8')) as { rows: number; output: { rows: number; bytes: number; format: string } };
   assert.equal(stats.rows, ROWS);
   assert.equal(stats.output.rows, ROWS);
   assert.equal(stats.output.bytes, statSync(out).size);
@@ -173,7 +173,7 @@ test('a reader of stdout that stops early (`| head`) ends the read quietly with 
   // All columns: megabytes of NDJSON, far more than a pipe holds, so the write hits the closed pipe.
   const child = spawn(process.execPath, [CLI, 'read', DEMO, ...endpoint], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   // Take the first chunk, then close the pipe as `head` does.
   await new Promise((resolve) => child.stdout.once('data', resolve));
   child.stdout.destroy();

@@ -26,7 +26,7 @@ async function read(extra: string[]) {
   const statsPath = path.join(dir, `stats-${extra.length}.json`);
   const run = await runCli(['read', DEMO, '--endpoint', emulator.address, '--max-streams', '1', '--workers', '1', '-o', '/dev/null', '--stats-json', statsPath, ...extra]);
   assert.equal(run.code, 0, run.stderr);
-  return { stderr: run.stderr, stats: JSON.parse(readFileSync(statsPath, 'utf8')) };
+  return { stderr: run.stderr, stats: JSON.parse(readFileSync(statsPath, 'utf8')) as { rows: number; splits: number; rowsMoved: number } };
 }
 
 test('bqread read splits a slow stream in flight, says so in the summary and --stats-json, and --no-rebalance does not', async () => {
@@ -34,11 +34,11 @@ test('bqread read splits a slow stream in flight, says so in the summary and --s
   assert.equal(split.stats.rows, ROWS);
   assert.ok(split.stats.splits >= 1, `splits: ${split.stats.splits}`);
   assert.ok(split.stats.rowsMoved > 0);
-  assert.match(split.stderr, new RegExp(`\\| 1 streams \\(\\+${split.stats.splits} split off\\), 0 retries \\|`));
+  assert.match(split.stderr, new RegExp(`\\| 1 stream \\(\\+${split.stats.splits} split off\\), 0 retries \\|`));
 
   const whole = await read(['--no-rebalance']);
   assert.equal(whole.stats.rows, ROWS);
   assert.equal(whole.stats.splits, 0);
   assert.equal(whole.stats.rowsMoved, 0);
-  assert.match(whole.stderr, /\| 1 streams, 0 retries \|/);
+  assert.match(whole.stderr, /\| 1 stream, 0 retries \|/);
 });

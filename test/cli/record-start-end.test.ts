@@ -45,7 +45,7 @@ test('schema reports a RECORD of `start` and `end` as a RECORD, and so the RANGE
 test('NDJSON writes the RECORD as an object, a NULL field left out, never as a RANGE\'s text', async () => {
   const run = await runCli(['read', TABLE, ...endpoint, '--quiet', '--max-streams', '1', '--format', 'ndjson']);
   assert.equal(run.code, 0, run.stderr);
-  assert.deepEqual(run.stdout.toString('utf8').trimEnd().split('\n').map((line) => JSON.parse(line)), [
+  assert.deepEqual(run.stdout.toString('utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as unknown), [
     { id: '1', period: { start: '2020-01-01', end: '2020-12-31' }, span: { start: '2020-01-01', end: '2020-12-31' } },
     { id: '2', period: { start: '2021-01-01' }, span: { start: '2021-01-01' } },
   ]);

@@ -33,7 +33,7 @@ after(async () => {
 
 const rowsIn = (file: string): number => {
   const bytes = readFileSync(file);
-  if (file.endsWith('.parquet')) return Number(parquetMetadata(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer).num_rows);
+  if (file.endsWith('.parquet')) return Number(parquetMetadata(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)).num_rows);
   if (file.endsWith('.arrow')) return tableFromIPC(bytes).numRows;
   const lines = bytes.toString('utf8').split('\n').filter((line) => line !== '').length;
   return file.endsWith('.csv') ? lines - 1 : lines;

@@ -28,14 +28,14 @@ function startCli(args: string[]): Promise<Running> {
   const child = spawn(process.execPath, [MAIN, 'emulator', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`no "listening on" line within ${START_TIMEOUT_MS} ms; stderr: ${stderr}`));
     }, START_TIMEOUT_MS);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      stdout += chunk;
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
       const match = /^listening on (\S+)$/m.exec(stdout);
       if (!match) return;
       clearTimeout(timer);
@@ -69,7 +69,7 @@ function exited(child: ChildProcess, timeoutMs: number): Promise<{ code: number 
 async function runCli(args: string[]): Promise<{ code: number | null; stderr: string }> {
   const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   const { code } = await exited(child, START_TIMEOUT_MS);
   return { code, stderr };
 }
@@ -148,14 +148,14 @@ test('emulator --fault injects the fault into ReadRows', async () => {
   const client = clientFor(running.address);
   try {
     const session = await client.createReadSession(sessionRequest(DEMO, { selectedFields: ['id'] }, { maxStreamCount: 1 }));
-    const name: string = session.streams[0].name;
+    const name: string = session.streams[0]!.name;
     const failed = await readStream(client, name);
     assert.equal(failed.chunks.length, 1);
     assert.equal(failed.error?.code, Status.UNAVAILABLE);
     const done = failed.chunks[0]!.rowCount;
     const resumed = await readStream(client, name, done);
     assert.equal(resumed.error, undefined);
-    const ids = canonicalRows(decodeChunks(session.arrowSchema.serializedSchema, [...failed.chunks, ...resumed.chunks]));
+    const ids = canonicalRows(decodeChunks(session.arrowSchema!.serializedSchema, [...failed.chunks, ...resumed.chunks]));
     assert.deepEqual(ids, Array.from({ length: 8000 }, (_, i) => ({ id: String(i) })));
   } finally {
     client.close();
@@ -172,7 +172,7 @@ test('emulator --pace and --stream-rate serve each stream at the given rate', as
     const session = await client.createReadSession(sessionRequest(DEMO, {}, { maxStreamCount: 1 }));
     assert.ok(performance.now() - sessionStarted >= 295, 'the profile\'s session latency');
     const started = performance.now();
-    const read = await readStream(client, session.streams[0].name);
+    const read = await readStream(client, session.streams[0]!.name);
     const bytes = read.raw.reduce((n, r) => n + r.byteLength, 0);
     const lastResponse = read.raw.at(-1)!.byteLength;
     // The pace is the feature here: the read cannot be faster than the rate allows.

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { Data } from 'apache-arrow';
 import { NdjsonError, tableFromNdjson } from '../../src/emulator/sources/ndjson.js';
 import type { BqField } from '../../src/emulator/sources/bq-schema.js';
 import { canonicalRows } from '../helpers/canonical.js';
@@ -18,7 +19,7 @@ test('NUMERIC / BIGNUMERIC with declared precision and scale are stored at the d
     ['{"n": "12345678.905", "p": "-9999", "b": "123456789012345678901234567890.0123456789"}', '{"n": -0.005, "p": 0.5, "b": null}'].join('\n'),
     fields,
   );
-  const column = (name: string) => table.getChild(name)!.data[0]!;
+  const column = (name: string) => table.getChild(name)!.data[0] as Data;
   assert.deepEqual([0, 1].map((row) => decimalText(column('n'), row)), ['12345678.91', '-0.01']);
   assert.deepEqual([0, 1].map((row) => decimalText(column('p'), row)), ['-9999', '1']);
   assert.deepEqual([0, 1].map((row) => decimalText(column('b'), row)), ['123456789012345678901234567890.0123456789', null]);

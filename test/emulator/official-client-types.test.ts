@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -9,20 +8,19 @@ import { startEmulator, type Emulator } from '../../src/emulator/server.js';
 import { loadNdjsonTable } from '../../src/emulator/sources/ndjson.js';
 import { canonicalRows } from '../helpers/canonical.js';
 import { readableRows } from '../helpers/bq-values.js';
+import {
+  batchBytes, googleReadClient, googleReadRows, sessionSchema, streamNames, type GoogleReadClient,
+} from '../helpers/google-read-client.js';
 import { FIRST_ROW_VALUES, TYPES_FIELDS, typesNdjson } from '../helpers/types-table.js';
 
 // Google's own client, unchanged, reading an NDJSON + schema table (as `bqread emulator --table
 // t=rows.ndjson:schema.json` serves it) of the types whose Arrow form depends on the column.
-process.env.METADATA_SERVER_DETECTION = 'none';
-const require = createRequire(import.meta.url);
-const { v1 } = require('@google-cloud/bigquery-storage');
-const gax = require('google-gax');
 
 const TABLE_PATH = 'projects/test-project/datasets/ds/tables/types';
 const ROWS = 400;
 let dir: string;
 let emulator: Emulator;
-let client: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+let client: GoogleReadClient;
 let source: import('apache-arrow').Table;
 
 before(async () => {
@@ -32,7 +30,7 @@ before(async () => {
   source = loadNdjsonTable(path.join(dir, 'types.ndjson'), path.join(dir, 'types.schema.json'));
   // No minimum storage block, so that this small table is read across several streams.
   emulator = await startEmulator({ tables: [{ table: TABLE_PATH, data: source }], maxBatchRows: 60, storageBlockBytes: 0 });
-  client = new v1.BigQueryReadClient({ servicePath: emulator.host, port: emulator.port, sslCreds: gax.grpc.credentials.createInsecure() });
+  client = googleReadClient(emulator);
 });
 
 after(async () => {
@@ -54,9 +52,9 @@ async function createSession(readOptions: Record<string, unknown> = {}, maxStrea
 async function readStream(schema: Uint8Array, stream: string, offset = 0) {
   const batches: RecordBatch[] = [];
   const responseSchemas: (Uint8Array | null)[] = [];
-  for await (const response of client.readRows({ readStream: stream, offset })) {
-    responseSchemas.push(response.arrowSchema?.serializedSchema ?? null);
-    batches.push(...RecordBatchReader.from([schema, response.arrowRecordBatch.serializedRecordBatch]).readAll());
+  for await (const response of googleReadRows(client, { readStream: stream, offset })) {
+    responseSchemas.push((response.arrowSchema?.serializedSchema as Uint8Array | undefined) ?? null);
+    batches.push(...RecordBatchReader.from([schema, batchBytes(response)]).readAll());
   }
   return { batches, responseSchemas };
 }
@@ -73,7 +71,7 @@ const INTERVAL = { 'ARROW:extension:name': 'google:sqlType:interval' };
 
 test('the official client decodes the column-dependent Arrow types and field metadata', async () => {
   const session = await createSession();
-  const schema = schemaOf(session.arrowSchema.serializedSchema);
+  const schema = schemaOf(sessionSchema(session));
   const field = (name: string) => schema.fields.find((f) => f.name === name)!;
   assert.deepEqual(describe(field('dt')), { type: 'Timestamp<MICROSECOND>', nullable: true, metadata: DATETIME });
   assert.deepEqual(describe(field('ts')), { type: 'Timestamp<MICROSECOND, UTC>', nullable: true, metadata: {} });
@@ -98,9 +96,9 @@ test('the official client decodes the column-dependent Arrow types and field met
 
 test('the official client reads every value exactly across streams', async () => {
   const session = await createSession();
-  assert.equal(session.streams.length, 3);
+  assert.equal(streamNames(session).length, 3);
   const batches: RecordBatch[] = [];
-  for (const stream of session.streams) batches.push(...(await readStream(session.arrowSchema.serializedSchema, stream.name)).batches);
+  for (const name of streamNames(session)) batches.push(...(await readStream(sessionSchema(session), name)).batches);
   assert.deepEqual(canonicalRows(batches), canonicalRows(source));
   const first = readableRows(batches)[0] as Record<string, unknown>;
   assert.deepEqual({ ...first, id: undefined }, { ...FIRST_ROW_VALUES, id: undefined });
@@ -110,7 +108,7 @@ test('a row restriction on a declared-scale NUMERIC keeps the right rows; estima
   const session = await createSession({ rowRestriction: "price > 100 AND price <= NUMERIC '99999999.99'", selectedFields: ['id', 'price'] }, 1);
   assert.equal(Number(session.estimatedRowCount), ROWS);
   assert.equal(Number(session.estimatedTotalPhysicalFileSize), 0);
-  const { batches } = await readStream(session.arrowSchema.serializedSchema, session.streams[0].name);
+  const { batches } = await readStream(sessionSchema(session), streamNames(session)[0]!);
   const rows = readableRows(batches) as { id: string; price: string }[];
   assert.equal(rows.length, ROWS / 2);
   assert.ok(rows.every((row) => ['12345678.91', '99999999.99'].includes(row.price) && [0, 3].includes(Number(row.id) % 4)));
@@ -120,15 +118,15 @@ test('picos_timestamp_precision is accepted for every value and leaves microseco
   const plain = await createSession({ selectedFields: ['id', 'ts', 'rts'] }, 1);
   for (const precision of ['PICOS_TIMESTAMP_PRECISION_UNSPECIFIED', 'TIMESTAMP_PRECISION_MICROS', 'TIMESTAMP_PRECISION_NANOS', 'TIMESTAMP_PRECISION_PICOS']) {
     const session = await createSession({ selectedFields: ['id', 'ts', 'rts'], arrowSerializationOptions: { picosTimestampPrecision: precision } }, 1);
-    assert.deepEqual(schemaOf(session.arrowSchema.serializedSchema).fields.map(describe), schemaOf(plain.arrowSchema.serializedSchema).fields.map(describe));
-    const { batches } = await readStream(session.arrowSchema.serializedSchema, session.streams[0].name);
+    assert.deepEqual(schemaOf(sessionSchema(session)).fields.map(describe), schemaOf(sessionSchema(plain)).fields.map(describe));
+    const { batches } = await readStream(sessionSchema(session), streamNames(session)[0]!);
     assert.deepEqual(canonicalRows(batches), canonicalRows(source.select(['id', 'ts', 'rts'])), precision);
   }
 });
 
 test('a read resumed at an offset gets the schema again in its first response (the emulator\'s unverified choice)', async () => {
   const session = await createSession({}, 1);
-  const { batches, responseSchemas } = await readStream(session.arrowSchema.serializedSchema, session.streams[0].name, 150);
+  const { batches, responseSchemas } = await readStream(sessionSchema(session), streamNames(session)[0]!, 150);
   assert.ok(responseSchemas[0] !== null && responseSchemas.slice(1).every((s) => s === null));
   assert.deepEqual(canonicalRows(batches), canonicalRows(source).slice(150));
 });

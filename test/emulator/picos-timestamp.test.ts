@@ -1,19 +1,18 @@
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { after, before, test } from 'node:test';
 import { RecordBatchReader, type Field, type RecordBatch, type Schema } from 'apache-arrow';
+import { childFields, schemaFields } from '../../src/arrow/child-fields.js';
 import { startEmulator, type Emulator } from '../../src/emulator/server.js';
 import type { BqField } from '../../src/emulator/sources/bq-schema.js';
 import { tableFromNdjson } from '../../src/emulator/sources/ndjson.js';
 import { canonicalRows } from '../helpers/canonical.js';
+import {
+  batchBytes, googleReadClient, googleReadRows, sessionSchema, streamNames, type GoogleReadClient, type GoogleTableReadOptions,
+} from '../helpers/google-read-client.js';
 
 // picos_timestamp_precision through Google's own client, on TIMESTAMP columns declared with
 // timestampPrecision 12. The values are java-bigquerystorage's (Helper.EXPECTED_TIMESTAMPS_HIGHER_PRECISION_ISO_OUTPUT):
 // a microsecond column reads as epoch micros, the picosecond one as ISO text under TIMESTAMP_PRECISION_PICOS.
-process.env.METADATA_SERVER_DETECTION = 'none';
-const require = createRequire(import.meta.url);
-const { v1 } = require('@google-cloud/bigquery-storage');
-const gax = require('google-gax');
 
 const TABLE = 'projects/test-project/datasets/ds/tables/picos';
 const FIELDS: BqField[] = [
@@ -31,7 +30,7 @@ const ROWS = [
 ];
 const source = tableFromNdjson(ROWS.map((row) => JSON.stringify(row)).join('\n'), FIELDS);
 let emulator: Emulator;
-let client: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+let client: GoogleReadClient;
 
 before(async () => {
   emulator = await startEmulator({
@@ -40,7 +39,7 @@ before(async () => {
       { table: `${TABLE}_old`, data: tableFromNdjson('{"id": 0, "tsp": "1000-01-01T00:00:00Z", "r_tsp": [], "rec": null}', FIELDS) },
     ],
   });
-  client = new v1.BigQueryReadClient({ servicePath: emulator.host, port: emulator.port, sslCreds: gax.grpc.credentials.createInsecure() });
+  client = googleReadClient(emulator);
 });
 
 after(async () => {
@@ -49,21 +48,22 @@ after(async () => {
 });
 
 async function read(picosTimestampPrecision?: string | number, table = TABLE): Promise<{ schema: Schema; batches: RecordBatch[] }> {
-  const readOptions = picosTimestampPrecision === undefined ? {} : { arrowSerializationOptions: { picosTimestampPrecision } };
+  // Google's types name the enum; the test also sends what they do not, a number.
+  const readOptions = (picosTimestampPrecision === undefined ? {} : { arrowSerializationOptions: { picosTimestampPrecision } }) as GoogleTableReadOptions;
   const [session] = await client.createReadSession({ parent: 'projects/test-project', readSession: { table, dataFormat: 'ARROW', readOptions }, maxStreamCount: 1 });
-  const reader = RecordBatchReader.from(session.arrowSchema.serializedSchema as Uint8Array);
+  const reader = RecordBatchReader.from(sessionSchema(session));
   reader.open();
   const batches: RecordBatch[] = [];
-  for await (const response of client.readRows({ readStream: session.streams[0].name, offset: 0 })) {
-    batches.push(...RecordBatchReader.from([session.arrowSchema.serializedSchema, response.arrowRecordBatch.serializedRecordBatch]).readAll());
+  for await (const response of googleReadRows(client, { readStream: streamNames(session)[0]!, offset: 0 })) {
+    batches.push(...RecordBatchReader.from([sessionSchema(session), batchBytes(response)]).readAll());
   }
   return { schema: reader.schema, batches };
 }
 
 const typeOf = (schema: Schema) => {
-  const field = (name: string) => schema.fields.find((f) => f.name === name)!;
+  const field = (name: string) => schemaFields(schema).find((f) => f.name === name)!;
   const describe = (f: Field) => `${String(f.type)} ${JSON.stringify(Object.fromEntries(f.metadata))}`;
-  return [describe(field('ts')), describe(field('tsp')), describe(field('r_tsp').type.children[0]!), describe(field('rec').type.children[0]!)];
+  return [describe(field('ts')), describe(field('tsp')), describe(childFields(field('r_tsp').type)[0]!), describe(childFields(field('rec').type)[0]!)];
 };
 
 const values = (batches: RecordBatch[]) => (canonicalRows(batches) as Record<string, unknown>[]).map(({ tsp, r_tsp, rec }) => ({ tsp, r_tsp, rec }));
@@ -71,7 +71,7 @@ const values = (batches: RecordBatch[]) => (canonicalRows(batches) as Record<str
 test('unspecified and TIMESTAMP_PRECISION_MICROS truncate picosecond columns to microsecond TIMESTAMPs', async () => {
   for (const precision of [undefined, 'PICOS_TIMESTAMP_PRECISION_UNSPECIFIED', 'TIMESTAMP_PRECISION_MICROS']) {
     const { schema, batches } = await read(precision);
-    assert.deepEqual(typeOf(schema), Array(4).fill('Timestamp<MICROSECOND, UTC> {}'), String(precision));
+    assert.deepEqual(typeOf(schema), Array<string>(4).fill('Timestamp<MICROSECOND, UTC> {}'), String(precision));
     assert.deepEqual(values(batches), [
       { tsp: '1735734896123456', r_tsp: ['636467696123456'], rec: { tsp: '165846896123456' } },
       { tsp: '1580643296500000', r_tsp: [], rec: null },
@@ -84,7 +84,7 @@ test('unspecified and TIMESTAMP_PRECISION_MICROS truncate picosecond columns to 
 
 test('TIMESTAMP_PRECISION_NANOS truncates to nanosecond TIMESTAMPs', async () => {
   const { schema, batches } = await read('TIMESTAMP_PRECISION_NANOS');
-  assert.deepEqual(typeOf(schema), ['Timestamp<MICROSECOND, UTC> {}', ...Array(3).fill('Timestamp<NANOSECOND, UTC> {}')]);
+  assert.deepEqual(typeOf(schema), ['Timestamp<MICROSECOND, UTC> {}', ...Array<string>(3).fill('Timestamp<NANOSECOND, UTC> {}')]);
   assert.deepEqual(values(batches), [
     { tsp: '1735734896123456789', r_tsp: ['636467696123456789'], rec: { tsp: '165846896123456789' } },
     { tsp: '1580643296500000000', r_tsp: [], rec: null },
@@ -95,7 +95,7 @@ test('TIMESTAMP_PRECISION_NANOS truncates to nanosecond TIMESTAMPs', async () =>
 
 test('TIMESTAMP_PRECISION_PICOS sends the full value as ISO 8601 text', async () => {
   const { schema, batches } = await read('TIMESTAMP_PRECISION_PICOS');
-  assert.deepEqual(typeOf(schema), ['Timestamp<MICROSECOND, UTC> {}', ...Array(3).fill('Utf8 {}')]);
+  assert.deepEqual(typeOf(schema), ['Timestamp<MICROSECOND, UTC> {}', ...Array<string>(3).fill('Utf8 {}')]);
   assert.deepEqual(values(batches), [
     { tsp: '2025-01-01T12:34:56.123456789123Z', r_tsp: ['1990-03-03T12:34:56.123456789123Z'], rec: { tsp: '1975-04-04T12:34:56.123456789123Z' } },
     { tsp: '2020-02-02T11:34:56.500000000000Z', r_tsp: [], rec: null },

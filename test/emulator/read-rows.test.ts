@@ -62,28 +62,28 @@ async function withFaults(faults: FaultSpec[], body: () => Promise<void>): Promi
 
 test('a stream sends the schema in its first response only, with row counts and progress to 1', async () => {
   const s = await session();
-  const read = await readStream(client, s.streams[0].name);
+  const read = await readStream(client, s.streams[0]!.name);
   assert.equal(read.chunks.length, 12);
-  assert.ok(read.chunks[0]!.schema && Buffer.from(read.chunks[0]!.schema).equals(Buffer.from(s.arrowSchema.serializedSchema)));
+  assert.ok(read.chunks[0]!.schema && Buffer.from(read.chunks[0]!.schema).equals(Buffer.from(s.arrowSchema!.serializedSchema)));
   assert.ok(read.chunks.slice(1).every((c) => c.schema === undefined), 'no schema after the first response');
   assert.deepEqual(read.chunks.map((c) => c.rowCount), Array(12).fill(250));
   const progress = read.chunks.map((c) => c.progressAtEnd!);
   assert.ok(progress.every((p, i) => i === 0 || p > progress[i - 1]!), 'progress grows');
   assert.ok(Math.abs(progress[0]! - 250 / 3000) < 1e-9);
   assert.equal(progress.at(-1), 1);
-  assert.deepEqual(rowsOf(s.arrowSchema.serializedSchema, read), sourceRows);
+  assert.deepEqual(rowsOf(s.arrowSchema!.serializedSchema, read), sourceRows);
 });
 
 test('ReadRows at an offset inside a response resumes with exactly the remaining rows', async () => {
   const s = await session();
-  const schema: Uint8Array = s.arrowSchema.serializedSchema;
-  const read = await readStream(client, s.streams[0].name, 1234);
+  const schema: Uint8Array = s.arrowSchema!.serializedSchema;
+  const read = await readStream(client, s.streams[0]!.name, 1234);
   assert.equal(read.chunks[0]!.rowCount, 1250 - 1234, 'the first response is the rest of the interrupted one');
   assert.ok(read.chunks[0]!.schema, 'a resumed call starts with the schema too');
   assert.ok(Math.abs(read.chunks[0]!.progressAtEnd! - 1250 / 3000) < 1e-9);
   assert.deepEqual(rowsOf(schema, read), sourceRows.slice(1234));
-  assert.deepEqual(rowsOf(schema, await readStream(client, s.streams[0].name, 1500)), sourceRows.slice(1500));
-  assert.deepEqual(rowsOf(schema, await readStream(client, s.streams[0].name, 2999)), sourceRows.slice(2999));
+  assert.deepEqual(rowsOf(schema, await readStream(client, s.streams[0]!.name, 1500)), sourceRows.slice(1500));
+  assert.deepEqual(rowsOf(schema, await readStream(client, s.streams[0]!.name, 2999)), sourceRows.slice(2999));
 });
 
 test('resuming mid-response re-encodes the tail under buffer and response compression alike', async () => {
@@ -95,18 +95,18 @@ test('resuming mid-response re-encodes the tail under buffer and response compre
   ];
   for (const readOptions of options) {
     const s = await session(TABLE, readOptions);
-    const read = await readStream(client, s.streams[0].name, 1234);
+    const read = await readStream(client, s.streams[0]!.name, 1234);
     assert.equal(read.chunks[0]!.rowCount, 16);
-    assert.deepEqual(rowsOf(s.arrowSchema.serializedSchema, read), sourceRows.slice(1234), JSON.stringify(readOptions));
+    assert.deepEqual(rowsOf(s.arrowSchema!.serializedSchema, read), sourceRows.slice(1234), JSON.stringify(readOptions));
   }
 });
 
 test('ReadRows at the end sends nothing; beyond the end is FAILED_PRECONDITION, as the service answers', async () => {
   const s = await session();
-  const atEnd = await readStream(client, s.streams[0].name, 3000);
+  const atEnd = await readStream(client, s.streams[0]!.name, 3000);
   assert.equal(atEnd.error, undefined);
   assert.equal(atEnd.chunks.length, 0);
-  const beyond = await readStream(client, s.streams[0].name, 3001);
+  const beyond = await readStream(client, s.streams[0]!.name, 3001);
   assert.equal(beyond.error?.code, Status.FAILED_PRECONDITION);
   assert.equal(beyond.error.details, 'offset 3001 has not been allocated yet');
 });
@@ -130,13 +130,13 @@ test('an expired session is FAILED_PRECONDITION for ReadRows and SplitReadStream
   try {
     const s = await shortClient.createReadSession(sessionRequest(TABLE, {}, { maxStreamCount: 1 }));
     await sleep(80);
-    const read = await readStream(shortClient, s.streams[0].name);
+    const read = await readStream(shortClient, s.streams[0]!.name);
     assert.equal(read.error?.code, Status.FAILED_PRECONDITION);
     assert.match(read.error.details, /session expired at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/);
-    await assertGrpcError(shortClient.splitReadStream(s.streams[0].name, 0.5), Status.FAILED_PRECONDITION, /session expired at/);
+    await assertGrpcError(shortClient.splitReadStream(s.streams[0]!.name, 0.5), Status.FAILED_PRECONDITION, /session expired at/);
     // A new session makes the emulator drop the expired one's rows; readers of it still hear why.
     await shortClient.createReadSession(sessionRequest(TABLE, {}, { maxStreamCount: 1 }));
-    const late = await readStream(shortClient, s.streams[0].name);
+    const late = await readStream(shortClient, s.streams[0]!.name);
     assert.equal(late.error?.code, Status.FAILED_PRECONDITION);
     assert.match(late.error.details, /session expired at/);
   } finally {
@@ -149,7 +149,7 @@ test('a stream the row restriction empties sends no responses at all, not even t
   const s = await session(TABLE, { rowRestriction: 'id < 500' }, 4);
   assert.equal(s.streams.length, 4);
   const reads = await Promise.all(s.streams.map((st: { name: string }) => readStream(client, st.name)));
-  assert.deepEqual(idsOf(rowsOf(s.arrowSchema.serializedSchema, reads[0]!)), allIds.slice(0, 500));
+  assert.deepEqual(idsOf(rowsOf(s.arrowSchema!.serializedSchema, reads[0]!)), allIds.slice(0, 500));
   for (const read of reads.slice(1)) {
     assert.equal(read.error, undefined);
     assert.equal(read.chunks.length, 0);
@@ -162,7 +162,7 @@ test('a table with no rows gives a session with a schema and no streams', async 
   const s = await session(empty, {}, 0);
   assert.deepEqual(s.streams, []);
   assert.equal(Number(s.estimatedRowCount), 0);
-  assert.deepEqual(schemaOf(s.arrowSchema.serializedSchema).fields.map((f) => f.name), source.schema.fields.map((f) => f.name));
+  assert.deepEqual(schemaOf(s.arrowSchema!.serializedSchema).fields.map((f) => f.name), source.schema.fields.map((f) => f.name));
 });
 
 test('responses over 4 MiB reach a client without a size limit; a default client gets RESOURCE_EXHAUSTED', async () => {
@@ -170,15 +170,15 @@ test('responses over 4 MiB reach a client without a size limit; a default client
   const text = (i: number) => String.fromCharCode(97 + i).repeat(5 * 1024 * 1024);
   emulator.addTable(wide, new Table({ s: vectorFromArray([text(0), text(1), text(2)], new Utf8()) }));
   const s = await session(wide, {}, 1);
-  const read = await readStream(client, s.streams[0].name);
+  const read = await readStream(client, s.streams[0]!.name);
   assert.equal(read.error, undefined);
   assert.ok(read.raw.every((r) => r.byteLength > 4 * 1024 * 1024), 'every response is over 4 MiB');
-  const values = canonicalRows(decodeChunks(s.arrowSchema.serializedSchema, read.chunks)).map((r) => (r as { s: string }).s);
+  const values = canonicalRows(decodeChunks(s.arrowSchema!.serializedSchema, read.chunks)).map((r) => (r as { s: string }).s);
   assert.deepEqual(values.map((v) => [v.length, v[0]]), [[5 << 20, 'a'], [5 << 20, 'b'], [5 << 20, 'c']]);
 
   const limited = new RawReadClient(emulator.address);
   try {
-    const name = s.streams[0].name;
+    const name = s.streams[0]!.name;
     const failed = await limited.readRows(name, 0, metadataOf({ [ROUTING_HEADER]: formatRoutingHeader({ read_stream: name }) }));
     assert.equal(failed.error?.code, Status.RESOURCE_EXHAUSTED);
     assert.match(failed.error.details, /larger than max/);
@@ -199,9 +199,9 @@ test('a long stream under flow control does not pile up listeners on the call', 
   process.on('warning', onWarning);
   try {
     const s = await narrowClient.createReadSession(sessionRequest(TABLE, {}, { maxStreamCount: 1 }));
-    const read = await readStream(narrowClient, s.streams[0].name);
+    const read = await readStream(narrowClient, s.streams[0]!.name);
     assert.equal(read.chunks.length, 300);
-    assert.deepEqual(rowsOf(s.arrowSchema.serializedSchema, read), allIds.slice(0, 300).map((n) => ({ n })));
+    assert.deepEqual(rowsOf(s.arrowSchema!.serializedSchema, read), allIds.slice(0, 300).map((n) => ({ n })));
     await sleep(10); // warnings are emitted on the next tick
   } finally {
     process.off('warning', onWarning);
@@ -213,15 +213,15 @@ test('a long stream under flow control does not pile up listeners on the call', 
 
 test('SplitReadStream: primary then remainder cover the original exactly, and the original still serves every row', async () => {
   const s = await session();
-  const schema: Uint8Array = s.arrowSchema.serializedSchema;
-  const original: string = s.streams[0].name;
+  const schema: Uint8Array = s.arrowSchema!.serializedSchema;
+  const original: string = s.streams[0]!.name;
   const split = await client.splitReadStream(original, 0.25);
-  assert.ok(split.primaryStream.name.startsWith(`${s.name}/streams/`));
-  assert.notEqual(split.primaryStream.name, original);
-  assert.notEqual(split.remainderStream.name, split.primaryStream.name);
+  assert.ok(split.primaryStream!.name.startsWith(`${s.name}/streams/`));
+  assert.notEqual(split.primaryStream!.name, original);
+  assert.notEqual(split.remainderStream!.name, split.primaryStream!.name);
 
-  const primary = rowsOf(schema, await readStream(client, split.primaryStream.name));
-  const remainder = rowsOf(schema, await readStream(client, split.remainderStream.name));
+  const primary = rowsOf(schema, await readStream(client, split.primaryStream!.name));
+  const remainder = rowsOf(schema, await readStream(client, split.remainderStream!.name));
   assert.deepEqual(idsOf(primary), allIds.slice(0, 750), 'a quarter of the 12 responses');
   assert.deepEqual([...primary, ...remainder], sourceRows);
   assert.deepEqual(rowsOf(schema, await readStream(client, original)), sourceRows, 'storage.proto: the original can still be read as before');
@@ -229,32 +229,32 @@ test('SplitReadStream: primary then remainder cover the original exactly, and th
 
 test('SplitReadStream: the primary refuses an offset past its end (the reader has passed the split point)', async () => {
   const s = await session();
-  const schema: Uint8Array = s.arrowSchema.serializedSchema;
-  const original: string = s.streams[0].name;
+  const schema: Uint8Array = s.arrowSchema!.serializedSchema;
+  const original: string = s.streams[0]!.name;
   // A reader 1000 rows into the original, which is then split at 750.
   assert.equal(idsOf(rowsOf(schema, await readStream(client, original, 2000))).length, 1000);
   const split = await client.splitReadStream(original, 0.25);
-  const passed = await readStream(client, split.primaryStream.name, 1000);
+  const passed = await readStream(client, split.primaryStream!.name, 1000);
   assert.equal(passed.error?.code, Status.FAILED_PRECONDITION);
   assert.equal(passed.error.details, 'offset 1000 has not been allocated yet');
   // A reader short of the split point switches to the primary at its offset and ends at 750.
-  assert.deepEqual(idsOf(rowsOf(schema, await readStream(client, split.primaryStream.name, 600))), allIds.slice(600, 750));
-  assert.deepEqual(rowsOf(schema, await readStream(client, split.primaryStream.name, 750)), [], 'at its end the primary just ends');
+  assert.deepEqual(idsOf(rowsOf(schema, await readStream(client, split.primaryStream!.name, 600))), allIds.slice(600, 750));
+  assert.deepEqual(rowsOf(schema, await readStream(client, split.primaryStream!.name, 750)), [], 'at its end the primary just ends');
 });
 
 test('SplitReadStream splits a remainder and a primary again, back to back', async () => {
   const s = await session();
-  const schema: Uint8Array = s.arrowSchema.serializedSchema;
-  const first = await client.splitReadStream(s.streams[0].name, 0.5);
-  const again = await client.splitReadStream(first.remainderStream.name, 0.5);
-  const head = rowsOf(schema, await readStream(client, again.primaryStream.name));
-  const tail = rowsOf(schema, await readStream(client, again.remainderStream.name));
+  const schema: Uint8Array = s.arrowSchema!.serializedSchema;
+  const first = await client.splitReadStream(s.streams[0]!.name, 0.5);
+  const again = await client.splitReadStream(first.remainderStream!.name, 0.5);
+  const head = rowsOf(schema, await readStream(client, again.primaryStream!.name));
+  const tail = rowsOf(schema, await readStream(client, again.remainderStream!.name));
   assert.deepEqual(idsOf(head), allIds.slice(1500, 2250));
   assert.deepEqual([...head, ...tail], sourceRows.slice(1500));
-  assert.deepEqual(rowsOf(schema, await readStream(client, first.remainderStream.name)), sourceRows.slice(1500));
-  const front = await client.splitReadStream(first.primaryStream.name, 0.9);
-  assert.deepEqual(idsOf(rowsOf(schema, await readStream(client, front.primaryStream.name))), allIds.slice(0, 1250), '5 of 6 responses');
-  assert.deepEqual(idsOf(rowsOf(schema, await readStream(client, front.remainderStream.name))), allIds.slice(1250, 1500));
+  assert.deepEqual(rowsOf(schema, await readStream(client, first.remainderStream!.name)), sourceRows.slice(1500));
+  const front = await client.splitReadStream(first.primaryStream!.name, 0.9);
+  assert.deepEqual(idsOf(rowsOf(schema, await readStream(client, front.primaryStream!.name))), allIds.slice(0, 1250), '5 of 6 responses');
+  assert.deepEqual(idsOf(rowsOf(schema, await readStream(client, front.remainderStream!.name))), allIds.slice(1250, 1500));
 });
 
 test('SplitReadStream cuts on storage blocks: at least one on each side, nearest the fraction', async () => {
@@ -264,15 +264,15 @@ test('SplitReadStream cuts on storage blocks: at least one on each side, nearest
   const quartersClient = emulatorClient(quarters);
   try {
     const s = await quartersClient.createReadSession(sessionRequest(TABLE, {}, { maxStreamCount: 1 }));
-    const schema: Uint8Array = s.arrowSchema.serializedSchema;
+    const schema: Uint8Array = s.arrowSchema!.serializedSchema;
     const read = async (name: string) => idsOf(rowsOf(schema, await readStream(quartersClient, name)));
-    const early = await quartersClient.splitReadStream(s.streams[0].name, 0.1);
-    assert.deepEqual(await read(early.primaryStream.name), allIds.slice(0, 750), 'one block, not a tenth of the rows');
-    const late = await quartersClient.splitReadStream(s.streams[0].name, 0.99);
-    assert.deepEqual(await read(late.remainderStream.name), allIds.slice(2250), 'one block left for the remainder');
-    const middle = await quartersClient.splitReadStream(s.streams[0].name, 0.45);
-    assert.deepEqual(await read(middle.remainderStream.name), allIds.slice(1500), 'the block boundary nearest 0.45');
-    const oneBlock = await quartersClient.splitReadStream(late.remainderStream.name, 0.5);
+    const early = await quartersClient.splitReadStream(s.streams[0]!.name, 0.1);
+    assert.deepEqual(await read(early.primaryStream!.name), allIds.slice(0, 750), 'one block, not a tenth of the rows');
+    const late = await quartersClient.splitReadStream(s.streams[0]!.name, 0.99);
+    assert.deepEqual(await read(late.remainderStream!.name), allIds.slice(2250), 'one block left for the remainder');
+    const middle = await quartersClient.splitReadStream(s.streams[0]!.name, 0.45);
+    assert.deepEqual(await read(middle.remainderStream!.name), allIds.slice(1500), 'the block boundary nearest 0.45');
+    const oneBlock = await quartersClient.splitReadStream(late.remainderStream!.name, 0.5);
     assert.equal(oneBlock.primaryStream ?? null, null, 'a one-block stream cannot split');
   } finally {
     quartersClient.close();
@@ -283,11 +283,11 @@ test('SplitReadStream cuts on storage blocks: at least one on each side, nearest
 test('SplitReadStream: fraction outside (0, 1) is INVALID_ARGUMENT; a one-response stream cannot split', async () => {
   const s = await session();
   for (const fraction of [0, 1, 1.5, -0.5]) {
-    await assertGrpcError(client.splitReadStream(s.streams[0].name, fraction), Status.INVALID_ARGUMENT, /fraction must be in the open interval \(0, 1\)/);
+    await assertGrpcError(client.splitReadStream(s.streams[0]!.name, fraction), Status.INVALID_ARGUMENT, /fraction must be in the open interval \(0, 1\)/);
   }
   const small = await session(OTHER, { rowRestriction: 'id < 100' }, 2);
   assert.equal(small.streams.length, 2);
-  const unsplittable = await client.splitReadStream(small.streams[0].name, 0.5);
+  const unsplittable = await client.splitReadStream(small.streams[0]!.name, 0.5);
   assert.equal(unsplittable.primaryStream ?? null, null);
   assert.equal(unsplittable.remainderStream ?? null, null);
   await assertGrpcError(client.splitReadStream(`${s.name}/streams/nope`, 0.5), Status.NOT_FOUND, /not found/);
@@ -296,20 +296,20 @@ test('SplitReadStream: fraction outside (0, 1) is INVALID_ARGUMENT; a one-respon
 test('fault error: UNAVAILABLE after N responses, once', async () => {
   await withFaults([{ kind: 'error', table: TABLE, afterResponses: 2 }], async () => {
     const s = await session();
-    const failed = await readStream(client, s.streams[0].name);
+    const failed = await readStream(client, s.streams[0]!.name);
     assert.equal(failed.chunks.length, 2);
     assert.equal(failed.error?.code, Status.UNAVAILABLE);
     assert.equal(failed.error.details, 'injected fault: UNAVAILABLE');
     // Resuming where the failure left off reads the rest: the fault fired its one time.
-    const resumed = await readStream(client, s.streams[0].name, 500);
-    assert.deepEqual(rowsOf(s.arrowSchema.serializedSchema, resumed), sourceRows.slice(500));
+    const resumed = await readStream(client, s.streams[0]!.name, 500);
+    assert.deepEqual(rowsOf(s.arrowSchema!.serializedSchema, resumed), sourceRows.slice(500));
   });
 });
 
 test('fault error: INTERNAL with a message such as RST_STREAM', async () => {
   await withFaults([{ kind: 'error', code: 'INTERNAL', message: 'Received RST_STREAM with code 2', table: TABLE }], async () => {
     const s = await session();
-    const failed = await readStream(client, s.streams[0].name);
+    const failed = await readStream(client, s.streams[0]!.name);
     assert.equal(failed.chunks.length, 0);
     assert.equal(failed.error?.code, Status.INTERNAL);
     assert.match(failed.error.details, /Received RST_STREAM/);
@@ -319,7 +319,7 @@ test('fault error: INTERNAL with a message such as RST_STREAM', async () => {
 test('fault error: RESOURCE_EXHAUSTED carries its retry delay in grpc-status-details-bin', async () => {
   await withFaults([{ kind: 'error', code: 'RESOURCE_EXHAUSTED', retryDelayMs: 1500, afterResponses: 1, table: TABLE }], async () => {
     const s = await session();
-    const failed = await readStream(client, s.streams[0].name);
+    const failed = await readStream(client, s.streams[0]!.name);
     assert.equal(failed.error?.code, Status.RESOURCE_EXHAUSTED);
     assert.equal(retryDelayFromMetadata(failed.error.metadata), 1500);
   });
@@ -328,10 +328,10 @@ test('fault error: RESOURCE_EXHAUSTED carries its retry delay in grpc-status-det
 test('fault times: fires on that many calls, then disarms', async () => {
   await withFaults([{ kind: 'error', code: 'ABORTED', times: 2, table: TABLE }], async () => {
     const s = await session();
-    const name: string = s.streams[0].name;
+    const name: string = s.streams[0]!.name;
     assert.equal((await readStream(client, name)).error?.code, Status.ABORTED);
     assert.equal((await readStream(client, name)).error?.code, Status.ABORTED);
-    assert.deepEqual(rowsOf(s.arrowSchema.serializedSchema, await readStream(client, name)), sourceRows);
+    assert.deepEqual(rowsOf(s.arrowSchema!.serializedSchema, await readStream(client, name)), sourceRows);
   });
 });
 
@@ -346,7 +346,7 @@ test('fault filters: only the given stream index of sessions on the given table'
     assert.ok(reads[0]!.chunks.length > 0 && reads[2]!.chunks.length > 0);
 
     const other = await session(OTHER);
-    assert.equal((await readStream(client, other.streams[0].name)).error?.code, Status.DATA_LOSS);
+    assert.equal((await readStream(client, other.streams[0]!.name)).error?.code, Status.DATA_LOSS);
   });
 });
 
@@ -355,8 +355,8 @@ test('faults given to startEmulator are armed from the start', async () => {
   const faultyClient = emulatorClient(faulty);
   try {
     const s = await faultyClient.createReadSession(sessionRequest(OTHER));
-    assert.equal((await readStream(faultyClient, s.streams[0].name)).error?.code, Status.UNAVAILABLE);
-    assert.deepEqual(rowsOf(s.arrowSchema.serializedSchema, await readStream(faultyClient, s.streams[0].name)), sourceRows.slice(0, 500));
+    assert.equal((await readStream(faultyClient, s.streams[0]!.name)).error?.code, Status.UNAVAILABLE);
+    assert.deepEqual(rowsOf(s.arrowSchema!.serializedSchema, await readStream(faultyClient, s.streams[0]!.name)), sourceRows.slice(0, 500));
   } finally {
     faultyClient.close();
     await faulty.close();
@@ -368,13 +368,13 @@ test('fault drop: the connection closes under the call', async () => {
     const s = await session();
     const connectionsBefore = emulator.openConnections();
     assert.ok(connectionsBefore >= 1);
-    const dropped = await readStream(client, s.streams[0].name);
+    const dropped = await readStream(client, s.streams[0]!.name);
     assert.ok(dropped.error, 'the call fails');
     assert.ok([Status.UNAVAILABLE, Status.INTERNAL].includes(dropped.error.code), `code ${dropped.error.code}: ${dropped.error.details}`);
     // A reset may still take the last response with it (TCP discards what the peer had not read).
     assert.ok(dropped.chunks.length >= 1 && dropped.chunks.length <= 2, `${dropped.chunks.length} responses before the drop`);
     // The channel reconnects; the drop fired its one time.
-    assert.deepEqual(rowsOf(s.arrowSchema.serializedSchema, await readStream(client, s.streams[0].name)), sourceRows);
+    assert.deepEqual(rowsOf(s.arrowSchema!.serializedSchema, await readStream(client, s.streams[0]!.name)), sourceRows);
   });
 });
 
@@ -384,7 +384,7 @@ test('fault drop after N large responses: they go out before the connection does
   try {
     big.addFault({ kind: 'drop', afterResponses: 3 });
     const s = await bigClient.createReadSession(sessionRequest(TABLE, {}, { maxStreamCount: 1 }));
-    const dropped = await readStream(bigClient, s.streams[0].name);
+    const dropped = await readStream(bigClient, s.streams[0]!.name);
     assert.ok(dropped.error, 'the call fails');
     assert.ok(dropped.raw[0]!.byteLength > 512 * 1024, 'responses of about 1 MiB, more than a socket buffer holds');
     // Before the drop waited for its responses to go out, none of them reached the client; a reset
@@ -406,10 +406,10 @@ test('fault delay: a straggler stream takes at least the delay per response; tim
       assert.equal(read.chunks.length, 3);
       return performance.now() - start;
     };
-    const straggler = await timed(s.streams[1].name);
+    const straggler = await timed(s.streams[1]!.name);
     assert.ok(straggler >= 3 * 150 - 5, `straggler took ${straggler} ms`);
     // Its one call is spent: the next read of the same stream is not delayed.
-    const again = await timed(s.streams[1].name);
+    const again = await timed(s.streams[1]!.name);
     assert.ok(again < 300, `disarmed after one call, yet took ${again} ms`);
   });
 });
@@ -417,23 +417,23 @@ test('fault delay: a straggler stream takes at least the delay per response; tim
 test('fault throttle: every response reports the throttle percent until disarmed', async () => {
   await withFaults([{ kind: 'throttle', throttlePercent: 40, table: TABLE }, { kind: 'throttle', throttlePercent: 15, times: 1, table: OTHER }], async () => {
     const s = await session();
-    const read = await readStream(client, s.streams[0].name);
+    const read = await readStream(client, s.streams[0]!.name);
     assert.deepEqual(read.chunks.map((c) => c.throttlePercent), Array(12).fill(40));
     const other = await session(OTHER);
-    const first = await readStream(client, other.streams[0].name);
+    const first = await readStream(client, other.streams[0]!.name);
     assert.ok(first.chunks.length > 1 && first.chunks.every((c) => c.throttlePercent === 15));
-    const second = await readStream(client, other.streams[0].name);
+    const second = await readStream(client, other.streams[0]!.name);
     assert.ok(second.chunks.every((c) => c.throttlePercent === 0), 'times: 1 disarms after one call');
   });
   const s = await session();
-  assert.ok((await readStream(client, s.streams[0].name)).chunks.every((c) => c.throttlePercent === 0));
+  assert.ok((await readStream(client, s.streams[0]!.name)).chunks.every((c) => c.throttlePercent === 0));
 });
 
 test('fault corrupt: that one response no longer decodes, the others do', async () => {
   await withFaults([{ kind: 'corrupt', afterResponses: 1, table: TABLE }], async () => {
     const s = await session();
-    const schema: Uint8Array = s.arrowSchema.serializedSchema;
-    const read = await readStream(client, s.streams[0].name);
+    const schema: Uint8Array = s.arrowSchema!.serializedSchema;
+    const read = await readStream(client, s.streams[0]!.name);
     assert.equal(read.error, undefined);
     assert.equal(read.chunks.length, 12);
     assert.equal(read.chunks[1]!.rowCount, 250);
@@ -452,7 +452,7 @@ test('close() ends promptly while a client is still connected, even mid-stream',
   try {
     doomed.addFault({ kind: 'delay', delayMs: 200, afterResponses: 1 });
     const s = await doomedClient.createReadSession(sessionRequest(TABLE, {}, { maxStreamCount: 1 }));
-    const reading = readStream(doomedClient, s.streams[0].name);
+    const reading = readStream(doomedClient, s.streams[0]!.name);
     await sleep(50);
     assert.equal(doomed.openConnections(), 1);
     const start = performance.now();
@@ -475,7 +475,7 @@ test('fault drop also cuts the connection on an IPv6 loopback emulator', async (
     assert.match(v6.address, /^\[::1\]:\d+$/);
     v6.addFault({ kind: 'drop', afterResponses: 1 });
     const s = await v6Client.createReadSession(sessionRequest(OTHER, {}, { maxStreamCount: 1 }));
-    const dropped = await readStream(v6Client, s.streams[0].name);
+    const dropped = await readStream(v6Client, s.streams[0]!.name);
     assert.ok(dropped.error && [Status.UNAVAILABLE, Status.INTERNAL].includes(dropped.error.code), `got ${dropped.error?.code}`);
   } finally {
     v6Client.close();
@@ -486,8 +486,8 @@ test('fault drop also cuts the connection on an IPv6 loopback emulator', async (
 test('fault corrupt under response compression: the LZ4 block is sound, the Arrow message inside is not', async () => {
   await withFaults([{ kind: 'corrupt', table: TABLE }], async () => {
     const s = await session(TABLE, { responseCompressionCodec: 'RESPONSE_COMPRESSION_CODEC_LZ4' });
-    const schema: Uint8Array = s.arrowSchema.serializedSchema;
-    const read = await readStream(client, s.streams[0].name);
+    const schema: Uint8Array = s.arrowSchema!.serializedSchema;
+    const read = await readStream(client, s.streams[0]!.name);
     assert.equal(read.error, undefined);
     assert.throws(() => decodeChunks(schema, read.chunks.slice(0, 1)), CorruptBatchError);
     assert.deepEqual(canonicalRows(decodeChunks(schema, read.chunks.slice(1))), sourceRows.slice(250));

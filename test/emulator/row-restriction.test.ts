@@ -43,7 +43,7 @@ function packed(values: Nullable<Uint8Array>[]) {
     valueOffsets[i + 1] = valueOffsets[i]! + (value?.length ?? 0);
   });
   const data = new Uint8Array(valueOffsets[values.length]!);
-  values.forEach((value, i) => data.set(value ?? new Uint8Array(0), valueOffsets[i]!));
+  values.forEach((value, i) => data.set(value ?? new Uint8Array(0), valueOffsets[i]));
   return { length: values.length, nullBitmap: validity(values), valueOffsets, data };
 }
 

@@ -34,42 +34,42 @@ after(async () => {
 });
 
 test('a call with the right routing header goes through', async () => {
-  const session = await raw.unary('CreateReadSession', sessionRequest(TABLE), metadataOf(tableRouting));
-  const name: string = session.streams[0].name;
+  const session = await raw.createReadSession(sessionRequest(TABLE), metadataOf(tableRouting));
+  const name: string = session.streams[0]!.name;
   const read = await raw.readRows(name, 0, metadataOf(routing({ read_stream: name })));
   assert.equal(read.error, undefined);
-  assert.deepEqual(canonicalRows(decodeChunks(session.arrowSchema.serializedSchema, read.chunks)), sourceRows);
-  const split = await raw.unary('SplitReadStream', { name, fraction: 0.5 }, metadataOf(routing({ name })));
+  assert.deepEqual(canonicalRows(decodeChunks(session.arrowSchema!.serializedSchema, read.chunks)), sourceRows);
+  const split = await raw.splitReadStream({ name, fraction: 0.5 }, metadataOf(routing({ name })));
   assert.deepEqual(Object.keys(split).sort(), ['primaryStream', 'remainderStream']);
 });
 
 test('a call without x-goog-request-params is INVALID_ARGUMENT naming the header', async () => {
   await assertGrpcError(
-    raw.unary('CreateReadSession', sessionRequest(TABLE), metadataOf({})),
+    raw.createReadSession(sessionRequest(TABLE), metadataOf({})),
     Status.INVALID_ARGUMENT,
     /Missing x-goog-request-params routing header: expected "read_session\.table=projects%2Ftest-project%2F/,
   );
-  const session = await raw.unary('CreateReadSession', sessionRequest(TABLE), metadataOf(tableRouting));
-  const name: string = session.streams[0].name;
+  const session = await raw.createReadSession(sessionRequest(TABLE), metadataOf(tableRouting));
+  const name: string = session.streams[0]!.name;
   const read = await raw.readRows(name, 0, metadataOf({}));
   assert.equal(read.error?.code, Status.INVALID_ARGUMENT);
   assert.match(read.error.details, /Missing x-goog-request-params routing header: expected "read_stream=/);
   assert.equal(read.chunks.length, 0);
-  await assertGrpcError(raw.unary('SplitReadStream', { name, fraction: 0.5 }, metadataOf({})), Status.INVALID_ARGUMENT, /Missing x-goog-request-params/);
+  await assertGrpcError(raw.splitReadStream({ name, fraction: 0.5 }, metadataOf({})), Status.INVALID_ARGUMENT, /Missing x-goog-request-params/);
 });
 
 test('a routing header that does not match the request is INVALID_ARGUMENT', async () => {
   await assertGrpcError(
-    raw.unary('CreateReadSession', sessionRequest(TABLE), metadataOf(routing({ 'read_session.table': tablePath('other') }))),
+    raw.createReadSession(sessionRequest(TABLE), metadataOf(routing({ 'read_session.table': tablePath('other') }))),
     Status.INVALID_ARGUMENT,
     /routing header "read_session\.table=.*other" does not match the request/,
   );
   await assertGrpcError(
-    raw.unary('CreateReadSession', sessionRequest(TABLE), metadataOf(routing({ read_stream: TABLE }))),
+    raw.createReadSession(sessionRequest(TABLE), metadataOf(routing({ read_stream: TABLE }))),
     Status.INVALID_ARGUMENT,
     /does not match the request/,
   );
-  const session = await raw.unary('CreateReadSession', sessionRequest(TABLE, {}, { maxStreamCount: 2 }), metadataOf(tableRouting));
+  const session = await raw.createReadSession(sessionRequest(TABLE, {}, { maxStreamCount: 2 }), metadataOf(tableRouting));
   const [first, second] = session.streams as { name: string }[];
   const read = await raw.readRows(first!.name, 0, metadataOf(routing({ read_stream: second!.name })));
   assert.equal(read.error?.code, Status.INVALID_ARGUMENT);
@@ -80,10 +80,10 @@ test('requireRoutingHeader: false accepts calls without the header', async () =>
   const lenient = await startEmulator({ tables, requireRoutingHeader: false });
   const lenientRaw = new RawReadClient(lenient.address);
   try {
-    const session = await lenientRaw.unary('CreateReadSession', sessionRequest(TABLE), metadataOf({}));
-    const read = await lenientRaw.readRows(session.streams[0].name, 0, metadataOf({}));
+    const session = await lenientRaw.createReadSession(sessionRequest(TABLE), metadataOf({}));
+    const read = await lenientRaw.readRows(session.streams[0]!.name, 0, metadataOf({}));
     assert.equal(read.error, undefined);
-    assert.deepEqual(canonicalRows(decodeChunks(session.arrowSchema.serializedSchema, read.chunks)), sourceRows);
+    assert.deepEqual(canonicalRows(decodeChunks(session.arrowSchema!.serializedSchema, read.chunks)), sourceRows);
   } finally {
     lenientRaw.close();
     await lenient.close();
@@ -96,21 +96,21 @@ test('requireToken: true rejects calls without a bearer token and accepts any to
   const withToken = new ReadApiClient({ endpoint: guarded.address, tls: false, auth: { kind: 'token', token: 'anything' } });
   try {
     await assertGrpcError(
-      guardedRaw.unary('CreateReadSession', sessionRequest(TABLE), metadataOf(tableRouting)),
+      guardedRaw.createReadSession(sessionRequest(TABLE), metadataOf(tableRouting)),
       Status.UNAUTHENTICATED,
       /missing required authentication credential/,
     );
     await assertGrpcError(
-      guardedRaw.unary('CreateReadSession', sessionRequest(TABLE), metadataOf({ ...tableRouting, authorization: 'Basic dXNlcjpwdw==' })),
+      guardedRaw.createReadSession(sessionRequest(TABLE), metadataOf({ ...tableRouting, authorization: 'Basic dXNlcjpwdw==' })),
       Status.UNAUTHENTICATED,
       /missing required authentication credential/,
     );
     const session = await withToken.createReadSession(sessionRequest(TABLE));
-    const name: string = session.streams[0].name;
+    const name: string = session.streams[0]!.name;
     const unauthenticated = await guardedRaw.readRows(name, 0, metadataOf(routing({ read_stream: name })));
     assert.equal(unauthenticated.error?.code, Status.UNAUTHENTICATED);
     assert.equal(unauthenticated.chunks.length, 0);
-    await assertGrpcError(guardedRaw.unary('SplitReadStream', { name, fraction: 0.5 }, metadataOf(routing({ name }))), Status.UNAUTHENTICATED, /credential/);
+    await assertGrpcError(guardedRaw.splitReadStream({ name, fraction: 0.5 }, metadataOf(routing({ name }))), Status.UNAUTHENTICATED, /credential/);
     assert.deepEqual(await readRows(withToken, sessionRequest(TABLE)), sourceRows);
   } finally {
     withToken.close();
@@ -127,7 +127,7 @@ test('requireToken: "secret" rejects any other token', async () => {
     await assertGrpcError(wrong.createReadSession(sessionRequest(TABLE)), Status.UNAUTHENTICATED, /invalid authentication credentials/);
     const session = await right.createReadSession(sessionRequest(TABLE));
     await assertGrpcError(
-      new Promise((resolve, reject) => wrong.readRows(session.streams[0].name, 0).on('error', reject).on('end', resolve).resume()),
+      new Promise((resolve, reject) => wrong.readRows(session.streams[0]!.name, 0).on('error', reject).on('end', resolve).resume()),
       Status.UNAUTHENTICATED,
       /invalid authentication credentials/,
     );

@@ -5,7 +5,7 @@ import { runInNewContext } from 'node:vm';
 import { status as Status } from '@grpc/grpc-js';
 import { tableFromArrays } from 'apache-arrow';
 import type { ReadApiClient } from '../../src/client/read-client.js';
-import type { ProtoObject } from '../../src/protocol/service.js';
+import type { ReadSession } from '../../src/protocol/messages.js';
 import { startEmulator, type Emulator } from '../../src/emulator/server.js';
 import { generateDemoTable } from '../../src/emulator/sources/demo.js';
 import { canonicalRows } from '../helpers/canonical.js';
@@ -36,7 +36,7 @@ describe('sessions expire without another session being created', () => {
       assert.ok(emulator.stats.liveSessions > 0);
       assert.ok(await eventually(() => emulator.stats.liveSessions === 0), `released (${emulator.stats.liveSessions} live)`);
       assert.equal(emulator.stats.sessionsCreated, 5, 'no session was created to trigger it');
-      const late = await readStream(client, sessions[0]!.streams[0].name);
+      const late = await readStream(client, sessions[0]!.streams[0]!.name);
       assert.equal(late.error?.code, Status.FAILED_PRECONDITION);
       assert.match(late.error.details, /session expired at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$/);
     } finally {
@@ -55,12 +55,12 @@ describe('past maxSessions', () => {
       const a = await create();
       const b = await create();
       await create();
-      assert.equal((await readStream(client, a.streams[0].name)).error, undefined);
+      assert.equal((await readStream(client, a.streams[0]!.name)).error, undefined);
       await create();
       assert.equal(emulator.stats.liveSessions, 3);
       assert.equal(emulator.stats.sessionsEvicted, 1);
-      assert.equal((await readStream(client, a.streams[0].name)).error, undefined, 'a was used after b');
-      const late = await readStream(client, b.streams[0].name);
+      assert.equal((await readStream(client, a.streams[0]!.name)).error, undefined, 'a was used after b');
+      const late = await readStream(client, b.streams[0]!.name);
       assert.equal(late.error?.code, Status.FAILED_PRECONDITION);
       assert.match(late.error.details, /session expired at .*the emulator keeps at most 3 sessions/);
     } finally {
@@ -134,7 +134,7 @@ describe("a user's test suite: thousands of sessions, filtered and projected, mo
     // session does, saying why.
     const abandoned = await client.createReadSession(request(1));
     for (let i = 0; i < MAX_SESSIONS; i++) await client.createReadSession(request(i));
-    const late = await readStream(client, abandoned.streams[0].name);
+    const late = await readStream(client, abandoned.streams[0]!.name);
     assert.equal(late.error?.code, Status.FAILED_PRECONDITION);
     assert.match(late.error.details, /session expired at .*at most 200 sessions/);
   });
@@ -164,7 +164,7 @@ describe("a large filtered session's encoding does not hold up other calls", () 
 
   test('a small session is created and read while the big one is still being encoded', async () => {
     const big = await client.createReadSession(sessionRequest(tablePath('big'), { rowRestriction: 'id >= 10 AND half < 150000' }, { maxStreamCount: 1 }));
-    const bigRead = drain(client.readRows(big.streams[0].name, 0));
+    const bigRead = drain(client.readRows(big.streams[0]!.name, 0));
     // Polled once per event-loop turn: the encoding has begun, and is far from done.
     while (emulator.stats.unitsEncoded === 0) await new Promise((resolve) => setImmediate(resolve));
 
@@ -189,7 +189,7 @@ describe('the encoding cache', () => {
     const emulator = await startEmulator({ tables: [{ table: 'test-project.ds.t', data: source }], maxBatchRows: 100, maxEncodedBytes: 0 });
     const client = emulatorClient(emulator);
     const request = (filter: string) => sessionRequest(tablePath('t'), { rowRestriction: filter, selectedFields: ['id', 'f_string', 'rec'] }, { maxStreamCount: 2 });
-    const rowsOf = async (session: ProtoObject) => canonicalRows(await readSession(client, session));
+    const rowsOf = async (session: ReadSession) => canonicalRows(await readSession(client, session));
     try {
       const a = await client.createReadSession(request('id < 300'));
       const twin = await client.createReadSession(request('id < 300'));

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as arrow from 'apache-arrow';
+import { childFields } from '../../src/arrow/child-fields.js';
 import { bqFieldToArrow, bqSchemaToArrow, parseBqSchemaJson, SchemaError, type BqField } from '../../src/emulator/sources/bq-schema.js';
 import { loadNdjsonTable, NdjsonError, tableFromNdjson } from '../../src/emulator/sources/ndjson.js';
 import { ArrowIpcError, loadArrowIpcTable } from '../../src/emulator/sources/arrow-ipc.js';
@@ -16,17 +17,17 @@ function exact(data: arrow.Data, i: number): unknown {
   if (!data.getValid(i)) return null;
   const { type } = data;
   if (arrow.DataType.isStruct(type)) {
-    return Object.fromEntries(type.children.map((f, k) => [f.name, exact(data.children[k], i)]));
+    return Object.fromEntries(type.children.map((f, k) => [f.name, exact(data.children[k]!, i)]));
   }
   if (arrow.DataType.isList(type)) {
     const offsets = data.valueOffsets as Int32Array;
     const items: unknown[] = [];
-    for (let k = offsets[i]; k < offsets[i + 1]; k++) items.push(exact(data.children[0], k));
+    for (let k = offsets[i]!; k < offsets[i + 1]!; k++) items.push(exact(data.children[0]!, k));
     return items;
   }
   if (arrow.DataType.isTimestamp(type)) return (data.values as BigInt64Array)[i];
   if (arrow.DataType.isDecimal(type)) return Array.from((data.values as Uint32Array).subarray(i * data.stride, (i + 1) * data.stride));
-  const value = arrow.makeVector(data).get(i);
+  const value: unknown = arrow.makeVector(data).get(i);
   return value instanceof Uint8Array ? Array.from(value) : value;
 }
 
@@ -38,7 +39,7 @@ function exactRows(table: arrow.Table): unknown[] {
 /** A column's values across batches (by top-level field name), exactly. */
 function columnValues(table: arrow.Table, name: string): unknown[] {
   const k = table.schema.fields.findIndex((f) => f.name === name);
-  return table.batches.flatMap((batch) => Array.from({ length: batch.numRows }, (_, i) => exact(batch.data.children[k], i)));
+  return table.batches.flatMap((batch) => Array.from({ length: batch.numRows }, (_, i) => exact(batch.data.children[k]!, i)));
 }
 
 /** The signed integer in little-endian two's-complement words. */
@@ -178,11 +179,11 @@ test('bqSchemaToArrow gives exactly the Storage Read API types, nullability and 
   assert.equal((field('dt').type as arrow.Timestamp).timezone, null);
   assert.equal((field('ts').type as arrow.Timestamp).timezone, 'UTC');
   assert.equal((field('t').type as arrow.Time).bitWidth, 64);
-  const item = (field('rg').type as arrow.List).children[0];
+  const item = (field('rg').type as arrow.List).children[0]!;
   assert.deepEqual([item.name, item.nullable, describe(item).metadata], ['item', false, geography]);
-  assert.deepEqual((field('ri').type as arrow.List).children[0].name, 'item');
+  assert.deepEqual((field('ri').type as arrow.List).children[0]!.name, 'item');
   const [x, y] = (field('rec').type as arrow.Struct).children;
-  assert.deepEqual([describe(x), y.nullable], [{ type: 'Utf8', nullable: false, metadata: json }, true]);
+  assert.deepEqual([describe(x!), y!.nullable], [{ type: 'Utf8', nullable: false, metadata: json }, true]);
   assert.deepEqual(describe(bqFieldToArrow({ name: 'g', type: 'geography', mode: 'REQUIRED' })), { type: 'Utf8', nullable: false, metadata: geography });
 });
 
@@ -313,10 +314,10 @@ test('NDJSON RECORD and REPEATED: missing and null fields, null records, empty a
     { id: 2n, rec: null, nums: [], kv: [] },
     { id: 3n, rec: { a: 6n, inner: null, tags: [] }, nums: [], kv: [] },
   ]);
-  const rec = table.batches[0].data.children[1];
+  const rec = table.batches[0]!.data.children[1]!;
   assert.equal(rec.nullCount, 1);
-  assert.equal(rec.children[1].nullCount, 2, 'inner is NULL under the NULL record and where null');
-  assert.equal(table.batches[0].data.children[2].nullCount, 0, 'REPEATED columns have no NULLs');
+  assert.equal(rec.children[1]!.nullCount, 2, 'inner is NULL under the NULL record and where null');
+  assert.equal(table.batches[0]!.data.children[2]!.nullCount, 0, 'REPEATED columns have no NULLs');
 });
 
 test('NDJSON errors name the line and the field', () => {
@@ -371,7 +372,7 @@ test('loadNdjsonTable reads the schema file and data file and names them in erro
     writeFileSync(dataPath, '{"x": 1, "j": {"k": null}}\n{"x": "2"}\n');
     const table = loadNdjsonTable(dataPath, schemaPath);
     assert.deepEqual(exactRows(table), [{ x: 1n, j: '{"k":null}' }, { x: 2n, j: null }]);
-    assert.equal(table.schema.fields[1].metadata.get('ARROW:extension:name'), 'google:sqlType:json');
+    assert.equal(table.schema.fields[1]!.metadata.get('ARROW:extension:name'), 'google:sqlType:json');
 
     writeFileSync(dataPath, '{"x": 1}\n{"j": 1}\n');
     throwsWith(() => loadNdjsonTable(dataPath, schemaPath), NdjsonError, new RegExp(`^${escape(dataPath)}: line 2: field x: missing REQUIRED field$`));
@@ -440,7 +441,7 @@ test('demo table is deterministic for a seed, whatever batchRows, and ids are 0.
   const a = generateDemoTable({ rows, seed: 42, batchRows: 97 });
   const b = generateDemoTable({ rows, seed: 42, batchRows: 1000 });
   const c = generateDemoTable({ rows, seed: 42, batchRows: 97 });
-  assert.deepEqual(a.batches.map((batch) => batch.numRows), [...Array(15).fill(97), 45]);
+  assert.deepEqual(a.batches.map((batch) => batch.numRows), [...Array<number>(15).fill(97), 45]);
   const rowsA = exactRows(a);
   assert.deepEqual(exactRows(b), rowsA);
   assert.deepEqual(exactRows(c), rowsA);
@@ -459,9 +460,9 @@ test('demo table has NULLs in every NULLABLE column and none elsewhere, and extr
     } else {
       assert.equal(data.nullCount, 0, path);
     }
-    field.type.children?.forEach((childField: arrow.Field, k: number) => check(childField, data.children[k], `${path}.${childField.name}`));
+    childFields(field.type as arrow.DataType).forEach((childField, k) => check(childField, data.children[k]!, `${path}.${childField.name}`));
   };
-  table.schema.fields.forEach((field, k) => check(field, batch.data.children[k], field.name));
+  table.schema.fields.forEach((field, k) => check(field, batch!.data.children[k]!, field.name));
 
   const maxAt = (name: string, special: number, expected: bigint) => {
     const values = columnValues(table, name);

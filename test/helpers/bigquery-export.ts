@@ -54,7 +54,7 @@ export function exportText(field: Field, value: Canonical): string {
     return type.timezone ? `${date} ${time} UTC` : `${date}T${time}`;
   }
   if (DataType.isTime(type)) return microsText(BigInt(value as string)).time;
-  return String(value);
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
 /** What JSON.parse gives for `field`'s value in BigQuery's newline-delimited JSON export. */
@@ -66,9 +66,10 @@ export function exportJson(field: Field, value: Canonical): Json | undefined {
   if (DataType.isStruct(type)) return exportRow(type.children, value as Record<string, Canonical>);
   // The demo's JSON text holds raw tabs inside strings; an export escapes them.
   if (extension(field) === 'google:sqlType:json') {
+    // eslint-disable-next-line no-control-regex -- raw control characters are exactly what is escaped here
     return JSON.parse((value as string).replace(/[\u0000-\u001f]/g, (c) => JSON.stringify(c).slice(1, -1))) as Json;
   }
-  if (DataType.isFloat(type) || DataType.isBool(type)) return value as number | boolean | string;
+  if (DataType.isFloat(type) || DataType.isBool(type)) return value;
   return exportText(field, value);
 }
 

@@ -30,7 +30,7 @@ export function decimalText(data: Data, row: number): string | null {
 }
 
 function readableValue(data: Data, index: number): Canonical {
-  const type = data.type as DataType;
+  const type = data.type;
   if (DataType.isDecimal(type)) return decimalText(data, index);
   if (isNull(data, index)) return null;
   if (DataType.isStruct(type)) {
@@ -39,7 +39,7 @@ function readableValue(data: Data, index: number): Canonical {
     return out;
   }
   if (DataType.isList(type)) {
-    const offsets = data.valueOffsets!;
+    const offsets = data.valueOffsets as Int32Array;
     const items: Canonical[] = [];
     for (let j = offsets[index]!; j < offsets[index + 1]!; j++) items.push(readableValue(data.children[0]!, j));
     return items;

@@ -21,14 +21,14 @@ function isValid(data: Data, index: number): boolean {
 
 export function canonicalValue(data: Data, index: number): Canonical {
   if (!isValid(data, index)) return null;
-  const type = data.type as DataType;
+  const type = data.type;
   if (DataType.isStruct(type)) {
     const out: { [key: string]: Canonical } = {};
     type.children.forEach((field, c) => (out[field.name] = canonicalValue(data.children[c]!, index)));
     return out;
   }
   if (DataType.isList(type)) {
-    const offsets = data.valueOffsets!;
+    const offsets = data.valueOffsets as Int32Array;
     const items: Canonical[] = [];
     for (let j = offsets[index]!; j < offsets[index + 1]!; j++) items.push(canonicalValue(data.children[0]!, j));
     return items;
@@ -45,12 +45,12 @@ export function canonicalValue(data: Data, index: number): Canonical {
   }
   if (DataType.isBool(type)) return bit(data.values as Uint8Array, data, index);
   if (DataType.isUtf8(type)) {
-    const offsets = data.valueOffsets!;
-    return Buffer.from((data.values as Uint8Array).subarray(offsets[index]!, offsets[index + 1]!)).toString('utf8');
+    const offsets = data.valueOffsets as Int32Array;
+    return Buffer.from((data.values as Uint8Array).subarray(offsets[index], offsets[index + 1])).toString('utf8');
   }
   if (DataType.isBinary(type)) {
-    const offsets = data.valueOffsets!;
-    return Buffer.from((data.values as Uint8Array).subarray(offsets[index]!, offsets[index + 1]!)).toString('hex');
+    const offsets = data.valueOffsets as Int32Array;
+    return Buffer.from((data.values as Uint8Array).subarray(offsets[index], offsets[index + 1])).toString('hex');
   }
   const value = (data.values as unknown as ArrayLike<number | bigint>)[index]!;
   if (typeof value === 'bigint') return value.toString();
@@ -70,7 +70,8 @@ export function canonicalRows(source: Table | RecordBatch[]): Canonical[] {
 export function rowsById(rows: Canonical[], key = 'id'): Map<string, Canonical> {
   const byId = new Map<string, Canonical>();
   for (const row of rows) {
-    const id = String((row as Record<string, Canonical>)[key]);
+    const value = (row as Record<string, Canonical>)[key] ?? null;
+    const id = typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
     if (byId.has(id)) throw new Error(`duplicate ${key} ${id}`);
     byId.set(id, row);
   }

@@ -30,7 +30,7 @@ export function runCli(args: readonly string[], options: CliOptions = {}): Promi
   let stderr = '';
   if (options.stdoutClosed) child.stdout.destroy();
   child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   const timeoutMs = options.timeoutMs ?? 60_000;
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {

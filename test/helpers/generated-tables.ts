@@ -104,7 +104,7 @@ function column(name: string, depth: number): fc.Arbitrary<GeneratedColumn> {
 function record(name: string, depth: number): fc.Arbitrary<GeneratedColumn> {
   return fc.integer({ min: 1, max: 3 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => column(`c${i}`, depth)))).map((children) => ({
     field: { name, type: 'RECORD', fields: children.map((c) => c.field) },
-    value: fc.record(Object.fromEntries(children.map((c) => [c.field.name, c.value]))) as fc.Arbitrary<unknown>,
+    value: fc.record(Object.fromEntries(children.map((c) => [c.field.name, c.value]))),
   }));
 }
 
@@ -142,7 +142,7 @@ export function generatedTable(maxRows: number): fc.Arbitrary<GeneratedTable> {
       // Empty and one-row tables often, and tables that span several batches and streams.
       const rowsOf = fc.oneof(fc.array(row, { maxLength: 2 }), fc.array(row, { maxLength: maxRows, size: 'max' }));
       return rowsOf.map((rows) => ({
-        fields: [{ name: 'id', type: 'INT64', mode: 'REQUIRED' } as BqField, ...columns.map((c) => c.field)],
+        fields: [{ name: 'id', type: 'INT64', mode: 'REQUIRED' }, ...columns.map((c) => c.field)],
         rows: rows.length,
         ndjson: rows.map((cells, id) => JSON.stringify(Object.fromEntries([['id', id], ...columns.map((c, k) => [c.field.name, cells[k]])]))).join('\n'),
       }));

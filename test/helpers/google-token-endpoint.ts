@@ -151,7 +151,7 @@ export class GoogleTokenEndpoint {
     if (!(Number(claims.exp) > nowS && Number(claims.iat) <= nowS + 60)) {
       return invalidGrant('Invalid JWT: Token must be a short-lived token and in a reasonable timeframe.');
     }
-    if (!String(claims.scope ?? '').split(' ').includes(BIGQUERY_SCOPE)) {
+    if (!(typeof claims.scope === 'string' ? claims.scope.split(' ') : []).includes(BIGQUERY_SCOPE)) {
       return { status: 400, body: { error: 'invalid_scope', error_description: 'The BigQuery scope was not requested.' } };
     }
     const issuedAtMs = Date.now();

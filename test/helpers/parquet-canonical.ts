@@ -67,7 +67,7 @@ export async function parquetCanonicalRows(bytes: Uint8Array, schema: Schema): P
       delete element.logical_type;
     }
   }
-  const rows = (await parquetReadObjects({ file, metadata, compressors, utf8: false, parsers: PARSERS as never })) as Record<string, unknown>[];
+  const rows = (await parquetReadObjects({ file, metadata, compressors, utf8: false, parsers: PARSERS })) as Record<string, unknown>[];
   return rows.map((row) => {
     const out: { [key: string]: Canonical } = {};
     for (const field of schema.fields) out[field.name] = canonicalOf(field, row[field.name]);

@@ -4,6 +4,7 @@ import {
   credentials,
   Metadata,
   type ClientReadableStream,
+  type MethodDefinition,
   type ServiceError,
 } from '@grpc/grpc-js';
 import { RecordBatchReader, type RecordBatch, type Schema } from 'apache-arrow';
@@ -12,7 +13,10 @@ import { decompressResponseRows } from '../../src/arrow/response-codec.js';
 import { ReadApiClient } from '../../src/client/read-client.js';
 import type { Emulator } from '../../src/emulator/server.js';
 import { decodeReadRowsResponse, type ReadRowsChunk } from '../../src/protocol/read-rows-response.js';
-import { readServiceDefinition, type ProtoObject } from '../../src/protocol/service.js';
+import type {
+  CreateReadSessionRequest, ReadSession, RequestedSession, SplitReadStreamRequest, SplitReadStreamResponse, TableReadOptions,
+} from '../../src/protocol/messages.js';
+import { readServiceDefinition } from '../../src/protocol/service.js';
 import { canonicalRows, type Canonical } from './canonical.js';
 
 export const PROJECT = 'test-project';
@@ -29,9 +33,9 @@ export function emulatorClient(emulator: Emulator): ReadApiClient {
 /** A CreateReadSession request for an Arrow session over `table`. */
 export function sessionRequest(
   table: string,
-  readOptions: ProtoObject = {},
-  extra: { readSession?: ProtoObject; maxStreamCount?: number; preferredMinStreamCount?: number } = {},
-): ProtoObject {
+  readOptions: TableReadOptions = {},
+  extra: { readSession?: RequestedSession; maxStreamCount?: number; preferredMinStreamCount?: number } = {},
+): CreateReadSessionRequest {
   return {
     parent: PARENT,
     readSession: { table, dataFormat: 'ARROW', readOptions, ...extra.readSession },
@@ -69,10 +73,10 @@ export function decodeChunks(schema: Uint8Array, chunks: readonly ReadRowsChunk[
 }
 
 /** Reads every stream of a session in order, failing on any stream error. */
-export async function readSession(client: ReadApiClient, session: ProtoObject): Promise<RecordBatch[]> {
-  const schema: Uint8Array = session.arrowSchema.serializedSchema;
+export async function readSession(client: ReadApiClient, session: ReadSession): Promise<RecordBatch[]> {
+  const schema = session.arrowSchema!.serializedSchema;
   const batches: RecordBatch[] = [];
-  for (const stream of session.streams as { name: string }[]) {
+  for (const stream of session.streams) {
     const read = await readStream(client, stream.name);
     if (read.error) throw read.error;
     batches.push(...decodeChunks(schema, read.chunks));
@@ -81,7 +85,7 @@ export async function readSession(client: ReadApiClient, session: ProtoObject): 
 }
 
 /** Creates a session and reads all of it as canonical rows. */
-export async function readRows(client: ReadApiClient, request: ProtoObject): Promise<Canonical[]> {
+export async function readRows(client: ReadApiClient, request: CreateReadSessionRequest): Promise<Canonical[]> {
   return canonicalRows(await readSession(client, await client.createReadSession(request)));
 }
 
@@ -100,22 +104,29 @@ export class RawReadClient {
     this.client = new Client(address, credentials.createInsecure());
   }
 
-  unary(method: 'CreateReadSession' | 'SplitReadStream', request: ProtoObject, metadata: Metadata): Promise<ProtoObject> {
-    const def = this.definition[method]!;
+  createReadSession(request: CreateReadSessionRequest, metadata: Metadata): Promise<ReadSession> {
+    return this.unary(this.definition.CreateReadSession, request, metadata);
+  }
+
+  splitReadStream(request: SplitReadStreamRequest, metadata: Metadata): Promise<SplitReadStreamResponse> {
+    return this.unary(this.definition.SplitReadStream, request, metadata);
+  }
+
+  private unary<Req, Res>(def: MethodDefinition<Req, Res>, request: Req, metadata: Metadata): Promise<Res> {
     return new Promise((resolve, reject) => {
       this.client.makeUnaryRequest(def.path, def.requestSerialize, def.responseDeserialize, request, metadata, {}, (err, response) =>
-        err ? reject(err) : resolve(response as ProtoObject),
+        err ? reject(err) : resolve(response!),
       );
     });
   }
 
   readRows(readStream: string, offset: number, metadata: Metadata): Promise<StreamRead> {
-    const def = this.definition.ReadRows!;
+    const def = this.definition.ReadRows;
     return drain(
       this.client.makeServerStreamRequest(
         def.path,
         def.requestSerialize,
-        def.responseDeserialize as (bytes: Buffer) => Buffer,
+        def.responseDeserialize,
         { readStream, offset },
         metadata,
         {},

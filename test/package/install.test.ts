@@ -22,13 +22,15 @@ import { selfSignedCert } from '../helpers/tls.js';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+  dependencies: Record<string, string>; devDependencies: Record<string, string>; repository: { url: string };
+};
 /** The lowest version a caret range of bqread's allows. */
-const lowEnd = (name: string): string => (manifest.dependencies[name] as string).replace(/^\^/, '');
+const lowEnd = (name: string): string => manifest.dependencies[name]!.replace(/^\^/, '');
 // The app's packages: the low ends of bqread's ranges, which `npm ci` already cached (apache-arrow's
 // through the alias the lockfile installs).
 const APP_VERSIONS = {
-  'apache-arrow': manifest.devDependencies['apache-arrow-oldest'].replace(/^npm:apache-arrow@/, '') as string,
+  'apache-arrow': manifest.devDependencies['apache-arrow-oldest']!.replace(/^npm:apache-arrow@/, ''),
   '@grpc/grpc-js': lowEnd('@grpc/grpc-js'),
   'google-auth-library': lowEnd('google-auth-library'),
 };
@@ -95,7 +97,7 @@ test('every source map in the tarball maps to sources the tarball ships, and eve
 });
 
 test('the README an npm user reads links only to files the tarball ships or the repository holds', () => {
-  const repository = (manifest.repository.url as string).replace(/^git\+/, '').replace(/\.git$/, '');
+  const repository = manifest.repository.url.replace(/^git\+/, '').replace(/\.git$/, '');
   assert.match(repository, /^https:\/\/github\.com\/[^/]+\/[^/]+$/);
   const readme = readFileSync(path.join(app, 'node_modules/bqread/README.md'), 'utf8');
   assert.doesNotMatch(readme, /\.\.\//, 'nothing outside the repository');
@@ -113,7 +115,7 @@ test('the app ends with one copy of apache-arrow, @grpc/grpc-js and google-auth-
   for (const [name, version] of Object.entries(APP_VERSIONS)) {
     const { stdout } = await run('npm', ['ls', name, '--all', '--parseable'], { cwd: app, timeout: 30_000 });
     assert.deepEqual(stdout.trim().split('\n'), [path.join(app, 'node_modules', name)], `one ${name}`);
-    assert.equal(JSON.parse(readFileSync(path.join(app, 'node_modules', name, 'package.json'), 'utf8')).version, version);
+    assert.equal((JSON.parse(readFileSync(path.join(app, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version, version);
   }
 });
 
@@ -193,7 +195,7 @@ test('npx bqread reads a table into a file from the installed package', async ()
   const env = { ...process.env, PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH}` };
   const child = spawn('npx', ['--no-install', 'bqread', 'read', DEMO, '--endpoint', emulator.address, '--out', 'demo.arrow', '--workers', '1'], { cwd: app, env });
   let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
   assert.equal(code, 0, stderr);
   assert.match(stderr, /^2,000 rows, \d+ columns .* arrow .* MB -> demo\.arrow\n$/);

@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { status as Status } from '@grpc/grpc-js';
 import type { Emulator } from '../../src/emulator/server.js';
 import {
+  describeStatus,
   EndpointUnreachableError,
   ReadAbortedError,
   ReadOptionsError,
@@ -117,4 +118,11 @@ describe('bad input gets a clear error', () => {
       emulator.clearFaults();
     }
   });
+});
+
+test('a status description drops the empty "Resolution note:" grpc-js ends a failed connection with', () => {
+  const details = 'No connection established. Last error: Error: connect ECONNREFUSED 127.0.0.1:1. Resolution note: ';
+  assert.equal(describeStatus(Status.UNAVAILABLE, details), 'UNAVAILABLE: No connection established. Last error: Error: connect ECONNREFUSED 127.0.0.1:1.');
+  assert.equal(describeStatus(Status.UNAVAILABLE, 'No addresses resolved. Resolution note: DNS lookup failed'),
+    'UNAVAILABLE: No addresses resolved. Resolution note: DNS lookup failed');
 });

@@ -128,7 +128,7 @@ describe('connection losses while streams are paused by backpressure', () => {
       }
       while (await take());
       assert.deepEqual(rowsById(canonicalRows(batches)), rowsById(canonicalRows(source)));
-      assert.ok(stream.stats.streams.every((s) => s.retries >= 1), `every paused stream saw the loss (${stream.stats.streams.map((s) => s.retries)} retries)`);
+      assert.ok(stream.stats.streams.every((s) => s.retries >= 1), `every paused stream saw the loss (${stream.stats.streams.map((s) => s.retries).join(',')} retries)`);
     } finally {
       await proxy.close();
       await emulator.close();

@@ -102,7 +102,7 @@ async function checkCase(c: Case, pool: ReadPool, parent: string): Promise<void>
     assert.deepEqual(header, flat.map((f) => f.name), 'csv header');
     const csvExpected = new Map(expected.map((row) => {
       const r = row as Record<string, Canonical>;
-      return [String(r.id), flat.map((f) => (r[f.name] === null ? null : exportText(f, r[f.name]!)))];
+      return [r.id as string, flat.map((f) => (r[f.name] === null ? null : exportText(f, r[f.name]!)))];
     }));
     assert.equal(records.length, c.table.rows, 'csv rows');
     for (const record of records) assert.deepEqual(record, csvExpected.get(record[0]!), 'csv');

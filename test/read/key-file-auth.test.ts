@@ -34,8 +34,8 @@ function readInChild(options: ReadOptions, env: NodeJS.ProcessEnv): Promise<Chil
   });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('close', (exitCode, signal) => {
@@ -155,7 +155,7 @@ describe('service-account key files: google-auth-library tokens from a token end
       assert.equal(outcome.result.ok, false);
       assert.equal(outcome.result.error?.name, 'SessionCreateError', outcome.stderr);
       assert.equal(outcome.result.error?.code, Status.UNAUTHENTICATED, outcome.result.error?.message);
-      assert.match(outcome.result.error!.message, new RegExp(error));
+      assert.match(outcome.result.error.message, new RegExp(error));
       assert.ok(endpoint.refused > refusedBefore);
       assertNoSecrets(outcome);
     });
@@ -170,7 +170,7 @@ describe('service-account key files: google-auth-library tokens from a token end
       assert.equal(outcome.result.ok, false);
       assert.equal(outcome.result.error?.name, 'StreamReadError', outcome.stderr);
       assert.equal(outcome.result.error?.code, Status.UNAUTHENTICATED, outcome.result.error?.message);
-      assert.match(outcome.result.error!.message, /invalid_client/);
+      assert.match(outcome.result.error.message, /invalid_client/);
       assertNoSecrets(outcome);
     } finally {
       onAccepted = undefined;

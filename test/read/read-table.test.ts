@@ -4,7 +4,7 @@ import { Field, Int64, Schema, Table } from 'apache-arrow';
 import type { Emulator } from '../../src/emulator/server.js';
 import { ReadPool } from '../../src/read/pool.js';
 import { readTableParallel } from '../../src/read/read-table.js';
-import { canonicalRows } from '../helpers/canonical.js';
+import { canonicalRows, type Canonical } from '../helpers/canonical.js';
 import { DEMO, demoEmulator } from '../helpers/demo-emulator.js';
 
 describe('readTableParallel against the emulator', () => {
@@ -51,9 +51,9 @@ describe('readTableParallel against the emulator', () => {
     });
     assert.deepEqual(table.schema.fields.map((f) => f.name), ['id', 'f_bool', 'rec']);
     const expected = canonicalRows(source)
-      .map((r) => r as Record<string, any>) // eslint-disable-line @typescript-eslint/no-explicit-any
+      .map((r) => r as Record<string, Canonical>)
       .filter((r) => r.f_bool === true && Number(r.id) >= 10 && Number(r.id) <= 2500)
-      .map((r) => ({ id: r.id, f_bool: r.f_bool, rec: r.rec === null ? null : { a: r.rec.a } }));
+      .map((r) => ({ id: r.id, f_bool: r.f_bool, rec: r.rec === null ? null : { a: (r.rec as Record<string, Canonical>).a } }));
     assert.ok(expected.length > 500);
     assert.deepEqual(canonicalRows(table), expected);
   });
@@ -105,7 +105,7 @@ describe('readTableParallel against the emulator', () => {
     for (const batch of table.batches) {
       const owners = new Set<ArrayBufferLike>();
       const visit = (data: import('apache-arrow').Data) => {
-        for (const b of [data.valueOffsets, data.values, data.nullBitmap]) if (b && b.byteLength) owners.add(b.buffer);
+        for (const b of [data.valueOffsets, data.values, data.nullBitmap] as (ArrayBufferView | undefined)[]) if (b && b.byteLength) owners.add(b.buffer);
         data.children.forEach(visit);
       };
       visit(batch.data);

@@ -49,6 +49,17 @@ describe('the read survives, or ends cleanly, whatever happens on its threads', 
     }
   });
 
+  test('the last progress report counts every stream done, not only every row read', async () => {
+    const reports: { rows: number; streamsDone: number; streamsTotal: number }[] = [];
+    await readTableParallel(DEMO, {
+      endpoint: emulator.address, maxStreams: 4, workers: 1, selectedFields: ['id'],
+      onProgress: ({ rows, streamsDone, streamsTotal }) => reports.push({ rows, streamsDone, streamsTotal }),
+    });
+    const last = reports.at(-1)!;
+    assert.ok(last.streamsTotal >= 4, `streams ${last.streamsTotal}`);
+    assert.deepEqual(last, { rows: 4000, streamsDone: last.streamsTotal, streamsTotal: last.streamsTotal });
+  });
+
   test('a stream whose worker keeps dying fails after maxWorkerRestarts, naming stream and offset', async () => {
     emulator.addFault({ kind: 'delay', delayMs: 5 });
     const pool = new ReadPool({ workers: 1 });
@@ -131,7 +142,7 @@ describe('the read survives, or ends cleanly, whatever happens on its threads', 
     try {
       const conflicts = [
         { pool, workers: 2 },
-        { token: 't', authClient: { getAccessToken: async () => 't' } },
+        { token: 't', authClient: { getAccessToken: () => Promise.resolve('t') } },
         { token: 't', keyFilename: '/k.json' },
         { preferredMinStreams: 5, maxStreams: 2 },
       ];

@@ -25,7 +25,7 @@ describe('TLS and OAuth tokens, as against the real service', () => {
 
   test('every worker sends the token from an authClient over its own TLS channel', async () => {
     let tokenRequests = 0;
-    const authClient = { getAccessToken: async () => ((tokenRequests++), { token: 'ya29.token' }) };
+    const authClient = { getAccessToken: () => Promise.resolve((tokenRequests++, { token: 'ya29.token' })) };
     // One token for the session, then one per stream as it starts.
     const { table, session } = await readTableParallel('secure-proj.ds.t', {
       endpoint: `localhost:${emulator.port}`, tls: true, rootCertsPem: cert, authClient, workers: 2, maxStreams: 4,
@@ -78,7 +78,7 @@ describe('tokens from an authClient are fetched for every connect, so expiry mid
     // The session and the 3 streams' first calls use the first token; then it expires.
     const first = expireAfter(4);
     const handedOut: string[] = [];
-    const authClient = { getAccessToken: async () => (handedOut.push(current), { token: current }) };
+    const authClient = { getAccessToken: () => Promise.resolve((handedOut.push(current), { token: current })) };
     emulator.addFault({ kind: 'drop', afterResponses: 2, times: 3 });
     try {
       const { table: read, stats } = await readTableParallel(table, { endpoint: emulator.address, authClient, workers: 2, maxStreams: 3, retry: fastRetry });
@@ -95,12 +95,12 @@ describe('tokens from an authClient are fetched for every connect, so expiry mid
     let staleOnce = true;
     // A token cache that hands out the expired token once more, then the new one.
     const authClient = {
-      getAccessToken: async () => {
+      getAccessToken: () => {
         if (current !== first && staleOnce) {
           staleOnce = false;
-          return { token: first };
+          return Promise.resolve({ token: first });
         }
-        return { token: current };
+        return Promise.resolve({ token: current });
       },
     };
     emulator.addFault({ kind: 'drop', afterResponses: 1, times: 1 });
@@ -116,7 +116,7 @@ describe('tokens from an authClient are fetched for every connect, so expiry mid
 
   test('a new token for every call still shares one channel per worker thread', async () => {
     // Each read is given a token of its own, as an auth client refreshing between reads would.
-    const authClient = { getAccessToken: async () => ({ token: current }) };
+    const authClient = { getAccessToken: () => Promise.resolve({ token: current }) };
     const pool = new ReadPool({ workers: 1 });
     try {
       for (let read = 0; read < 3; read++) {
@@ -136,7 +136,7 @@ describe('tokens from an authClient are fetched for every connect, so expiry mid
     try {
       await assert.rejects(
         readTableParallel(table, {
-          endpoint: emulator.address, authClient: { getAccessToken: async () => first }, workers: 1, maxStreams: 1, retry: fastRetry,
+          endpoint: emulator.address, authClient: { getAccessToken: () => Promise.resolve(first) }, workers: 1, maxStreams: 1, retry: fastRetry,
         }),
         (err: unknown) => err instanceof StreamReadError && err.code === Status.UNAUTHENTICATED && !err.message.includes(first),
       );

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Field, RecordBatch, Table } from 'apache-arrow';
+import type { DataType, Field, RecordBatch, Table } from 'apache-arrow';
+import { childFields } from '../../src/arrow/child-fields.js';
 import { startEmulator, type Emulator } from '../../src/emulator/server.js';
 import type { BqField } from '../../src/emulator/sources/bq-schema.js';
 import { tableFromNdjson } from '../../src/emulator/sources/ndjson.js';
@@ -8,7 +9,7 @@ import { ReadOptionsError } from '../../src/read/errors.js';
 import { ReadPool } from '../../src/read/pool.js';
 import { readBatches } from '../../src/read/read-batches.js';
 import { readTableParallel } from '../../src/read/read-table.js';
-import { canonicalRows, rowsById } from '../helpers/canonical.js';
+import { canonicalRows, rowsById, type Canonical } from '../helpers/canonical.js';
 import { readableRows } from '../helpers/bq-values.js';
 import { FIRST_ROW_VALUES, typesTable } from '../helpers/types-table.js';
 
@@ -20,7 +21,7 @@ const ROWS = 600;
 
 const describeField = (f: Field): unknown => ({
   name: f.name, type: String(f.type), nullable: f.nullable, metadata: Object.fromEntries(f.metadata),
-  children: (f.type.children ?? []).map(describeField),
+  children: childFields(f.type as DataType).map(describeField),
 });
 
 describe('the reader on INTERVAL, RANGE, declared decimals and DATETIME metadata', () => {
@@ -80,8 +81,8 @@ describe('the reader on INTERVAL, RANGE, declared decimals and DATETIME metadata
 
   test('selected RANGE and INTERVAL sub-fields of a RECORD come through alone', async () => {
     const { table } = await readTableParallel(TABLE, { endpoint: emulator.address, maxStreams: 2, pool, selectedFields: ['id', 'rec.r', 'iv'] });
-    const expected = (readableRows(source) as Record<string, any>[]).map((row) => ({ // eslint-disable-line @typescript-eslint/no-explicit-any
-      id: row.id, iv: row.iv, rec: row.rec === null ? null : { r: row.rec.r },
+    const expected = (readableRows(source) as Record<string, Canonical>[]).map((row) => ({
+      id: row.id, iv: row.iv, rec: row.rec === null ? null : { r: (row.rec as Record<string, Canonical>).r },
     }));
     assert.deepEqual(readableRows(table), expected);
   });

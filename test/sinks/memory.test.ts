@@ -35,7 +35,7 @@ before(async () => {
     let out = '';
     const timer = setTimeout(() => reject(new Error('emulator did not start')), 30_000);
     child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk;
+      out += chunk.toString('utf8');
       const match = /listening on (\S+)/.exec(out);
       if (match) {
         clearTimeout(timer);
@@ -58,7 +58,7 @@ function live(): { js: number; wasm: number } {
   gc();
   gc();
   const { heapUsed, arrayBuffers } = process.memoryUsage();
-  return { js: heapUsed + arrayBuffers, wasm: parquet.wasmMemory().buffer.byteLength };
+  return { js: heapUsed + arrayBuffers, wasm: (parquet.wasmMemory() as { buffer: ArrayBuffer }).buffer.byteLength };
 }
 
 /**

@@ -12,6 +12,7 @@ import { DataType, tableFromIPC, type Field, type Table } from 'apache-arrow';
 import { parquetMetadata, parquetSchema, type SchemaTree } from 'hyparquet';
 import pl from 'nodejs-polars';
 import * as parquet from 'parquet-wasm';
+import { childFields } from '../../src/arrow/child-fields.js';
 import type { BqField } from '../../src/emulator/sources/bq-schema.js';
 import { generateDemoTable } from '../../src/emulator/sources/demo.js';
 import { tableFromNdjson } from '../../src/emulator/sources/ndjson.js';
@@ -70,7 +71,7 @@ async function parquetFile(table: Table, name: string): Promise<string> {
 
 // ---- polars -------------------------------------------------------------------------------
 
-const dtypes = (df: pl.DataFrame) => Object.fromEntries(Object.entries(df.schema).map(([name, type]) => [name, String(type)]));
+const dtypes = (df: pl.DataFrame) => Object.fromEntries(Object.entries(df.schema as Record<string, pl.DataType>).map(([name, type]) => [name, String(type)]));
 
 /**
  * A polars type that `field`'s values reach JavaScript in exactly: 64-bit integers and
@@ -189,13 +190,13 @@ test('Parquet\'s own types: DATETIME a local TIMESTAMP(MICROS), GEOGRAPHY, JSON 
   // Read back by bqread's own means, the embedded Arrow schema names no extension type.
   const back = tableFromIPC(parquet.readParquet(readFileSync(file)).intoIPCStream());
   const metadataOf = (field: Field) => Object.fromEntries(field.metadata);
-  const [, dt, geo, js, iv, rGeo, rec] = back.schema.fields as Field[];
+  const [, dt, geo, js, iv, rGeo, rec] = back.schema.fields;
   assert.deepEqual(metadataOf(dt!), { 'bigquery:type': 'DATETIME' });
   assert.deepEqual(metadataOf(geo!), { 'bigquery:type': 'GEOGRAPHY' });
   assert.deepEqual(metadataOf(js!), { 'bigquery:type': 'JSON' });
   assert.deepEqual(metadataOf(iv!), { 'bigquery:type': 'INTERVAL' });
-  assert.deepEqual(metadataOf(rGeo!.type.children[0]!), { 'bigquery:type': 'GEOGRAPHY' });
-  assert.deepEqual(rec!.type.children.map(metadataOf), [{ 'bigquery:type': 'DATETIME' }, { 'bigquery:type': 'JSON' }]);
+  assert.deepEqual(metadataOf(childFields(rGeo!.type as DataType)[0]!), { 'bigquery:type': 'GEOGRAPHY' });
+  assert.deepEqual(childFields(rec!.type as DataType).map(metadataOf), [{ 'bigquery:type': 'DATETIME' }, { 'bigquery:type': 'JSON' }]);
   const interval = table.schema.fields.find((f) => f.name === 'iv')!;
   assert.deepEqual(canonicalRows(back), canonicalRows(table).map((row) => {
     const r = row as Record<string, Canonical>;
@@ -207,7 +208,7 @@ test('Parquet\'s own types: DATETIME a local TIMESTAMP(MICROS), GEOGRAPHY, JSON 
 
 async function duckTypes(file: string): Promise<Record<string, string>> {
   const described = await sql.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet('${file}')`);
-  return Object.fromEntries(described.getRowObjectsJson().map((row) => [String(row.column_name), String(row.column_type)]));
+  return Object.fromEntries(described.getRowObjectsJson().map((row) => [row.column_name as string, row.column_type as string]));
 }
 
 async function duckRows(query: string): Promise<unknown[]> {

@@ -92,7 +92,7 @@ describe('a worker asked to switch to a split\'s primary', () => {
     try {
       await task.take(2); // 750 rows read: the first response came with the initial credit
       const split = await client.splitReadStream(session.streams[0]!, 1 / 13); // primary: the first response's 250 rows
-      task.post({ type: 'switch', stream: split.primaryStream.name });
+      task.post({ type: 'switch', stream: split.primaryStream!.name });
       task.post({ type: 'credit', bytes: 1e9 });
       const result = await task.result;
       // Messages travel on the port, after the result; the answer to the switch precedes the batches after it.
@@ -114,15 +114,15 @@ describe('a worker asked to switch to a split\'s primary', () => {
     try {
       await task.take(1); // 500 rows read
       const split = await client.splitReadStream(session.streams[0]!, 0.75); // primary: about 3/4 of the rows
-      task.post({ type: 'switch', stream: split.primaryStream.name });
+      task.post({ type: 'switch', stream: split.primaryStream!.name });
       task.post({ type: 'credit', bytes: 1e9 });
       const result = await task.result;
       await task.until(() => task.batchCount() >= result.batches);
       const switched = task.messages.findIndex((m) => m.type === 'switched');
       assert.ok(switched > 0, 'switched after the batches it had sent');
       assert.equal(result.status, 'done');
-      assert.equal(result.stream, split.primaryStream.name, 'the result names the stream it ended on');
-      const primaryRows = await rowCount(split.primaryStream.name);
+      assert.equal(result.stream, split.primaryStream!.name, 'the result names the stream it ended on');
+      const primaryRows = await rowCount(split.primaryStream!.name);
       assert.ok(primaryRows > 500 && primaryRows < 3000);
       assert.deepEqual(idsOf(task.messages), Array.from({ length: primaryRows }, (_, i) => i), 'the primary\'s rows once: the remainder is someone else\'s');
     } finally {
@@ -135,7 +135,7 @@ describe('a worker asked to switch to a split\'s primary', () => {
     try {
       await task.take(12); // all 13 responses; it now waits for credit to find the stream's end
       const split = await client.splitReadStream(session.streams[0]!, 0.5);
-      task.post({ type: 'switch', stream: split.primaryStream.name });
+      task.post({ type: 'switch', stream: split.primaryStream!.name });
       task.post({ type: 'credit', bytes: 1e9 });
       const result = await task.result;
       await task.until(() => task.messages.some((m) => m.type === 'switch-refused'));

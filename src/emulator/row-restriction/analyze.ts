@@ -1,4 +1,5 @@
-import type { Schema } from 'apache-arrow';
+import type { DataType, Field, Schema } from 'apache-arrow';
+import { childFields } from '../../arrow/child-fields.js';
 import type { Expr, Literal } from './ast.js';
 import { comparisonType, type UntypedLiteral } from './coercion.js';
 import { RowRestrictionError, type SourcePosition } from './errors.js';
@@ -154,7 +155,7 @@ class Analyzer {
   }
 
   private column(path: readonly string[], position: SourcePosition): Operand {
-    const fields = this.schema.fields;
+    const fields: readonly Field<DataType>[] = this.schema.fields;
     const top = findField(fields.map((field) => field.name), path[0]!);
     if (top < 0) throw new RowRestrictionError(`Unrecognized name: ${path[0]}`, position);
     const topField = fields[top]!;
@@ -169,7 +170,7 @@ class Analyzer {
       }
       const index = findField(type.fields.map((child) => child.name), name);
       if (index < 0) throw new RowRestrictionError(`Field name ${name} does not exist in ${typeName(type)}`, position);
-      field = field.type.children[index]!;
+      field = childFields(field.type)[index]!;
       indices.push(index);
       names.push(field.name);
       type = type.fields[index]!.type;

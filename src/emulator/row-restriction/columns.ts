@@ -39,10 +39,10 @@ function nullTest(levels: readonly Data[]): RowTest {
     const { nullBitmap, offset } = nullable[0]!;
     return (row) => {
       const bit = offset + row;
-      return (nullBitmap![bit >> 3]! & (1 << (bit & 7))) === 0;
+      return (nullBitmap[bit >> 3]! & (1 << (bit & 7))) === 0;
     };
   }
-  const bitmaps = nullable.map((level) => level.nullBitmap!);
+  const bitmaps = nullable.map((level) => level.nullBitmap);
   const offsets = nullable.map((level) => level.offset);
   return (row) => {
     for (let i = 0; i < bitmaps.length; i++) {

@@ -1,4 +1,4 @@
-import { DataType, type RecordBatch } from 'apache-arrow';
+import { DataType, type Data, type RecordBatch } from 'apache-arrow';
 import { ALWAYS, NEVER, bindColumn, type RowTest } from './columns.js';
 import { decimalToDouble, pow10 } from './decimal.js';
 import type { ColumnRef, ValueExpr } from './ir.js';
@@ -54,7 +54,8 @@ export function storedRescaled(column: ColumnRef): boolean {
 }
 
 /** A fixed-width column's values as 32-bit words (Int64/Timestamp/Time64 arrays are BigInt64Array). */
-function wordsOf(values: ArrayBufferView): Uint32Array {
+function wordsOf(data: Data): Uint32Array {
+  const values = data.values as ArrayBufferView;
   return values instanceof Uint32Array ? values : new Uint32Array(values.buffer, values.byteOffset, values.byteLength >> 2);
 }
 
@@ -122,13 +123,13 @@ export function numberReader(expr: ValueExpr & { node: 'constant' | 'column' }):
           }
           case 'INT64': {
             // high word (signed) * 2^32 is exact, so the sum rounds once: the nearest double, as a cast would give
-            const words = wordsOf(data.values);
+            const words = wordsOf(data);
             return { isNull, get: (row) => (words[2 * row + 1]! | 0) * 4294967296 + words[2 * row]! };
           }
           default: {
             const width = WORD_WIDTHS[source]!;
             const scale = storedScale(column);
-            const words = wordsOf(data.values);
+            const words = wordsOf(data);
             return { isNull, get: (row) => decimalToDouble(wordsToBigInt(words, row * width, width), scale) };
           }
         }
@@ -146,7 +147,7 @@ export function wordsReader(expr: ValueExpr & { node: 'constant' | 'column' }, w
   const column = expr.column;
   return (batch) => {
     const { data, isNull } = bindColumn(batch, column);
-    return { isNull, words: wordsOf(data.values), stride: width };
+    return { isNull, words: wordsOf(data), stride: width };
   };
 }
 
@@ -170,7 +171,7 @@ export function bigIntReader(expr: ValueExpr & { node: 'constant' | 'column' }, 
       raw = (row) => values[row]!;
     } else {
       const width = WORD_WIDTHS[source]!;
-      const words = wordsOf(data.values);
+      const words = wordsOf(data);
       raw = (row) => wordsToBigInt(words, row * width, width);
     }
     return { isNull, get: factor === 1n ? raw : (row) => raw(row) * factor };

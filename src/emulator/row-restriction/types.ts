@@ -1,4 +1,5 @@
 import { DataType, DateUnit, Precision, TimeUnit, type Field } from 'apache-arrow';
+import { childFields } from '../../arrow/child-fields.js';
 import { PICOS_TIMESTAMP_KEY } from '../sources/picos-timestamp.js';
 
 export type ScalarTypeName =
@@ -44,7 +45,7 @@ export function typeName(type: SqlType): string {
 const EXTENSION_NAME_KEY = 'ARROW:extension:name';
 
 /** Maps an Arrow field of a Storage API schema back to the BigQuery type it encodes. */
-export function sqlTypeOfField(field: Field): SqlType {
+export function sqlTypeOfField(field: Field<DataType>): SqlType {
   const type = field.type;
   if (DataType.isInt(type) && type.bitWidth === 64 && type.isSigned) return scalarType('INT64');
   if (DataType.isFloat(type) && type.precision === Precision.DOUBLE) return scalarType('FLOAT64');
@@ -70,8 +71,8 @@ export function sqlTypeOfField(field: Field): SqlType {
   }
   if (DataType.isTime(type) && type.unit === TimeUnit.MICROSECOND && type.bitWidth === 64) return scalarType('TIME');
   if (DataType.isStruct(type)) {
-    return { kind: 'STRUCT', fields: type.children.map((child) => ({ name: child.name, type: sqlTypeOfField(child) })) };
+    return { kind: 'STRUCT', fields: childFields(type).map((child) => ({ name: child.name, type: sqlTypeOfField(child) })) };
   }
-  if (DataType.isList(type)) return { kind: 'ARRAY', element: sqlTypeOfField(type.children[0]!) };
+  if (DataType.isList(type)) return { kind: 'ARRAY', element: sqlTypeOfField(childFields(type)[0]!) };
   return { kind: 'UNSUPPORTED', arrowType: String(type) };
 }

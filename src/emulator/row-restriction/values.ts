@@ -91,7 +91,7 @@ function toInt64(value: SqlValue, from: ScalarTypeName): bigint | undefined {
 
 function toFloat64(value: SqlValue, from: ScalarTypeName): number | undefined {
   switch (from) {
-    case 'INT64': return Number(value as bigint);
+    case 'INT64': return Number(value);
     case 'NUMERIC': return decimalToDouble(value as bigint, NUMERIC_SCALE);
     case 'BIGNUMERIC': return decimalToDouble(value as bigint, BIGNUMERIC_SCALE);
     default: {
@@ -110,7 +110,7 @@ function toDecimal(value: SqlValue, from: ScalarTypeName, scale: number): bigint
     case 'NUMERIC': unscaled = (value as bigint) * NUMERIC_TO_BIGNUMERIC; break;
     case 'BIGNUMERIC': unscaled = roundDiv(value as bigint, NUMERIC_TO_BIGNUMERIC); break;
     case 'FLOAT64':
-      unscaled = Number.isFinite(value as number) ? decimalFromDouble(value as number, scale) : undefined;
+      unscaled = Number.isFinite(value) ? decimalFromDouble(value as number, scale) : undefined;
       break;
     default: unscaled = parseDecimal(value as string, scale);
   }

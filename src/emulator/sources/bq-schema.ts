@@ -87,10 +87,10 @@ export function parseBqSchemaJson(text: string, source?: string): NormalizedBqFi
 }
 
 function schemaFieldList(parsed: unknown): unknown[] | undefined {
-  if (Array.isArray(parsed)) return parsed;
+  if (Array.isArray(parsed)) return parsed as unknown[];
   if (!isObject(parsed)) return undefined;
-  if (Array.isArray(parsed.fields)) return parsed.fields;
-  if (isObject(parsed.schema) && Array.isArray(parsed.schema.fields)) return parsed.schema.fields;
+  if (Array.isArray(parsed.fields)) return parsed.fields as unknown[];
+  if (isObject(parsed.schema) && Array.isArray(parsed.schema.fields)) return parsed.schema.fields as unknown[];
   return undefined;
 }
 
@@ -260,7 +260,7 @@ export function bqSchemaToArrow(fields: BqField[]): arrow.Schema {
  */
 export function bqFieldToArrow(f: BqField): arrow.Field {
   const [field] = normalizeBqFields([f]);
-  return arrowFieldOf(field);
+  return arrowFieldOf(field!);
 }
 
 function arrowFieldOf(f: NormalizedBqField): arrow.Field {

@@ -4,6 +4,7 @@
 // come from PRNG streams seeded by (seed, column, i) alone, so they do not depend on batchRows.
 // Every NULLABLE column is NULL in about 10% of rows; some rows hold the types' extreme values.
 import * as arrow from 'apache-arrow';
+import { childFields } from '../../arrow/child-fields.js';
 import { fmix32 } from '../../hash.js';
 import { bqSchemaToArrow, type BqField } from './bq-schema.js';
 
@@ -170,7 +171,7 @@ class Validity {
       this.nulls++;
       return false;
     }
-    this.bits[j >> 3] |= 1 << (j & 7);
+    this.bits[j >> 3]! |= 1 << (j & 7);
     return true;
   }
   setNull(): void {
@@ -223,7 +224,7 @@ class VarWidth {
     const bytes = this.room(length);
     const used = this.used;
     // Faster than bytes.set() for the few bytes of a word.
-    for (let k = 0; k < length; k++) bytes[used + k] = src[k];
+    for (let k = 0; k < length; k++) bytes[used + k] = src[k]!;
     this.used = used + length;
   }
   /** `length` random bytes. */
@@ -304,7 +305,7 @@ class Words64 {
 
 /** A random word from `words` (WORDS or JSON_WORDS). */
 function word(words: readonly Uint8Array[] = WORDS): Uint8Array {
-  return words[next() & 15];
+  return words[next() & 15]!;
 }
 
 function randomFloat(): number {
@@ -323,7 +324,7 @@ function randomDate(): number {
  */
 function putRandomDecimal(out: Uint32Array, at: number, words: number, randomWords: number): void {
   for (let k = 0; k < randomWords; k++) out[at + k] = next();
-  if (out[at + randomWords - 1] >= 0x80000000) {
+  if (out[at + randomWords - 1]! >= 0x80000000) {
     for (let k = randomWords; k < words; k++) out[at + k] = 0xffffffff;
   }
 }
@@ -347,7 +348,7 @@ function generateColumns(schema: arrow.Schema, start: number, n: number, seed: n
   return schema.fields.map((field, k) => {
     const generate = COLUMN_GENERATORS[field.name];
     if (!generate) throw new Error(`no demo generator for column ${field.name}`);
-    return generate(field.type, { start, n, seed: fmix32(seed ^ fmix32(k + 1)) });
+    return generate(field.type as arrow.DataType, { start, n, seed: fmix32(seed ^ fmix32(k + 1)) });
   });
 }
 
@@ -409,7 +410,7 @@ const COLUMN_GENERATORS: Readonly<Record<string, ColumnGenerator>> = {
     const valid = new Validity(n);
     for (let j = 0; j < n; j++) {
       startRow(seed, start + j);
-      if (valid.draw(j) && (next() & 1) === 1) bits[j >> 3] |= 1 << (j & 7);
+      if (valid.draw(j) && (next() & 1) === 1) bits[j >> 3]! |= 1 << (j & 7);
     }
     return fixedWidth(type, bits, n, valid);
   },
@@ -711,11 +712,11 @@ function listData(type: arrow.DataType, valueOffsets: Int32Array, item: arrow.Da
 }
 
 function child(type: arrow.DataType, name: string): arrow.DataType {
-  const field = type.children.find((f) => f.name === name);
+  const field = childFields(type).find((f) => f.name === name);
   if (!field) throw new Error(`demo schema has no field ${name}`);
   return field.type;
 }
 
 function listItemType(type: arrow.DataType): arrow.DataType {
-  return type.children[0].type;
+  return childFields(type)[0]!.type;
 }

@@ -18,6 +18,7 @@ import {
   type BqField, type NormalizedBqField, type RangeElementType,
 } from './bq-schema.js';
 import { parseIntervalText, writeIntervalParts } from './interval-text.js';
+import { childFields } from '../../arrow/child-fields.js';
 import { formatPicosTimestamp } from './picos-timestamp.js';
 import { isWkt } from './wkt.js';
 
@@ -86,7 +87,7 @@ function parseLines(text: string): { rows: unknown[]; lines: number[] } {
   const lines: number[] = [];
   const physical = text.replace(/^\uFEFF/, '').split('\n');
   for (let i = 0; i < physical.length; i++) {
-    const line = physical[i];
+    const line = physical[i]!;
     if (line.trim() === '') continue;
     let row: unknown;
     try {
@@ -130,11 +131,11 @@ function buildChildren(
       const obj = cell as Record<string, unknown>;
       return Object.hasOwn(obj, f.name) ? obj[f.name] : undefined;
     });
-    return buildColumn(f, type.children[k], childCells, lines, joinPath(parentPath, f.name));
+    return buildColumn(f, childFields(type)[k]!, childCells, lines, joinPath(parentPath, f.name));
   });
 }
 
-function buildColumn(f: NormalizedBqField, field: arrow.Field, cells: unknown[], lines: number[], path: string): arrow.Data {
+function buildColumn(f: NormalizedBqField, field: arrow.Field<arrow.DataType>, cells: unknown[], lines: number[], path: string): arrow.Data {
   if (f.mode !== 'REPEATED') return buildValues(f, field.type, cells, lines, path, f.mode === 'NULLABLE');
 
   const offsets = new Int32Array(cells.length + 1);
@@ -148,13 +149,13 @@ function buildColumn(f: NormalizedBqField, field: arrow.Field, cells: unknown[],
       for (let k = 0; k < cell.length; k++) {
         if (cell[k] === null) throw new NdjsonError(`array element ${k} is null; BigQuery arrays cannot hold NULL`, lines[i], path);
         items.push(cell[k]);
-        itemLines.push(lines[i]);
+        itemLines.push(lines[i]!);
       }
     }
     offsets[i + 1] = items.length;
   }
   const listType = field.type as arrow.List;
-  const child = buildValues(f, listType.children[0].type, items, itemLines, path, false);
+  const child = buildValues(f, childFields(listType)[0]!.type, items, itemLines, path, false);
   return arrow.makeData({ type: listType, length: cells.length, nullCount: 0, valueOffsets: offsets, child });
 }
 
@@ -168,12 +169,12 @@ function buildValues(
   for (let i = 0; i < n; i++) {
     const cell = cells[i];
     if (!isAbsent(cell)) {
-      validity[i >> 3] |= 1 << (i & 7);
+      validity[i >> 3]! |= 1 << (i & 7);
     } else if (nullable) {
       nullCount++;
     } else if (cell === UNDER_NULL_PARENT) {
       // A REQUIRED field of a NULL record: Arrow still needs a (zero) value there.
-      validity[i >> 3] |= 1 << (i & 7);
+      validity[i >> 3]! |= 1 << (i & 7);
     } else {
       throw new NdjsonError(cell === undefined ? 'missing REQUIRED field' : 'REQUIRED field is null', lines[i], path);
     }
@@ -227,11 +228,11 @@ function buildValues(
     case 'RANGE': {
       const element = f.rangeElementType!.type;
       // Bounds of a NULL range stay absent (NULL, or under a NULL parent); the others are parsed.
-      const bounds = cells.map((cell) => (isAbsent(cell) ? cell : undefined) as unknown);
+      const bounds = cells.map((cell) => (isAbsent(cell) ? cell : undefined));
       const ends = [...bounds];
       each((cell, i) => { [bounds[i], ends[i]] = toRangeBounds(cell, element); });
       const bound = (name: string): NormalizedBqField => ({ name, type: element, mode: 'NULLABLE' });
-      const [startField, endField] = (type as arrow.Struct).children;
+      const [startField, endField] = childFields(type);
       return arrow.makeData({
         type: type as arrow.Struct, length: n, ...nulls,
         children: [
@@ -242,7 +243,7 @@ function buildValues(
     }
     case 'BOOL': {
       const data = new Uint8Array((n + 7) >> 3);
-      each((cell, i) => { if (toBool(cell)) data[i >> 3] |= 1 << (i & 7); });
+      each((cell, i) => { if (toBool(cell)) data[i >> 3]! |= 1 << (i & 7); });
       return arrow.makeData({ type: type as arrow.Bool, length: n, ...nulls, data });
     }
     case 'DATE': {
@@ -274,7 +275,7 @@ function textColumn(
   n: number, lines: number[], path: string, type: arrow.DataType, nulls: Nulls, each: EachCell,
   convert: (cell: unknown) => Uint8Array,
 ): arrow.Data {
-  const chunks: (Uint8Array | undefined)[] = new Array(n);
+  const chunks = new Array<Uint8Array | undefined>(n);
   each((cell, i) => { chunks[i] = convert(cell); });
   const valueOffsets = new Int32Array(n + 1);
   let total = 0;
@@ -416,7 +417,7 @@ const MAX_SCALED_DIGITS = 80;
 function scaleDecimal(text: string, scale: number): bigint | null | undefined {
   const m = DECIMAL_RE.exec(text);
   if (!m) return undefined;
-  const [, sign, intDigits, fracDigits = '', exponent] = m;
+  const [, sign, intDigits = '', fracDigits = '', exponent] = m;
   if (intDigits.length + fracDigits.length === 0) return undefined;
   const digits = (intDigits + fracDigits).replace(/^0+/, '');
   if (digits === '') return 0n;
@@ -475,13 +476,13 @@ function expectString(v: unknown, type: string): string {
 function toDate(v: unknown): number {
   const m = DATE_RE.exec(expectString(v, 'DATE'));
   if (!m) throw new ValueProblem(`expected a DATE as YYYY-MM-DD, got ${JSON.stringify(v)}`);
-  return epochDay(m[1], m[2], m[3], v as string);
+  return epochDay(m[1]!, m[2]!, m[3]!, v as string);
 }
 
 function toTime(v: unknown): bigint {
   const m = TIME_RE.exec(expectString(v, 'TIME'));
   if (!m) throw new ValueProblem(`expected a TIME as HH:MM:SS[.ffffff], got ${JSON.stringify(v)}`);
-  return BigInt(microsOfDay(m[1], m[2], m[3], m[4], v as string));
+  return BigInt(microsOfDay(m[1]!, m[2]!, m[3]!, m[4], v as string));
 }
 
 function toDatetime(v: unknown): bigint {
@@ -524,8 +525,8 @@ function toPicosTimestamp(v: unknown): Uint8Array {
 }
 
 function dateTimeMicros(m: RegExpExecArray, text: string): bigint {
-  const day = epochDay(m[1], m[2], m[3], text);
-  const time = m[4] === undefined ? 0 : microsOfDay(m[4], m[5], m[6], m[7], text);
+  const day = epochDay(m[1]!, m[2]!, m[3]!, text);
+  const time = m[4] === undefined ? 0 : microsOfDay(m[4], m[5]!, m[6]!, m[7], text);
   return BigInt(day) * MICROS_PER_DAY + BigInt(time);
 }
 
@@ -545,7 +546,7 @@ function epochDay(yearText: string, monthText: string, dayText: string, text: st
   const month = Number(monthText);
   const day = Number(dayText);
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  const monthDays = month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
+  const monthDays = month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1] ?? 0;
   if (year < 1 || month < 1 || month > 12 || day < 1 || day > monthDays) {
     throw new ValueProblem(`invalid date in ${JSON.stringify(text)}`);
   }
