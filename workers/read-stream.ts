@@ -11,6 +11,7 @@ import { backoffMs, classifyReadError } from '../src/client/retry.js';
 import { decodeReadRowsResponse } from '../src/protocol/read-rows-response.js';
 import { readApiTypes } from '../src/protocol/protos.js';
 import { CoordinatorLink } from './coordinator-link.js';
+import type { TextPlan } from '../src/sinks/text/text-plan.js';
 import type { StreamTask, StreamTaskResult } from './stream-task.js';
 
 /**
@@ -79,6 +80,15 @@ async function openPrimary(client: ReadApiClient, primary: string, offset: numbe
   }
 }
 
+type BatchText = (packed: PackedBatch) => Uint8Array;
+
+/** The read is written as text: the formatters load on the first batch, never for a plain read. */
+async function batchText(plan: TextPlan): Promise<BatchText> {
+  const { packedBatchText, rowTextOf } = await import('../src/sinks/text/row-text.js');
+  const row = rowTextOf(plan);
+  return (packed) => packedBatchText(row, packed);
+}
+
 /** Auth whose tokens are renewed, so an UNAUTHENTICATED after expiry deserves one more try with a fresh one. */
 const refreshes = (connection: ConnectionConfig) => connection.auth.kind === 'brokered' || connection.auth.kind === 'google';
 
@@ -102,6 +112,7 @@ export async function readStreamWith(task: StreamTask, clients: ReadClients): Pr
     // not worth a framing check twice per message) and a rare misaligned one.
     const layouts = task.layoutPlan && new MessageLayout(task.layoutPlan);
     let viaArrow: ArrowPacker | undefined;
+    let toText: BatchText | undefined;
     const brokered = task.connection.auth.kind === 'brokered';
     let stream = task.stream;
     let offset = task.offset;
@@ -153,10 +164,20 @@ export async function readStreamWith(task: StreamTask, clients: ReadClients): Pr
           const responseBytes = next.value.byteLength;
           const message = ownedAlignedMessage(decompressResponseRows(chunk.recordBatch, chunk.uncompressedByteSize), next.value);
           const packed = layouts?.pack(message, chunk.rowCount) ?? (viaArrow ??= await arrowPacker(task.schemaMessage))(message, chunk.rowCount);
-          const size = packed.memory.byteLength;
-          link.post({ type: 'batch', packed, offset, responseBytes, progress: chunk.progressAtEnd }, [packed.memory]);
-          // A transferred ArrayBuffer is detached on this side; anything else means it was copied.
-          result.bytesNotDetached += packed.memory.byteLength;
+          // What goes out, the batch or its text, is what the credit pays for.
+          let size: number;
+          if (task.text) {
+            const text = (toText ??= await batchText(task.text))(packed);
+            size = text.byteLength;
+            const arrowBytes = packed.memory.byteLength;
+            link.post({ type: 'text', text, rows: chunk.rowCount, arrowBytes, offset, responseBytes, progress: chunk.progressAtEnd }, [text.buffer as ArrayBuffer]);
+            result.bytesNotDetached += text.buffer.byteLength;
+          } else {
+            size = packed.memory.byteLength;
+            link.post({ type: 'batch', packed, offset, responseBytes, progress: chunk.progressAtEnd }, [packed.memory]);
+            // A transferred ArrayBuffer is detached on this side; anything else means it was copied.
+            result.bytesNotDetached += packed.memory.byteLength;
+          }
           link.spend(size);
           offset += chunk.rowCount;
           result.rows += chunk.rowCount;

@@ -3,6 +3,7 @@ import type { LayoutPlan } from '../src/arrow/message-layout.js';
 import type { PackedBatch } from '../src/arrow/packed-batch.js';
 import type { ConnectionConfig } from '../src/client/connection.js';
 import type { RetrySettings } from '../src/client/retry.js';
+import type { TextPlan } from '../src/sinks/text/text-plan.js';
 
 /** The contract of the worker (entry.ts, read-stream.ts): what the coordinator sends it and gets back. */
 
@@ -24,6 +25,11 @@ export interface StreamTask {
    * only then does the worker load apache-arrow.
    */
   readonly layoutPlan?: LayoutPlan;
+  /**
+   * The read is written as NDJSON or CSV: the worker formats each batch's rows and sends their text
+   * instead of the batch (loading the formatters only then), so the coordinator only writes bytes.
+   */
+  readonly text?: TextPlan;
   readonly retry: RetrySettings;
   /** Bytes the worker may send before it waits for more credit. */
   readonly initialCredit: number;
@@ -42,7 +48,7 @@ export interface StreamTaskResult {
   stream: string;
   /** Rows sent to the coordinator by this task (from the task's offset). */
   rows: number;
-  /** Arrow bytes sent to the coordinator. */
+  /** Bytes sent to the coordinator: Arrow, or text when the task has `text`. */
   bytes: number;
   batches: number;
   retries: number;
@@ -71,6 +77,18 @@ export type WorkerMessage =
    * past the split point), another error, or the task's stream ended first.
    */
   | { readonly type: 'switch-refused'; readonly stream: string; readonly reason: string }
+  | {
+      readonly type: 'text';
+      /** The batch's rows as UTF-8 (see StreamTask.text); its buffer is transferred. */
+      readonly text: Uint8Array;
+      readonly rows: number;
+      /** Size of the Arrow batch the text was made from. */
+      readonly arrowBytes: number;
+      readonly offset: number;
+      readonly responseBytes: number;
+      /** As a batch's. */
+      readonly progress?: number;
+    }
   | { readonly type: 'retry'; readonly code: number; readonly details: string; readonly offset: number; readonly delayMs: number }
   /** Brokered auth: a token for the call about to be made. */
   | { readonly type: 'token-request' };

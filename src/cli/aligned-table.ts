@@ -1,6 +1,8 @@
 import type { Field, RecordBatch } from 'apache-arrow';
 import { bqTypeOf, repeatedItem } from '../bq-type.js';
-import { isValid, jsonText, scalarText, type TextOf } from '../sinks/values.js';
+import { isValid } from '../sinks/text/column-data.js';
+import type { TextOf } from '../sinks/text/value-text.js';
+import { jsonText, scalarText } from '../sinks/values.js';
 
 const NUMERIC_TYPES = new Set(['INTEGER', 'FLOAT', 'NUMERIC', 'BIGNUMERIC']);
 

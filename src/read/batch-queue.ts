@@ -2,17 +2,31 @@ import type { RecordBatch } from 'apache-arrow';
 import type { CreditAccount } from './credits.js';
 import { RingBuffer } from './ring-buffer.js';
 
-/** A batch with where it came from: stream index in the session and the row offset in that stream. */
-export interface PlacedBatch {
-  readonly batch: RecordBatch;
+/** Where a delivery came from (stream index in the session, row offset in that stream) and what it holds. */
+interface Placement {
   readonly stream: number;
   readonly offset: number;
+  readonly rows: number;
+  /** Bytes held until it is taken: the batch's, or its text's. */
   readonly bytes: number;
+  /** Size of the Arrow batch it is (or was formatted from). */
+  readonly arrowBytes: number;
   /** Wire size of the response the batch came in. */
   readonly responseBytes: number;
-  /** The credit account the batch's bytes are charged to, credited back when it is taken. */
+  /** The credit account its bytes are charged to, credited back when it is taken. */
   readonly account: CreditAccount;
 }
+
+export interface PlacedBatch extends Placement {
+  readonly batch: RecordBatch;
+}
+
+/** A batch's rows formatted as text by its worker (a read written as NDJSON or CSV). */
+export interface PlacedText extends Placement {
+  readonly text: Uint8Array;
+}
+
+export type Placed = PlacedBatch | PlacedText;
 
 /**
  * Batches between the stream runs and the consumer: in arrival order, or stream by stream in
@@ -21,8 +35,8 @@ export interface PlacedBatch {
  * follow that stream's.
  */
 export class BatchQueue {
-  private readonly arrival = new RingBuffer<PlacedBatch>();
-  private readonly byStream: RingBuffer<PlacedBatch>[] = [];
+  private readonly arrival = new RingBuffer<Placed>();
+  private readonly byStream: RingBuffer<Placed>[] = [];
   private readonly finished: boolean[] = [];
   /** Stream indexes in delivery order. */
   private readonly order: number[];
@@ -47,7 +61,7 @@ export class BatchQueue {
 
   private track(): number {
     this.finished.push(false);
-    if (this.ordered) this.byStream.push(new RingBuffer<PlacedBatch>());
+    if (this.ordered) this.byStream.push(new RingBuffer<Placed>());
     return this.finished.length - 1;
   }
 
@@ -62,7 +76,7 @@ export class BatchQueue {
     return ranks;
   }
 
-  push(placed: PlacedBatch): void {
+  push(placed: Placed): void {
     (this.ordered ? this.byStream[placed.stream]! : this.arrival).push(placed);
   }
 
@@ -89,7 +103,7 @@ export class BatchQueue {
   }
 
   /** The next batch the consumer may take, if one is ready. */
-  take(): PlacedBatch | undefined {
+  take(): Placed | undefined {
     if (!this.ordered) return this.arrival.shift();
     while (this.head < this.order.length) {
       const stream = this.order[this.head]!;

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import type { RecordBatch } from 'apache-arrow';
+import type { TextPlan } from '../sinks/text/text-plan.js';
 import type { TableReference } from '../table-ref.js';
 import { BqReadError } from './errors.js';
 import type { ReadOptions } from './options.js';
@@ -17,6 +18,18 @@ export interface BatchStream extends AsyncIterable<RecordBatch> {
   readonly stats: ReadStats;
   /** The same batches as a Node object-mode Readable (holding at most one batch itself). */
   toReadable(): Readable;
+  /**
+   * Instead of the batches: their rows as text, formatted by `plan` where each batch is read (the
+   * worker threads), a batch's rows in each chunk, under the same byte budget (counted in text
+   * bytes) and order. The sinks write NDJSON and CSV through it.
+   */
+  formatted(plan: TextPlan): AsyncIterable<FormattedRows>;
+}
+
+/** One batch's rows as UTF-8 text. */
+export interface FormattedRows {
+  readonly text: Uint8Array;
+  readonly rows: number;
 }
 
 /**
@@ -28,12 +41,16 @@ export function readBatches(table: TableReference, options: ReadOptions = {}): B
   async function* unwrap(): AsyncGenerator<RecordBatch> {
     for await (const placed of read.batches()) yield placed.batch;
   }
-  let iterable: AsyncGenerator<RecordBatch> | undefined;
-  const iterate = () => {
-    if (iterable) throw new BqReadError('a BatchStream can be iterated only once');
-    iterable = unwrap();
+  async function* texts(plan: TextPlan): AsyncGenerator<FormattedRows> {
+    for await (const placed of read.texts(plan)) yield { text: placed.text, rows: placed.rows };
+  }
+  let iterated = false;
+  const once = <T>(iterable: T): T => {
+    if (iterated) throw new BqReadError('a BatchStream can be iterated only once');
+    iterated = true;
     return iterable;
   };
+  const iterate = () => once(unwrap());
   return {
     get session() {
       return read.session();
@@ -41,5 +58,6 @@ export function readBatches(table: TableReference, options: ReadOptions = {}): B
     stats: read.stats,
     [Symbol.asyncIterator]: iterate,
     toReadable: () => Readable.from(iterate(), { objectMode: true, highWaterMark: 1 }),
+    formatted: (plan) => ({ [Symbol.asyncIterator]: () => once(texts(plan)) }),
   };
 }

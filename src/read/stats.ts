@@ -14,6 +14,7 @@ export interface StreamStats {
 
 export interface ReadStats {
   rows: number;
+  /** Arrow bytes decoded (of the batches a read written as text was formatted from, too). */
   bytes: number;
   /** Wire bytes of the ReadRows responses the workers took off their calls. */
   responseBytes: number;
@@ -31,9 +32,12 @@ export interface ReadStats {
   workerRestarts: number;
   /** Highest throttle_percent the service reported on any stream. */
   maxThrottlePercent: number;
-  /** Most decoded bytes waiting for the consumer at any moment. */
+  /** Most decoded bytes (batches, or their text in a read written as text) waiting for the consumer at any moment. */
   peakBufferedBytes: number;
-  /** The largest batch received (each stream in flight may overshoot its credit by one). */
+  /**
+   * The largest batch received, or its text in a read written as text (each stream in flight may
+   * overshoot its credit by one).
+   */
   largestBatchBytes: number;
   /** The largest ReadRows response on the wire (each paused stream may hold one read ahead). */
   largestResponseBytes: number;

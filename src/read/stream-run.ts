@@ -1,9 +1,11 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import type { LayoutPlan } from '../arrow/message-layout.js';
+import type { PackedBatch } from '../arrow/packed-batch.js';
 import { unpackBatch } from '../arrow/transfer.js';
 import type { RetrySettings } from '../client/retry.js';
 import type { ConnectionConfig } from '../client/connection.js';
-import type { PlacedBatch } from './batch-queue.js';
+import type { TextPlan } from '../sinks/text/text-plan.js';
+import type { Placed } from './batch-queue.js';
 import type { CreditAccount, CreditLedger } from './credits.js';
 import { describeStatus, StreamReadError } from './errors.js';
 import type { ReadSessionInfo } from './session.js';
@@ -24,6 +26,8 @@ export interface StreamRunContext {
   readonly compressedBuffers: boolean;
   /** The workers' plan for laying out the session's batches (see StreamTask.layoutPlan). */
   readonly layoutPlan: LayoutPlan | undefined;
+  /** The read is written as text, formatted by the workers (see StreamTask.text). */
+  readonly text: TextPlan | undefined;
   readonly connection: ConnectionConfig;
   readonly retry: RetrySettings;
   readonly pool: StreamRunner;
@@ -31,7 +35,7 @@ export interface StreamRunContext {
   readonly maxWorkerRestarts: number;
   /** Fires when the read stops (failure, abort, consumer gone): the run cancels its task. */
   readonly signal: AbortSignal;
-  deliver(placed: PlacedBatch): void;
+  deliver(placed: Placed): void;
   /** A retry notice from the worker. */
   retried(): void;
   /** A worker died under this stream and it is resumed on another. */
@@ -210,7 +214,7 @@ export class StreamRun {
       const result = await this.ctx.pool.run(
         {
           port: port2, connection: this.ctx.connection, stream: this.name, offset: this.nextOffset,
-          schemaMessage: this.ctx.session.schemaMessage, compressedBuffers: this.ctx.compressedBuffers, layoutPlan: this.ctx.layoutPlan,
+          schemaMessage: this.ctx.session.schemaMessage, compressedBuffers: this.ctx.compressedBuffers, layoutPlan: this.ctx.layoutPlan, text: this.ctx.text,
           retry: this.ctx.retry, initialCredit,
         },
         port2,
@@ -280,21 +284,29 @@ export class StreamRun {
     if (message.offset !== this.nextOffset) {
       throw this.error(`delivered rows at offset ${message.offset} where ${this.nextOffset} was expected`);
     }
-    const batch = unpackBatch(this.ctx.session.schema, message.packed);
-    const bytes = message.packed.memory.byteLength;
-    this.ctx.ledger.received(attempt.account, bytes);
+    const { offset, responseBytes } = message;
+    const placement = message.type === 'text'
+      ? { text: message.text, rows: message.rows, bytes: message.text.byteLength, arrowBytes: message.arrowBytes }
+      : this.unpacked(message.packed);
+    this.ctx.ledger.received(attempt.account, placement.bytes);
     const now = performance.now();
     this.firstBatchMs ??= now - this.firstAttemptStarted!;
     if (this.attemptRows === 0) this.attemptFirstBatchAt = now;
-    else this.attemptRowsAfterFirst += batch.numRows;
-    this.nextOffset += batch.numRows;
-    this.attemptRows += batch.numRows;
+    else this.attemptRowsAfterFirst += placement.rows;
+    this.nextOffset += placement.rows;
+    this.attemptRows += placement.rows;
     this.progress = message.progress;
-    this.stats.rows += batch.numRows;
-    this.stats.bytes += bytes;
+    this.stats.rows += placement.rows;
+    this.stats.bytes += placement.arrowBytes;
     this.stats.batches++;
     if (++attempt.received >= attempt.expected) attempt.allReceived();
-    this.ctx.deliver({ batch, stream: this.index, offset: message.offset, bytes, responseBytes: message.responseBytes, account: attempt.account });
+    this.ctx.deliver({ ...placement, stream: this.index, offset, responseBytes, account: attempt.account });
+  }
+
+  private unpacked(packed: PackedBatch) {
+    const batch = unpackBatch(this.ctx.session.schema, packed);
+    const bytes = packed.memory.byteLength;
+    return { batch, rows: batch.numRows, bytes, arrowBytes: bytes };
   }
 
   /** Rows, bytes and retries are counted as their messages arrive, so a dead attempt's count too. */

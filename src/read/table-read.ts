@@ -5,7 +5,8 @@ import { layoutPlanOf } from '../arrow/layout-plan.js';
 import { FLOW_CONTROL_WINDOW_BYTES } from '../client/read-client.js';
 import type { TableReference } from '../table-ref.js';
 import { fetchAccessToken } from './access-token.js';
-import { BatchQueue, type PlacedBatch } from './batch-queue.js';
+import type { TextPlan } from '../sinks/text/text-plan.js';
+import { BatchQueue, type Placed, type PlacedBatch, type PlacedText } from './batch-queue.js';
 import { CreditLedger } from './credits.js';
 import { abortError, BqReadError, CallbackError, ReadOptionsError, StreamReadError } from './errors.js';
 import { resolveReadOptions, type ReadOptions, type ResolvedReadOptions } from './options.js';
@@ -50,6 +51,18 @@ export class TableRead {
 
   /** The batches with their stream and offset; the read ends (and releases everything) with it. */
   async *batches(): AsyncGenerator<PlacedBatch> {
+    for await (const placed of this.deliveries(undefined)) yield placed as PlacedBatch;
+  }
+
+  /**
+   * The rows as text, formatted by `plan` where each batch is read (the worker threads, or the
+   * calling thread for a small read), a batch's rows at a time with its stream and offset.
+   */
+  async *texts(plan: TextPlan): AsyncGenerator<PlacedText> {
+    for await (const placed of this.deliveries(plan)) yield placed as PlacedText;
+  }
+
+  private async *deliveries(text: TextPlan | undefined): AsyncGenerator<Placed> {
     const userSignal = this.options.signal;
     const onUserAbort = () => this.stop(abortError(userSignal!));
     userSignal?.addEventListener('abort', onUserAbort, { once: true });
@@ -81,7 +94,7 @@ export class TableRead {
       const closing = owned;
       this.controller.signal.addEventListener('abort', () => releaseOnStop(queue, closing), { once: true });
       try {
-        yield* this.runStreams(session, options, runner, queue);
+        yield* this.runStreams(session, options, runner, queue, text);
       } finally {
         this.stop();
         await queue.onIdle();
@@ -122,7 +135,9 @@ export class TableRead {
     return user ? AbortSignal.any([this.controller.signal, user]) : this.controller.signal;
   }
 
-  private async *runStreams(session: ReadSessionInfo, options: ResolvedReadOptions, pool: StreamRunner, queue: PQueue): AsyncGenerator<PlacedBatch> {
+  private async *runStreams(
+    session: ReadSessionInfo, options: ResolvedReadOptions, pool: StreamRunner, queue: PQueue, text: TextPlan | undefined,
+  ): AsyncGenerator<Placed> {
     const sessionStreams = session.streams.length;
     const ledger = new CreditLedger(options.maxBufferedBytes, Math.max(1, Math.floor(options.maxBufferedBytes / queue.concurrency)));
     const { connection } = options;
@@ -178,14 +193,14 @@ export class TableRead {
       schedule(new StreamRun(slot, stream, context));
     };
     const context: StreamRunContext = {
-      session, compressedBuffers, layoutPlan, connection, retry: options.retry, pool, ledger,
+      session, compressedBuffers, layoutPlan, text, connection, retry: options.retry, pool, ledger,
       maxWorkerRestarts: options.maxWorkerRestarts, signal: this.controller.signal,
       deliver: (placed) => {
         batches.push(placed);
-        stats.rows += placed.batch.numRows;
-        stats.bytes += placed.bytes;
+        stats.rows += placed.rows;
+        stats.bytes += placed.arrowBytes;
         stats.responseBytes += placed.responseBytes;
-        if (placed.stream >= sessionStreams) stats.rowsMoved += placed.batch.numRows;
+        if (placed.stream >= sessionStreams) stats.rowsMoved += placed.rows;
         if (stats.batches++ === 0) stats.firstBatchMs = performance.now() - this.started;
         stats.largestBatchBytes = Math.max(stats.largestBatchBytes, placed.bytes);
         stats.largestResponseBytes = Math.max(stats.largestResponseBytes, placed.responseBytes);

@@ -10,7 +10,8 @@
 // out of its build (and which polars refuses as well).
 import { DataType, Field, List, makeData, RecordBatch, Schema, Struct, Utf8, type Data } from 'apache-arrow';
 import { childTypes } from '../arrow/child-fields.js';
-import { isValid, scalarText } from './values.js';
+import { isValid } from './text/column-data.js';
+import { scalarText } from './values.js';
 
 /**
  * Where a field keeps the BigQuery type its extension name gave, spelled as `bq show --schema` does

@@ -3,11 +3,12 @@ import { pipeline } from 'node:stream/promises';
 import type { RecordBatch, Schema } from 'apache-arrow';
 import { arrowIpcEncoder } from './arrow-ipc.js';
 import { openSource, type BatchSource } from './batch-source.js';
-import { csvEncoder } from './csv.js';
+import type { FormattedRows } from '../read/read-batches.js';
 import { formatForPath, type SinkFormat } from './formats.js';
-import { ndjsonEncoder } from './ndjson.js';
 import { openFileOutput, writableOutput, type Output } from './output.js';
 import type { ParquetOptions } from './parquet-options.js';
+import type { TextPlan } from './text/text-plan.js';
+import { textEncoder, textHeader, textPlanOf } from './text-output.js';
 
 export interface SinkOptions {
   /** Default: from the file's extension (a Writable target needs it). */
@@ -35,9 +36,18 @@ async function encoder(format: SinkFormat, schema: Schema, options: SinkOptions)
     case 'arrows': return arrowIpcEncoder('stream');
     // Loaded on first use: instantiating its WebAssembly module costs every other format time.
     case 'parquet': return (await import('./parquet.js')).parquetEncoder(options.parquet);
-    case 'ndjson': return ndjsonEncoder(schema);
-    case 'csv': return csvEncoder(schema);
+    case 'ndjson':
+    case 'csv': return textEncoder(textPlanOf(format, schema));
   }
+}
+
+/** A `readBatches` stream, which can format its rows where it reads them. */
+interface Formatting {
+  formatted(plan: TextPlan): AsyncIterable<FormattedRows>;
+}
+
+function formats(source: BatchSource): source is BatchSource & Formatting {
+  return typeof (source as Partial<Formatting>).formatted === 'function';
 }
 
 function resolveFormat(target: string | Writable, options: SinkOptions): SinkFormat {
@@ -60,32 +70,57 @@ export async function writeBatches(source: BatchSource, target: string | Writabl
   let bytes = 0;
   try {
     const { schema, batches } = await openSource(source, options.schema);
-    let stage: Stage;
+    let chunks: () => AsyncIterable<string | Uint8Array>;
     try {
-      stage = await encoder(format, schema, options);
+      chunks = await encoded(format, source, schema, batches, options, (n) => (rows += n));
     } catch (err) {
       await batches.return(undefined);
       throw err;
     }
-    async function* counted(): AsyncGenerator<RecordBatch> {
-      for await (const batch of batches) {
-        rows += batch.numRows;
-        yield batch;
-      }
-    }
-    async function* measured(chunks: AsyncIterable<string | Uint8Array>): AsyncGenerator<string | Uint8Array> {
-      for await (const chunk of chunks) {
+    async function* measured(): AsyncGenerator<string | Uint8Array> {
+      for await (const chunk of chunks()) {
         bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
         yield chunk;
       }
     }
-    await pipeline(counted, stage, measured, output.stream, { signal: options.signal, end: output.end });
+    await pipeline(measured, output.stream, { signal: options.signal, end: output.end });
     await output.commit();
   } catch (err) {
     await output.discard();
     throw err;
   }
   return { format, rows, bytes };
+}
+
+/**
+ * The output's bytes, counting rows as they go. A read written as NDJSON or CSV has its worker
+ * threads format the rows (the same bytes textEncoder would make here), so this thread only writes
+ * them; every other source and format is encoded here from the batches.
+ */
+async function encoded(
+  format: SinkFormat, source: BatchSource, schema: Schema, batches: AsyncGenerator<RecordBatch>, options: SinkOptions, counted: (rows: number) => void,
+): Promise<() => AsyncIterable<string | Uint8Array>> {
+  if ((format === 'ndjson' || format === 'csv') && formats(source)) {
+    const plan = textPlanOf(format, schema);
+    return async function* text() {
+      const header = textHeader(plan);
+      if (header) yield header;
+      for await (const chunk of source.formatted(plan)) {
+        counted(chunk.rows);
+        yield chunk.text;
+      }
+    };
+  }
+  const stage = await encoder(format, schema, options);
+  return async function* () {
+    async function* counting(): AsyncGenerator<RecordBatch> {
+      for await (const batch of batches) {
+        counted(batch.numRows);
+        yield batch;
+      }
+    }
+    yield* stage(counting());
+  };
 }
 
 const fixed = (format: SinkFormat) => (source: BatchSource, target: string | Writable, options: Omit<SinkOptions, 'format'> = {}) =>

@@ -106,6 +106,20 @@ async function checkCase(c: Case, pool: ReadPool, parent: string): Promise<void>
     }));
     assert.equal(records.length, c.table.rows, 'csv rows');
     for (const record of records) assert.deepEqual(record, csvExpected.get(record[0]!), 'csv');
+
+    // A read formats its text where it reads (the pool's threads, or the calling thread with no
+    // pool and workers: 0); in stream order, the bytes equal those formatted here from the Table.
+    const { pool: _, ...unpooled } = options;
+    for (const [format, selectedFields] of [['ndjson', undefined], ['csv', flat.map((f) => f.name)]] as const) {
+      const here = path.join(dir, `here.${format}`);
+      const { table: selected } = await readTableParallel(TABLE, { ...options, selectedFields });
+      await writeBatches(selected, here);
+      for (const [where, readOptions] of [['worker threads', options], ['calling thread', { ...unpooled, workers: 0 }]] as const) {
+        const there = path.join(dir, `there.${format}`);
+        await writeBatches(readBatches(TABLE, { ...readOptions, selectedFields, ordered: true }), there);
+        assert.ok(readFileSync(there).equals(readFileSync(here)), `${format} formatted on the ${where}: the bytes differ`);
+      }
+    }
   } finally {
     await emulator.close();
   }

@@ -6,8 +6,9 @@ import {
 } from 'apache-arrow';
 import { bqSchemaToArrow } from '../../src/emulator/sources/bq-schema.js';
 import { tableFromNdjson } from '../../src/emulator/sources/ndjson.js';
-import { csvCell } from '../../src/sinks/csv.js';
-import { formatDate, formatInterval, objectText, scalarText } from '../../src/sinks/values.js';
+import { csvCell } from '../../src/sinks/text/row-text.js';
+import { formatDate, formatInterval } from '../../src/sinks/text/value-text.js';
+import { objectText, scalarText } from '../../src/sinks/values.js';
 
 test('dates cover BigQuery\'s whole range', () => {
   assert.equal(formatDate(0), '1970-01-01');

@@ -45,3 +45,9 @@ test('a worker thread starts without apache-arrow, google-auth-library or protob
   for (const name of ['apache-arrow', 'google-auth-library', 'protobufjs']) assert.ok(!packages.has(name), `${name} is loaded at start`);
   assert.ok(packages.has('protobufjs/light.js'));
 });
+
+test('the text formatters a worker loads for a read written as NDJSON or CSV need no apache-arrow either', () => {
+  const { modules, packages } = importGraph([path.join(DIST, 'src/sinks/text/row-text.js')], { dynamic: true });
+  assert.ok(modules.includes('src/sinks/text/value-text.js'), 'the graph is walked');
+  assert.deepEqual([...packages], []);
+});

@@ -1,0 +1,56 @@
+// NDJSON and CSV: a plan per schema (text/text-plan.ts), the header CSV starts with, and the
+// encoder that formats on this thread what a source other than a read hands over as batches (a
+// read formats in its worker threads instead; see write-batches.ts).
+import { DataType, type RecordBatch, type Schema } from 'apache-arrow';
+import { bqTypeOf } from '../bq-type.js';
+import { CsvNestedDataError } from './csv-nested-error.js';
+import { csvHeader, rowTextOf } from './text/row-text.js';
+import type { TextFormat, TextPlan } from './text/text-plan.js';
+import { fieldPlansOf } from './values.js';
+
+/** Characters of text gathered before handing a chunk on, so writes are few but memory stays small. */
+const CHUNK_CHARS = 1 << 20;
+
+/**
+ * NDJSON: one object per row, values as BigQuery's JSON export writes them. CSV: a header row, then
+ * values as BigQuery's CSV export writes them; like BigQuery, it refuses nested and repeated columns.
+ */
+export function textPlanOf(format: TextFormat, schema: Schema): TextPlan {
+  if (format === 'csv') {
+    const nested = schema.fields.filter((f) => DataType.isList(f.type) || bqTypeOf(f) === 'RECORD').map((f) => f.name);
+    if (nested.length > 0) {
+      throw new CsvNestedDataError(
+        `CSV cannot hold nested or repeated columns (${nested.join(', ')}): choose --format ndjson, parquet or arrow, or leave them out with --columns`,
+      );
+    }
+  }
+  return { format, fields: fieldPlansOf(schema.fields) };
+}
+
+/** What the output starts with before any row. */
+export function textHeader(plan: TextPlan): string {
+  return plan.format === 'csv' ? csvHeader(plan.fields) : '';
+}
+
+/** Formats `plan`'s rows on this thread, after its header. */
+export function textEncoder(plan: TextPlan) {
+  const row = rowTextOf(plan);
+  const header = textHeader(plan);
+  return async function* encode(batches: AsyncIterable<RecordBatch>): AsyncGenerator<string> {
+    let chunk = header;
+    for await (const batch of batches) {
+      for (let r = 0; r < batch.numRows; r++) {
+        chunk += row(batch.data, r);
+        if (chunk.length >= CHUNK_CHARS) {
+          yield chunk;
+          chunk = '';
+        }
+      }
+      if (chunk) {
+        yield chunk;
+        chunk = '';
+      }
+    }
+    if (chunk) yield chunk;
+  };
+}

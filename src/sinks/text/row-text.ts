@@ -1,0 +1,59 @@
+import type { PackedBatch } from '../../arrow/packed-batch.js';
+import { columnsOfPacked, isValid, type ColumnData } from './column-data.js';
+import type { FieldPlan, TextPlan } from './text-plan.js';
+import { objectTextOf, scalarTextOf } from './value-text.js';
+
+/** One row of a batch (the children of `root` are its columns) as a line of text, its newline included. */
+export type RowText = (root: ColumnData, row: number) => string;
+
+const NEEDS_QUOTES = /[",\r\n]/;
+
+/** RFC 4180 quoting; an empty string is quoted so that it differs from NULL (an empty field). */
+export function csvCell(text: string): string {
+  if (text === '') return '""';
+  return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** The CSV header line of `fields`. */
+export function csvHeader(fields: readonly FieldPlan[]): string {
+  return `${fields.map((f) => csvCell(f.name)).join(',')}\n`;
+}
+
+function csvRow(fields: readonly FieldPlan[]): RowText {
+  const cells = fields.map((f) => {
+    if (f.value.kind !== 'scalar') throw new TypeError(`column ${f.name}: a CSV cell holds a scalar only`);
+    return scalarTextOf(f.value.text);
+  });
+  return (root, r) => {
+    let line = '';
+    for (let c = 0; c < cells.length; c++) {
+      if (c > 0) line += ',';
+      const column = root.children[c]!;
+      if (isValid(column, r)) line += csvCell(cells[c]!(column, r));
+    }
+    return `${line}\n`;
+  };
+}
+
+function ndjsonRow(fields: readonly FieldPlan[]): RowText {
+  const object = objectTextOf(fields);
+  return (root, r) => `${object(root, r)}\n`;
+}
+
+/** The formatter of one row, built once per plan. */
+export function rowTextOf(plan: TextPlan): RowText {
+  return plan.format === 'csv' ? csvRow(plan.fields) : ndjsonRow(plan.fields);
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Every row of a batch as UTF-8 in memory of its own (fit for a transfer list): what a worker
+ * thread sends instead of the batch when the read is written as text.
+ */
+export function packedBatchText(row: RowText, packed: PackedBatch): Uint8Array {
+  const root = columnsOfPacked(packed);
+  let text = '';
+  for (let r = 0; r < packed.numRows; r++) text += row(root, r);
+  return encoder.encode(text);
+}

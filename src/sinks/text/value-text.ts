@@ -1,0 +1,212 @@
+// BigQuery's text forms of values, as its JSON and CSV exports write them, read straight from the
+// Arrow buffers (arrow's own getters round timestamps to milliseconds and box every value). Built
+// from a ValuePlan, without apache-arrow, so worker threads format with the same code as the
+// calling thread and the bytes cannot depend on where they were made.
+import { isValid, type ColumnData } from './column-data.js';
+import type { FieldPlan, ScalarPlan, ValuePlan } from './text-plan.js';
+
+/** Text of the non-null value at `index`. */
+export type TextOf = (data: ColumnData, index: number) => string;
+
+const decoder = new TextDecoder();
+const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+
+function utf8At(data: ColumnData, index: number): string {
+  const offsets = data.valueOffsets as ArrayLike<number | bigint>;
+  const start = Number(offsets[index]);
+  const end = Number(offsets[index + 1]);
+  return decoder.decode((data.values as Uint8Array).subarray(start, end));
+}
+
+function bytesText(byteWidth: number): TextOf {
+  if (byteWidth > 0) {
+    return (data, i) => Buffer.from((data.values as Uint8Array).subarray(i * byteWidth, (i + 1) * byteWidth)).toString('base64');
+  }
+  return (data, i) => {
+    const offsets = data.valueOffsets as ArrayLike<number | bigint>;
+    return Buffer.from((data.values as Uint8Array).subarray(Number(offsets[i]), Number(offsets[i + 1]))).toString('base64');
+  };
+}
+
+/** Proleptic Gregorian date of a day number (days since 1970-01-01), exact for years 1..9999. */
+export function formatDate(days: number): string {
+  // Howard Hinnant's civil_from_days.
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  return `${String(year).padStart(4, '0')}-${pad2(month)}-${pad2(day)}`;
+}
+
+/** A fraction of a second, `digits` wide, with trailing zeros dropped; empty when zero. */
+function fraction(value: number, digits = 6): string {
+  if (value === 0) return '';
+  return `.${String(value).padStart(digits, '0').replace(/0+$/, '')}`;
+}
+
+const NANOS_PER_DAY = 86_400_000_000_000n;
+
+/** `date` + separator + time of a nanosecond count since the epoch (up to nine fraction digits). */
+function formatNanos(nanos: bigint, separator: string): string {
+  let days = nanos / NANOS_PER_DAY;
+  let rest = nanos % NANOS_PER_DAY;
+  if (rest < 0n) {
+    rest += NANOS_PER_DAY;
+    days -= 1n;
+  }
+  const seconds = Number(rest / 1_000_000_000n);
+  const time = `${pad2(Math.floor(seconds / 3600))}:${pad2(Math.floor(seconds / 60) % 60)}:${pad2(seconds % 60)}`;
+  return `${formatDate(Number(days))}${separator}${time}${fraction(Number(rest % 1_000_000_000n), 9)}`;
+}
+
+/** Nanoseconds per unit of Arrow's TimeUnit (SECOND, MILLISECOND, MICROSECOND, NANOSECOND). */
+const NANOS_PER_UNIT: readonly bigint[] = [1_000_000_000n, 1_000_000n, 1000n, 1n];
+
+/** A decimal's two's-complement words (little-endian uint32) as text with `scale` fraction digits, trailing zeros dropped. */
+function formatDecimal(words: Uint32Array, scale: number): string {
+  let value = 0n;
+  for (let k = words.length - 1; k >= 0; k--) value = (value << 32n) | BigInt(words[k]!);
+  value = BigInt.asIntN(words.length * 32, value);
+  const negative = value < 0n;
+  const digits = (negative ? -value : value).toString().padStart(scale + 1, '0');
+  const whole = digits.slice(0, digits.length - scale);
+  const frac = digits.slice(digits.length - scale).replace(/0+$/, '');
+  return `${negative ? '-' : ''}${whole}${frac ? `.${frac}` : ''}`;
+}
+
+/** BigQuery's canonical INTERVAL text, `Y-M D H:M:S[.F]` (each part carries its own sign). */
+export function formatInterval(months: number, days: number, nanos: bigint): string {
+  const m = Math.abs(months);
+  const ym = `${months < 0 ? '-' : ''}${Math.floor(m / 12)}-${m % 12}`;
+  // BigQuery keeps microseconds; 2^63 nanoseconds exceed a double's exact integers, so BigInt throughout.
+  const micros = nanos / 1000n;
+  const abs = micros < 0n ? -micros : micros;
+  const seconds = abs / 1_000_000n;
+  const hms = `${micros < 0n ? '-' : ''}${seconds / 3600n}:${(seconds / 60n) % 60n}:${seconds % 60n}${fraction(Number(abs % 1_000_000n))}`;
+  return `${ym} ${days} ${hms}`;
+}
+
+function intervalText(unit: number): TextOf {
+  if (unit === 0) return (data, i) => formatInterval((data.values as Int32Array)[i]!, 0, 0n); // YEAR_MONTH
+  if (unit === 1) {
+    // DAY_TIME: days and milliseconds.
+    return (data, i) => {
+      const v = data.values as Int32Array;
+      return formatInterval(0, v[2 * i]!, BigInt(v[2 * i + 1]!) * 1_000_000n);
+    };
+  }
+  return (data, i) => {
+    // MONTH_DAY_NANO: months int32, days int32, nanoseconds int64 (little-endian words).
+    const v = data.values as Int32Array;
+    const nanos = (BigInt(v[4 * i + 3]!) << 32n) | BigInt(v[4 * i + 2]! >>> 0);
+    return formatInterval(v[4 * i]!, v[4 * i + 1]!, nanos);
+  };
+}
+
+function floatText(value: number): string {
+  if (Number.isFinite(value)) return String(value);
+  return Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity';
+}
+
+/**
+ * The text BigQuery's exports write for one scalar value (CSV cells; JSON strings for the types
+ * JSON cannot hold exactly): INT64 and NUMERIC as digits, BYTES as base64, TIMESTAMP as
+ * `YYYY-MM-DD HH:MM:SS[.ffffff] UTC`, DATETIME as `YYYY-MM-DDTHH:MM:SS[.ffffff]`, GEOGRAPHY as WKT,
+ * JSON as its text, INTERVAL as `Y-M D H:M:S[.F]`.
+ */
+export function scalarTextOf(plan: ScalarPlan): TextOf {
+  switch (plan.kind) {
+    case 'int': return (data, i) => String((data.values as ArrayLike<number | bigint>)[i]);
+    case 'float': return (data, i) => floatText((data.values as Float64Array)[i]!);
+    case 'decimal': {
+      const { words, scale } = plan;
+      return (data, i) => formatDecimal((data.values as Uint32Array).subarray(i * words, (i + 1) * words), scale);
+    }
+    case 'utf8': return utf8At;
+    case 'bytes': return bytesText(plan.byteWidth);
+    case 'bool':
+      return (data, i) => {
+        const at = data.offset + i;
+        return ((data.values as Uint8Array)[at >> 3]! & (1 << (at & 7))) !== 0 ? 'true' : 'false';
+      };
+    case 'date': return (data, i) => formatDate((data.values as Int32Array)[i]!);
+    case 'timestamp': {
+      const perUnit = NANOS_PER_UNIT[plan.unit]!;
+      const { utc } = plan;
+      return (data, i) => {
+        const text = formatNanos((data.values as BigInt64Array)[i]! * perUnit, utc ? ' ' : 'T');
+        return utc ? `${text} UTC` : text;
+      };
+    }
+    case 'time': {
+      const perUnit = NANOS_PER_UNIT[plan.unit]!;
+      return (data, i) => formatNanos(BigInt((data.values as ArrayLike<number | bigint>)[i]!) * perUnit, 'T').slice(11);
+    }
+    case 'interval': return intervalText(plan.unit);
+  }
+}
+
+// BigQuery's JSON exports write <, > and & as \u escapes, so the output is safe to embed in HTML.
+const HTML_UNSAFE = /[<>&]/g;
+const HAS_HTML_UNSAFE = /[<>&]/;
+const JSON_INLINE_UNSAFE = /[<>&\u0000-\u001f]/g;
+const unicodeEscape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+const HTML_ESCAPES: Readonly<Record<string, string>> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026' };
+
+export function jsonString(text: string): string {
+  const quoted = JSON.stringify(text);
+  return HAS_HTML_UNSAFE.test(quoted) ? quoted.replace(HTML_UNSAFE, (c) => HTML_ESCAPES[c]!) : quoted;
+}
+
+/**
+ * JSON text of one non-null value, as BigQuery's JSON export writes it: INT64, NUMERIC,
+ * BIGNUMERIC, the time types and INTERVAL as strings, FLOAT64 as a number (NaN and infinities as
+ * strings), BOOL as true/false, JSON columns inline, REPEATED as an array, RECORD as an object
+ * whose NULL fields are left out.
+ */
+export function jsonTextOf(plan: ValuePlan): TextOf {
+  if (plan.kind === 'list') {
+    const itemText = jsonTextOf(plan.item);
+    return (data, i) => {
+      const offsets = data.valueOffsets as Int32Array;
+      const child = data.children[0]!;
+      const parts: string[] = [];
+      for (let j = offsets[i]!; j < offsets[i + 1]!; j++) parts.push(isValid(child, j) ? itemText(child, j) : 'null');
+      return `[${parts.join(',')}]`;
+    };
+  }
+  if (plan.kind === 'record') return objectTextOf(plan.fields);
+  const text = scalarTextOf(plan.text);
+  switch (plan.json) {
+    // A JSON value is written inline. BigQuery's JSON text is canonical (no raw control characters);
+    // any that a source holds anyway can only sit inside strings, where they must be escaped.
+    case 'inline': return (data, i) => text(data, i).replace(JSON_INLINE_UNSAFE, (c) => HTML_ESCAPES[c] ?? unicodeEscape(c));
+    case 'literal': return text;
+    case 'number':
+      return (data, i) => {
+        const value = text(data, i);
+        return value === 'NaN' || value.endsWith('Infinity') ? `"${value}"` : value;
+      };
+    case 'string': return (data, i) => jsonString(text(data, i));
+  }
+}
+
+/** A JSON object over the children of a struct (a RECORD value, or a whole row of a batch). */
+export function objectTextOf(fields: readonly FieldPlan[]): TextOf {
+  const keys = fields.map((f) => `${jsonString(f.name)}:`);
+  const values = fields.map((f) => jsonTextOf(f.value));
+  return (data, i) => {
+    let out = '{';
+    for (let c = 0; c < keys.length; c++) {
+      const child = data.children[c]!;
+      if (!isValid(child, i)) continue;
+      out += `${out.length > 1 ? ',' : ''}${keys[c]}${values[c]!(child, i)}`;
+    }
+    return `${out}}`;
+  };
+}
