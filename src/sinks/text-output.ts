@@ -4,12 +4,12 @@
 import { DataType, type RecordBatch, type Schema } from 'apache-arrow';
 import { bqTypeOf } from '../bq-type.js';
 import { CsvNestedDataError } from './csv-nested-error.js';
-import { csvHeader, rowTextOf } from './text/row-text.js';
+import { csvHeader, rowsText, rowTextOf } from './text/row-text.js';
 import type { TextFormat, TextPlan } from './text/text-plan.js';
 import { fieldPlansOf } from './values.js';
 
-/** Characters of text gathered before handing a chunk on, so writes are few but memory stays small. */
-const CHUNK_CHARS = 1 << 20;
+/** Rows formatted at a time from a batch, so that a big batch is written in pieces of a few MB. */
+const ROWS_PER_CHUNK = 4096;
 
 /**
  * NDJSON: one object per row, values as BigQuery's JSON export writes them. CSV: a header row, then
@@ -32,25 +32,16 @@ export function textHeader(plan: TextPlan): string {
   return plan.format === 'csv' ? csvHeader(plan.fields) : '';
 }
 
-/** Formats `plan`'s rows on this thread, after its header. */
+/** Formats `plan`'s rows on this thread, after its header, with the code a worker formats them with. */
 export function textEncoder(plan: TextPlan) {
   const row = rowTextOf(plan);
   const header = textHeader(plan);
-  return async function* encode(batches: AsyncIterable<RecordBatch>): AsyncGenerator<string> {
-    let chunk = header;
+  return async function* encode(batches: AsyncIterable<RecordBatch>): AsyncGenerator<string | Uint8Array> {
+    if (header) yield header;
     for await (const batch of batches) {
-      for (let r = 0; r < batch.numRows; r++) {
-        chunk += row(batch.data, r);
-        if (chunk.length >= CHUNK_CHARS) {
-          yield chunk;
-          chunk = '';
-        }
-      }
-      if (chunk) {
-        yield chunk;
-        chunk = '';
+      for (let start = 0; start < batch.numRows; start += ROWS_PER_CHUNK) {
+        yield rowsText(row, batch.data, start, Math.min(batch.numRows, start + ROWS_PER_CHUNK));
       }
     }
-    if (chunk) yield chunk;
   };
 }

@@ -30,7 +30,8 @@ export function valuePlanOf(field: Field): ValuePlan {
   if (item) return { kind: 'list', item: valuePlanOf(item) };
   const bq = bqTypeOf(field);
   if (bq === 'RECORD') return { kind: 'record', fields: fieldPlansOf((field.type as Struct).children) };
-  return { kind: 'scalar', text: scalarPlanOf(field), json: JSON_FORMS[bq] ?? 'string' };
+  const text = scalarPlanOf(field);
+  return { kind: 'scalar', text, json: JSON_FORMS[bq] ?? (text.kind === 'utf8' ? 'string' : 'quoted') };
 }
 
 export function fieldPlansOf(fields: readonly Field[]): FieldPlan[] {

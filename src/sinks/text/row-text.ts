@@ -46,14 +46,30 @@ export function rowTextOf(plan: TextPlan): RowText {
 }
 
 const encoder = new TextEncoder();
+/** Room for a line's UTF-8: at most three bytes for each UTF-16 code unit. */
+const MAX_BYTES_PER_CHAR = 3;
 
 /**
- * Every row of a batch as UTF-8 in memory of its own (fit for a transfer list): what a worker
- * thread sends instead of the batch when the read is written as text.
+ * Rows `start` to `end` of a batch as UTF-8 in memory of their own (fit for a transfer list). Each
+ * line is encoded as soon as it is made: joining a batch's lines into one string first builds a
+ * rope that outlives the young generation, and that doubled the time.
  */
+export function rowsText(row: RowText, root: ColumnData, start: number, end: number): Uint8Array {
+  let bytes = new Uint8Array(1 << 16);
+  let used = 0;
+  for (let r = start; r < end; r++) {
+    const line = row(root, r);
+    if (bytes.byteLength - used < line.length * MAX_BYTES_PER_CHAR) {
+      const grown = new Uint8Array(Math.max(2 * bytes.byteLength, used + line.length * MAX_BYTES_PER_CHAR));
+      grown.set(bytes.subarray(0, used));
+      bytes = grown;
+    }
+    used += encoder.encodeInto(line, bytes.subarray(used)).written;
+  }
+  return bytes.slice(0, used);
+}
+
+/** Every row of a packed batch as UTF-8: what a worker thread sends instead of the batch when the read is written as text. */
 export function packedBatchText(row: RowText, packed: PackedBatch): Uint8Array {
-  const root = columnsOfPacked(packed);
-  let text = '';
-  for (let r = 0; r < packed.numRows; r++) text += row(root, r);
-  return encoder.encode(text);
+  return rowsText(row, columnsOfPacked(packed), 0, packed.numRows);
 }

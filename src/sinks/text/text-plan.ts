@@ -20,9 +20,11 @@ export type ScalarPlan =
 
 /**
  * How BigQuery's JSON export writes a scalar: its text inline (a JSON column), as a bare literal
- * (BOOL), as a number with NaN and the infinities as strings (FLOAT64), or as a string.
+ * (BOOL), as a number with NaN and the infinities as strings (FLOAT64), or as a string: escaped
+ * (text from the table), or only quoted (text this library makes, digits, dates and base64, which
+ * holds nothing JSON or HTML must escape).
  */
-export type JsonForm = 'inline' | 'literal' | 'number' | 'string';
+export type JsonForm = 'inline' | 'literal' | 'number' | 'string' | 'quoted';
 
 export type ValuePlan =
   | { readonly kind: 'scalar'; readonly text: ScalarPlan; readonly json: JsonForm }

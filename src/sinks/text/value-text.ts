@@ -66,14 +66,84 @@ function formatNanos(nanos: bigint, separator: string): string {
 
 /** Nanoseconds per unit of Arrow's TimeUnit (SECOND, MILLISECOND, MICROSECOND, NANOSECOND). */
 const NANOS_PER_UNIT: readonly bigint[] = [1_000_000_000n, 1_000_000n, 1000n, 1n];
+const UNITS_PER_SECOND: readonly number[] = [1, 1e3, 1e6, 1e9];
+const TWO_32 = 2 ** 32;
+/** Below 2^52 in magnitude a count of any unit, and its days times the units in a day, are exact doubles. */
+const SAFE_HIGH_WORD = 2 ** 20;
 
-/** A decimal's two's-complement words (little-endian uint32) as text with `scale` fraction digits, trailing zeros dropped. */
-function formatDecimal(words: Uint32Array, scale: number): string {
-  let value = 0n;
-  for (let k = words.length - 1; k >= 0; k--) value = (value << 32n) | BigInt(words[k]!);
-  value = BigInt.asIntN(words.length * 32, value);
-  const negative = value < 0n;
-  const digits = (negative ? -value : value).toString().padStart(scale + 1, '0');
+/**
+ * The same text as formatNanos for a count of `unit`s that is an exact double below 2^52, in double
+ * arithmetic: most values are, and BigInt arithmetic leaves a BigInt of garbage per step.
+ */
+function formatUnits(count: number, unit: number, separator: string): string {
+  const perSecond = UNITS_PER_SECOND[unit]!;
+  const perDay = 86_400 * perSecond;
+  let days = Math.floor(count / perDay);
+  // The quotient is rounded; the remainder, exact, puts the day right.
+  let rest = count - days * perDay;
+  if (rest < 0) {
+    days -= 1;
+    rest += perDay;
+  } else if (rest >= perDay) {
+    days += 1;
+    rest -= perDay;
+  }
+  const seconds = Math.floor(rest / perSecond);
+  const nanos = (rest - seconds * perSecond) * (1e9 / perSecond);
+  const time = `${pad2(Math.floor(seconds / 3600))}:${pad2(Math.floor(seconds / 60) % 60)}:${pad2(seconds % 60)}`;
+  return `${formatDate(days)}${separator}${time}${fraction(nanos, 9)}`;
+}
+
+/**
+ * Reads int64 values as exact doubles where they fit (the common case) and as BigInt otherwise,
+ * through an int32 view of the column's words made once per buffer.
+ */
+function int64Reader(): (values: BigInt64Array, index: number) => number | bigint {
+  let seen: BigInt64Array | undefined;
+  let words: Int32Array<ArrayBufferLike> = new Int32Array(0);
+  return (values, index) => {
+    if (values !== seen) {
+      seen = values;
+      words = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
+    }
+    const high = words[2 * index + 1]!;
+    return high >= -SAFE_HIGH_WORD && high < SAFE_HIGH_WORD ? high * TWO_32 + (words[2 * index]! >>> 0) : values[index]!;
+  };
+}
+
+/** `date` + separator + time of a count of `unit`s since the epoch. */
+function formatTimePoint(count: number | bigint, unit: number, separator: string): string {
+  return typeof count === 'number' ? formatUnits(count, unit, separator) : formatNanos(count * NANOS_PER_UNIT[unit]!, separator);
+}
+
+/**
+ * A decimal's two's-complement words (little-endian uint32, `words` per value) at `index` as text
+ * with `scale` fraction digits, trailing zeros dropped.
+ */
+function formatDecimal(values: Uint32Array, index: number, words: number, scale: number): string {
+  const at = index * words;
+  const low = values[at]!;
+  const second = values[at + 1]!;
+  // The words above the second, when they are all sign (0 or 0xffffffff); else 1.
+  let upper = words > 2 ? values[at + 2]! : second >= 2 ** 31 ? 0xffffffff : 0;
+  for (let k = 3; k < words && upper !== 1; k++) if (values[at + k] !== upper) upper = 1;
+  // Below 2^53 in magnitude: exact as a double.
+  let magnitude: number | bigint;
+  let negative: boolean;
+  if (upper === 0 && second < 2 ** 21) {
+    magnitude = second * TWO_32 + low;
+    negative = false;
+  } else if (upper === 0xffffffff && second >= TWO_32 - 2 ** 21) {
+    magnitude = -((second - TWO_32) * TWO_32 + low);
+    negative = true;
+  } else {
+    let value = 0n;
+    for (let k = words - 1; k >= 0; k--) value = (value << 32n) | BigInt(values[at + k]!);
+    value = BigInt.asIntN(words * 32, value);
+    negative = value < 0n;
+    magnitude = negative ? -value : value;
+  }
+  const digits = magnitude.toString().padStart(scale + 1, '0');
   const whole = digits.slice(0, digits.length - scale);
   const frac = digits.slice(digits.length - scale).replace(/0+$/, '');
   return `${negative ? '-' : ''}${whole}${frac ? `.${frac}` : ''}`;
@@ -125,7 +195,7 @@ export function scalarTextOf(plan: ScalarPlan): TextOf {
     case 'float': return (data, i) => floatText((data.values as Float64Array)[i]!);
     case 'decimal': {
       const { words, scale } = plan;
-      return (data, i) => formatDecimal((data.values as Uint32Array).subarray(i * words, (i + 1) * words), scale);
+      return (data, i) => formatDecimal(data.values as Uint32Array, i, words, scale);
     }
     case 'utf8': return utf8At;
     case 'bytes': return bytesText(plan.byteWidth);
@@ -136,16 +206,21 @@ export function scalarTextOf(plan: ScalarPlan): TextOf {
       };
     case 'date': return (data, i) => formatDate((data.values as Int32Array)[i]!);
     case 'timestamp': {
-      const perUnit = NANOS_PER_UNIT[plan.unit]!;
-      const { utc } = plan;
+      const { unit, utc } = plan;
+      const read = int64Reader();
       return (data, i) => {
-        const text = formatNanos((data.values as BigInt64Array)[i]! * perUnit, utc ? ' ' : 'T');
+        const text = formatTimePoint(read(data.values as BigInt64Array, i), unit, utc ? ' ' : 'T');
         return utc ? `${text} UTC` : text;
       };
     }
     case 'time': {
-      const perUnit = NANOS_PER_UNIT[plan.unit]!;
-      return (data, i) => formatNanos(BigInt((data.values as ArrayLike<number | bigint>)[i]!) * perUnit, 'T').slice(11);
+      const { unit } = plan;
+      const read = int64Reader();
+      return (data, i) => {
+        const values = data.values as Int32Array | BigInt64Array;
+        const count = values instanceof BigInt64Array ? read(values, i) : values[i]!;
+        return formatTimePoint(count, unit, 'T').slice(11);
+      };
     }
     case 'interval': return intervalText(plan.unit);
   }
@@ -175,9 +250,9 @@ export function jsonTextOf(plan: ValuePlan): TextOf {
     return (data, i) => {
       const offsets = data.valueOffsets as Int32Array;
       const child = data.children[0]!;
-      const parts: string[] = [];
-      for (let j = offsets[i]!; j < offsets[i + 1]!; j++) parts.push(isValid(child, j) ? itemText(child, j) : 'null');
-      return `[${parts.join(',')}]`;
+      let out = '[';
+      for (let j = offsets[i]!; j < offsets[i + 1]!; j++) out += `${j > offsets[i]! ? ',' : ''}${isValid(child, j) ? itemText(child, j) : 'null'}`;
+      return `${out}]`;
     };
   }
   if (plan.kind === 'record') return objectTextOf(plan.fields);
@@ -193,6 +268,7 @@ export function jsonTextOf(plan: ValuePlan): TextOf {
         return value === 'NaN' || value.endsWith('Infinity') ? `"${value}"` : value;
       };
     case 'string': return (data, i) => jsonString(text(data, i));
+    case 'quoted': return (data, i) => `"${text(data, i)}"`;
   }
 }
 
