@@ -29,18 +29,18 @@ function installExitHook(): void {
   });
 }
 
-/** Starts `node [nodeFlags] script [args]` with the exit-with-parent preload and piped stdio. */
-export function startNode(script: string, args: readonly string[], nodeFlags: readonly string[] = []): NodeProcess {
-  return startProcess(process.execPath, ['--import', EXIT_WITH_PARENT, ...nodeFlags, script, ...args]);
+/** Starts `node [nodeFlags] script [args]` with the exit-with-parent preload and piped stdio; `env` adds to the bench's environment. */
+export function startNode(script: string, args: readonly string[], nodeFlags: readonly string[] = [], env?: NodeJS.ProcessEnv): NodeProcess {
+  return startProcess(process.execPath, ['--import', EXIT_WITH_PARENT, ...nodeFlags, script, ...args], env);
 }
 
 /**
  * Starts any program with piped stdio. Its stdin is a pipe from the bench that closes when the
  * bench exits; a program that is not Node must exit on that itself (bench/go-drain/main.go does).
  */
-export function startProcess(file: string, args: readonly string[]): NodeProcess {
+export function startProcess(file: string, args: readonly string[], env?: NodeJS.ProcessEnv): NodeProcess {
   installExitHook();
-  const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'], env: env && { ...process.env, ...env } });
   live.add(child);
   let tail = '';
   child.stderr.setEncoding('utf8').on('data', (text: string) => {

@@ -1,4 +1,4 @@
-// npm run bench [-- --full] [-- --rows N --repeat K --only bqread-table,raw-drain --cpu-prof]
+// npm run bench [-- --full] [-- --rows N --repeat K --only bqread-table,raw-drain --cpu-prof] [-- --sinks-only]
 // Reads the emulator's demo table at N and 4N rows with every reader, each run in a fresh
 // emulator process and a fresh reader process, checks that every reader returned the same rows,
 // prints a table and PASS/MISS lines, and writes bench/results/<timestamp>.json.
@@ -19,6 +19,7 @@ import type { PlateauResult } from './stream-plateau.js';
 import { CONSUMER_DELAY_MS, measureRun, RUN_TIMEOUT_MS, type World } from './reader-run.js';
 import { benchHead, benchSmallReads, SMALL_READ_ROWS, type SmallReadResult } from './small-reads.js';
 import { benchSkewedReads, printSkewedReads, SKEW_ROWS } from './skewed-reads.js';
+import { benchSinks, FLAT_COLUMNS, formatSinkTable, type SinkBench } from './sinks.js';
 import { formatWorkerStart, type WorkerStartResult } from './worker-start.js';
 import { deriveRows, evaluateServiceTargets, evaluateTargets, type MeasuredRun, type ResultRow, type TargetResult } from './targets.js';
 
@@ -57,6 +58,8 @@ interface BenchOptions {
   readonly cpuProfDir?: string;
   /** Per-stream rates (MiB/s) of the service-like rows; empty skips them. */
   readonly serviceRates: readonly number[];
+  /** Only the sink rows (bench/sinks.ts). */
+  readonly sinksOnly: boolean;
 }
 
 function wholeNumber(flag: string, text: string | undefined, fallback: number): number {
@@ -74,6 +77,7 @@ const BENCH_FLAGS = {
   only: { type: 'string' },
   'cpu-prof': { type: 'boolean', default: false },
   'service-rates': { type: 'string', default: SERVICE_RATES.join(',') },
+  'sinks-only': { type: 'boolean', default: false },
 } as const;
 
 /** parseArgs's own refusals (an unknown flag, a missing value) are usage errors like the bench's. */
@@ -103,6 +107,7 @@ function parseBenchArgs(argv: string[], cores: number, startedAt: Date): BenchOp
     only: only ? new Set(only as BenchReaderName[]) : undefined,
     cpuProfDir: values['cpu-prof'] ? join(RESULTS_DIR, 'profiles', startedAt.toISOString().replace(/[:.]/g, '-')) : undefined,
     serviceRates,
+    sinksOnly: values['sinks-only'],
   };
 }
 
@@ -203,6 +208,16 @@ async function benchPlateau(rows: number, arrowBytes: number): Promise<PlateauRe
   return JSON.parse(line.slice('result '.length)) as PlateauResult;
 }
 
+/** The sink rows at the base size: each output format against the Arrow file's. */
+async function runSinkRows(options: BenchOptions, cores: number): Promise<SinkBench> {
+  process.stderr.write(`sinks, ${options.baseRows} rows:\n`);
+  const sinks = await benchSinks(options.baseRows, cores, options.repeat);
+  process.stdout.write(`\nsinks: bqread read of ${sinks.rows} rows into each format, whole process, one warm emulator (flat: ${FLAT_COLUMNS.join(',')})\n`);
+  process.stdout.write(`${formatSinkTable(sinks.runs, cores)}\n\n`);
+  for (const target of sinks.targets) process.stdout.write(`${target.line}\n`);
+  return sinks;
+}
+
 async function main(): Promise<number> {
   const startedAt = new Date();
   const cores = availableParallelism();
@@ -210,6 +225,13 @@ async function main(): Promise<number> {
   const machine = machineInfo();
   const sizes = [options.baseRows, options.baseRows * SIZE_FACTOR];
   const mode = options.full ? 'full' : 'quick';
+  if (options.sinksOnly) {
+    process.stdout.write(`${machineLine(machine)}\n`);
+    const sinks = await runSinkRows(options, cores);
+    const path = writeResults(RESULTS_DIR, startedAt, { startedAt: startedAt.toISOString(), mode: 'sinks', machine, settings: { repeat: options.repeat }, sinks });
+    process.stdout.write(`\nresults: ${path}\n`);
+    return 0;
+  }
   process.stdout.write(`${machineLine(machine)}\nmode: ${mode}, sizes ${sizes.join(' and ')} rows, maxStreams ${options.maxStreams}, repeat ${options.repeat}\n`);
   process.stderr.write('worker start:\n');
   const workerStart = await benchWorkerStart();
@@ -284,6 +306,7 @@ async function main(): Promise<number> {
   process.stderr.write(`bqread head of ${headRows} rows:\n`);
   const head = await benchHead(headRows, options.repeat);
   process.stdout.write(`\n${head.target.line}\n`);
+  const sinks = await runSinkRows(options, cores);
   const path = writeResults(RESULTS_DIR, startedAt, {
     startedAt: startedAt.toISOString(),
     mode,
@@ -298,6 +321,7 @@ async function main(): Promise<number> {
     smallReads,
     skewedReads,
     head,
+    sinks,
   });
   process.stdout.write(`\nresults: ${path}${options.cpuProfDir ? `\nCPU profiles: ${options.cpuProfDir}` : ''}\n`);
   return [...sizeResults, ...serviceResults, ...smallReads, skewedReads].some((s) => s.disagreements.length > 0) ? 1 : 0;
