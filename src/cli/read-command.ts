@@ -1,8 +1,11 @@
+import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
 import { formatForPath, SINK_FORMATS, type SinkFormat } from '../sinks/formats.js';
-import { DEFAULT_ROW_GROUP_BYTES, type ParquetCompression } from '../sinks/parquet-options.js';
+import type { BatchStream } from '../read/read-batches.js';
+import { DEFAULT_ROW_GROUP_BYTES, type ParquetCompression, type ParquetOptions } from '../sinks/parquet-options.js';
 import { startProgress } from './progress.js';
 import { stoppable } from './stop-signals.js';
+import { integer } from './flag-parsers.js';
 import { addConnectionFlags, addParallelismFlags, addSelectionFlags, readOptionsFromFlags, UsageError, type ReadFlags } from './read-flags.js';
 import { summaryLine, writeStatsJson } from './summary.js';
 
@@ -12,6 +15,7 @@ interface ReadCommandFlags extends ReadFlags {
   readonly parquetCompression?: ParquetCompression;
   readonly quiet?: boolean;
   readonly statsJson?: string;
+  readonly parts?: number;
 }
 
 const BINARY_FORMATS: ReadonlySet<SinkFormat> = new Set(['arrow', 'arrows', 'parquet']);
@@ -24,6 +28,24 @@ function chooseFormat(flags: ReadCommandFlags, toStdout: boolean): SinkFormat {
   return flags.format ?? (toStdout ? undefined : formatForPath(flags.out!)) ?? 'ndjson';
 }
 
+/**
+ * Part files: --parts N, or --out DIR/ (a trailing slash), one part a core. They are Parquet, into
+ * the directory --out names.
+ */
+function partsOf(flags: ReadCommandFlags, toStdout: boolean): number | undefined {
+  const intoDirectory = flags.out?.endsWith('/') === true;
+  if (flags.parts === undefined && !intoDirectory) return undefined;
+  if (toStdout) throw new UsageError('--parts writes files into a directory: give --out DIR/');
+  if (flags.format !== undefined && flags.format !== 'parquet') throw new UsageError(`part files are Parquet: drop --format ${flags.format} or --parts`);
+  return flags.parts ?? availableParallelism();
+}
+
+async function writeWholeParts(stream: BatchStream, dir: string, parts: number, parquet: ParquetOptions, signal: AbortSignal) {
+  const { writeParts } = await import('../sinks/parts/write-parts.js');
+  const result = await writeParts(stream, dir, { parts, parquet, signal });
+  return { format: 'parquet' as const, rows: result.rows, bytes: result.bytes, path: `${dir} (${result.files.length} parts, ${result.manifest})` };
+}
+
 export function readCommand(): Command {
   const command = new Command('read')
     .description('read a table into a file or onto stdout (Arrow IPC, Parquet, NDJSON or CSV)')
@@ -31,6 +53,7 @@ export function readCommand(): Command {
     .addOption(new Option('--format <format>', 'output format (default: the one --out\'s extension names, .arrow .feather .ipc, .arrows, .parquet .pq, .ndjson .jsonl .json or .csv; else ndjson: any other extension, none, /dev/null, stdout)').choices(SINK_FORMATS))
     .option('-o, --out <path>', 'output file, written whole or not at all; a device or FIFO (/dev/null) is written in place (default, or -: stdout)')
     .addOption(new Option('--parquet-compression <codec>', 'Parquet column compression').choices(['zstd', 'snappy', 'gzip', 'lz4', 'brotli', 'none']).default('zstd'))
+    .option('--parts <n>', 'write Parquet part files part-00000.parquet, ... and manifest.json into the directory --out names, each written by a thread of its own (--out DIR/ alone: one part a core)', integer('--parts', 1))
     .option('-q, --quiet', 'no progress bar and no summary line')
     .option('--stats-json <path>', 'write the read\'s statistics as JSON to PATH');
   addSelectionFlags(command);
@@ -40,13 +63,15 @@ export function readCommand(): Command {
     .addHelpText('after', `
 Examples:
   bqread read my-proj.sales.orders --out orders.parquet
+  bqread read my-proj.sales.orders --out orders/ --parts 8
   bqread read my-proj.sales.orders --columns id,amount,ts --where "ts >= TIMESTAMP '2026-01-01'" --out jan.csv
   bqread read my-proj.sales.orders --format arrows | python -c 'import pyarrow as pa, sys; print(pa.ipc.open_stream(sys.stdin.buffer).read_all().num_rows)'
   bqread read my-proj.sales.orders | jq -c 'select((.amount | tonumber) > 100)'   # INT64 and NUMERIC arrive as strings
   BIGQUERY_STORAGE_EMULATOR_HOST=127.0.0.1:9060 bqread read bqread-demo.samples.all_types --out demo.arrow`)
     .action(async (table: string, flags: ReadCommandFlags) => {
       const toStdout = flags.out === undefined || flags.out === '-';
-      const format = chooseFormat(flags, toStdout);
+      const parts = partsOf(flags, toStdout);
+      const format = parts ? 'parquet' : chooseFormat(flags, toStdout);
       if (toStdout && process.stdout.isTTY && BINARY_FORMATS.has(format)) {
         throw new UsageError(`not writing binary ${format} to a terminal: give --out PATH or pipe it`);
       }
@@ -59,15 +84,15 @@ Examples:
       await stoppable(async (signal) => {
         const stream = readBatches(table, { ...options, onProgress: progress.onProgress, signal });
         try {
-          const output = await writeBatches(stream, toStdout ? process.stdout : flags.out, {
-            format,
-            end: false,
-            // A Parquet row group is held whole until written: it stays within the reader's budget too.
-            parquet: { compression: flags.parquetCompression, rowGroupBytes: Math.min(options.maxBufferedBytes ?? Infinity, DEFAULT_ROW_GROUP_BYTES) },
-            signal,
-          });
+          // A Parquet row group is held whole until written: it stays within the reader's budget
+          // too, which the parts share.
+          const share = Math.floor((options.maxBufferedBytes ?? Infinity) / (parts ?? 1));
+          const parquet = { compression: flags.parquetCompression, rowGroupBytes: Math.min(share, DEFAULT_ROW_GROUP_BYTES) };
+          const output = parts
+            ? await writeWholeParts(stream, flags.out!, parts, parquet, signal)
+            : { ...(await writeBatches(stream, toStdout ? process.stdout : flags.out!, { format, end: false, parquet, signal })), path: toStdout ? 'stdout' : flags.out! };
           progress.stop();
-          const report = { table, session: await stream.session, stats: stream.stats, output: { ...output, path: toStdout ? 'stdout' : flags.out } };
+          const report = { table, session: await stream.session, stats: stream.stats, output };
           if (!flags.quiet) process.stderr.write(`${summaryLine(report)}\n`);
           if (flags.statsJson) await writeStatsJson(flags.statsJson, report);
         } finally {

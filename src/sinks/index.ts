@@ -8,3 +8,5 @@ export type { BatchSource } from './batch-source.js';
 export type { ParquetOptions, ParquetCompression } from './parquet-options.js';
 export { SinkOutputError } from './output.js';
 export { CsvNestedDataError } from './csv-nested-error.js';
+export { writeParts, type PartsOptions, type PartsResult } from './parts/write-parts.js';
+export type { PartFile, PartsManifest } from './parts/manifest.js';

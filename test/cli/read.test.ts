@@ -181,3 +181,29 @@ test('a reader of stdout that stops early (`| head`) ends the read quietly with 
   assert.equal(code, 0, stderr);
   assert.equal(stderr, '');
 });
+
+test('--out DIR/ --parts 3 writes three Parquet parts and a manifest; together they hold every row', async () => {
+  const out = path.join(dir, 'parts/');
+  const run = await runCli(['read', DEMO, '--endpoint', emulator.address, '--workers', '2', '--out', out, '--parts', '3']);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stderr, /3 parts/);
+  assert.deepEqual(readdirSync(out).sort(), ['manifest.json', 'part-00000.parquet', 'part-00001.parquet', 'part-00002.parquet']);
+  const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')) as { rows: number; files: { path: string; rows: number }[] };
+  assert.equal(manifest.rows, ROWS);
+  let rows = 0;
+  for (const file of manifest.files) {
+    const table = tableFromIPC(parquet.readParquet(readFileSync(path.join(out, file.path))).intoIPCStream());
+    assert.equal(table.numRows, file.rows, file.path);
+    rows += table.numRows;
+  }
+  assert.equal(rows, ROWS);
+});
+
+test('--parts writes Parquet into a directory: stdout or another format is refused before any read', async () => {
+  const toStdout = await runCli(['read', DEMO, '--endpoint', emulator.address, '--parts', '2']);
+  assert.equal(toStdout.code, 2);
+  assert.match(toStdout.stderr, /--out DIR\//);
+  const csv = await runCli(['read', DEMO, '--endpoint', emulator.address, '--out', path.join(dir, 'csvparts/'), '--format', 'csv']);
+  assert.equal(csv.code, 2);
+  assert.match(csv.stderr, /part files are Parquet/);
+});
