@@ -90,7 +90,10 @@ Examples:
           const parquet = { compression: flags.parquetCompression, rowGroupBytes: Math.min(share, DEFAULT_ROW_GROUP_BYTES) };
           const output = parts
             ? await writeWholeParts(stream, flags.out!, parts, parquet, signal)
-            : { ...(await writeBatches(stream, toStdout ? process.stdout : flags.out!, { format, end: false, parquet, signal })), path: toStdout ? 'stdout' : flags.out! };
+            : {
+                ...(await writeBatches(stream, toStdout ? process.stdout : flags.out!, { format, end: false, parquet, signal, onWritten: progress.onWritten })),
+                path: toStdout ? 'stdout' : flags.out!,
+              };
           progress.stop();
           const report = { table, session: await stream.session, stats: stream.stats, output };
           if (!flags.quiet) process.stderr.write(`${summaryLine(report)}\n`);

@@ -15,7 +15,15 @@ const MB = 1e6;
 
 const count = (n: number, noun: string) => `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
 
-/** The line a person reads at the end: rows, size, time, rate, where it went. */
+/**
+ * Whether the output set the read's pace: at some point half the byte budget or more waited for it
+ * (a read the service paces never fills its budget).
+ */
+export function outputBound(stats: ReadStats): boolean {
+  return stats.budgetBytes > 0 && stats.peakBufferedBytes >= stats.budgetBytes / 2;
+}
+
+/** The line a person reads at the end: rows, size, time, the read's rate and the output's, where it went. */
 export function summaryLine({ session, stats, output }: ReadReport): string {
   const seconds = Math.max(stats.wallMs, 1) / 1000;
   return [
@@ -23,7 +31,7 @@ export function summaryLine({ session, stats, output }: ReadReport): string {
     `${(stats.bytes / MB).toFixed(1)} MB Arrow in ${seconds.toFixed(2)} s`,
     `${Math.round(stats.rows / seconds).toLocaleString('en-US')} rows/s, ${(stats.bytes / MB / seconds).toFixed(1)} MB/s`,
     `${streamCount(session, stats)}, ${stats.retries === 1 ? '1 retry' : `${stats.retries.toLocaleString('en-US')} retries`}`,
-    `${output.format} ${(output.bytes / MB).toFixed(1)} MB -> ${output.path}`,
+    `${output.format} ${(output.bytes / MB).toFixed(1)} MB written at ${(output.bytes / MB / seconds).toFixed(1)} MB/s${outputBound(stats) ? ' (the output set the pace)' : ''} -> ${output.path}`,
   ].join(' | ');
 }
 

@@ -32,6 +32,8 @@ export interface ReadStats {
   workerRestarts: number;
   /** Highest throttle_percent the service reported on any stream. */
   maxThrottlePercent: number;
+  /** The byte budget the read ran under (`maxBufferedBytes`). */
+  budgetBytes: number;
   /** Most decoded bytes (batches, or their text in a read written as text) waiting for the consumer at any moment. */
   peakBufferedBytes: number;
   /**
@@ -69,6 +71,12 @@ export interface ReadProgress {
   readonly bytes: number;
   readonly streamsDone: number;
   readonly streamsTotal: number;
+  /**
+   * Bytes waiting for the consumer now, of `budgetBytes`: near the budget, the consumer (a slow
+   * output, say) sets the read's pace, not the service.
+   */
+  readonly bufferedBytes: number;
+  readonly budgetBytes: number;
   /** The session's row estimate (exact for the emulator, approximate for the service). */
   readonly estimatedRows: number;
 }
@@ -76,7 +84,7 @@ export interface ReadProgress {
 export function emptyStats(): ReadStats {
   return {
     rows: 0, bytes: 0, responseBytes: 0, batches: 0, wallMs: 0, sessionMs: 0, firstBatchMs: 0, retries: 0, workerRestarts: 0,
-    maxThrottlePercent: 0, peakBufferedBytes: 0, largestBatchBytes: 0, largestResponseBytes: 0, threads: 0, streamsInFlight: 0, flowControlWindowBytes: 0, bytesNotDetached: 0,
+    maxThrottlePercent: 0, budgetBytes: 0, peakBufferedBytes: 0, largestBatchBytes: 0, largestResponseBytes: 0, threads: 0, streamsInFlight: 0, flowControlWindowBytes: 0, bytesNotDetached: 0,
     splits: 0, splitsAbandoned: 0, splitsFailed: 0, rowsMoved: 0, streams: [],
   };
 }

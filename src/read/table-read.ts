@@ -139,6 +139,7 @@ export class TableRead {
     session: ReadSessionInfo, options: ResolvedReadOptions, pool: StreamRunner, queue: PQueue, text: TextPlan | undefined,
   ): AsyncGenerator<Placed> {
     const sessionStreams = session.streams.length;
+    this.stats.budgetBytes = options.maxBufferedBytes;
     const ledger = new CreditLedger(options.maxBufferedBytes, Math.max(1, Math.floor(options.maxBufferedBytes / queue.concurrency)));
     const { connection } = options;
     const batches = new BatchQueue(sessionStreams, options.ordered);
@@ -204,7 +205,7 @@ export class TableRead {
         if (stats.batches++ === 0) stats.firstBatchMs = performance.now() - this.started;
         stats.largestBatchBytes = Math.max(stats.largestBatchBytes, placed.bytes);
         stats.largestResponseBytes = Math.max(stats.largestResponseBytes, placed.responseBytes);
-        this.progress(session, batches);
+        this.progress(session, batches, ledger.buffered());
         this.notify();
         rebalance();
       },
@@ -251,13 +252,13 @@ export class TableRead {
     return this.batchQueue?.ranks() ?? [];
   }
 
-  private progress(session: ReadSessionInfo, batches: BatchQueue): void {
+  private progress(session: ReadSessionInfo, batches: BatchQueue, bufferedBytes: number): void {
     const { onProgress } = this.options;
     if (!onProgress) return;
     try {
       onProgress({
         rows: this.stats.rows, bytes: this.stats.bytes, streamsDone: batches.streamsFinished, streamsTotal: batches.streamCount,
-        estimatedRows: session.estimatedRowCount,
+        estimatedRows: session.estimatedRowCount, bufferedBytes, budgetBytes: this.stats.budgetBytes,
       });
     } catch (err) {
       this.fail(new CallbackError(`onProgress threw: ${(err as Error)?.message ?? String(err)}`, { table: session.table, cause: err }));

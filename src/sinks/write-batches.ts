@@ -19,6 +19,8 @@ export interface SinkOptions {
   /** A Writable target is ended when the data ends, unless this is false (stdout). */
   readonly end?: boolean;
   readonly signal?: AbortSignal;
+  /** Called as bytes go to the target, with the bytes written so far (a progress display's write rate). */
+  readonly onWritten?: (bytes: number) => void;
 }
 
 export interface SinkResult {
@@ -81,6 +83,7 @@ export async function writeBatches(source: BatchSource, target: string | Writabl
       for await (const chunk of chunks()) {
         bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
         yield chunk;
+        options.onWritten?.(bytes);
       }
     }
     await pipeline(measured, output.stream, { signal: options.signal, end: output.end });

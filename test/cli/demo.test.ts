@@ -17,7 +17,7 @@ test('demo serves from an emulator thread, reads into Parquet and prints the sum
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stderr, /^emulator thread listening on 127\.0\.0\.1:\d+, serving bqread-demo\.samples\.all_types \(30000 rows\)\n$/);
     const [summary, check] = run.stdout.toString('utf8').trimEnd().split('\n');
-    assert.match(summary!, /^30,000 rows, \d+ columns \| .* \| 2 streams( \(\+\d+ split off\))?, 0 retries \| parquet .* MB -> .*demo\.parquet$/);
+    assert.match(summary!, /^30,000 rows, \d+ columns \| .* \| 2 streams( \(\+\d+ split off\))?, 0 retries \| parquet .* MB written at .* MB\/s.* -> .*demo\.parquet$/);
     assert.equal(check, 'id sum 449985000: every row exactly once');
     const table = tableFromIPC(parquet.readParquet(readFileSync(out)).intoIPCStream());
     assert.equal(table.numRows, 30000);

@@ -129,7 +129,7 @@ test('-o /dev/null reads the table and writes it to the device in place', async 
   const before = readdirSync('/dev');
   const run = await runCli(['read', DEMO, '--endpoint', emulator.address, '--workers', '2', '-o', '/dev/null']);
   assert.equal(run.code, 0, run.stderr);
-  assert.match(run.stderr, /^3,000 rows, .* \| ndjson .* MB -> \/dev\/null\n$/);
+  assert.match(run.stderr, /^3,000 rows, .* \| ndjson .* MB written at .* MB\/s.* -> \/dev\/null\n$/);
   assert.ok(statSync('/dev/null').isCharacterDevice());
   assert.deepEqual(readdirSync('/dev').filter((name) => !before.includes(name)), []);
 });
@@ -140,7 +140,7 @@ test('the summary line and --stats-json report the read', async () => {
   const run = await runCli(['read', DEMO, '--endpoint', emulator.address, '--workers', '2', '--out', out, '--stats-json', statsPath]);
   assert.equal(run.code, 0, run.stderr);
   // stderr is not a terminal here: no progress bar, only the summary.
-  assert.match(run.stderr, /^3,000 rows, \d+ columns \| .* MB Arrow in .* s \| .* rows\/s, .* MB\/s \| \d+ streams( \(\+\d+ split off\))?, 0 retries \| ndjson .* MB -> .*stats\.ndjson\n$/);
+  assert.match(run.stderr, /^3,000 rows, \d+ columns \| .* MB Arrow in .* s \| .* rows\/s, .* MB\/s \| \d+ streams( \(\+\d+ split off\))?, 0 retries \| ndjson .* MB written at .* MB\/s.* -> .*stats\.ndjson\n$/);
   const stats = JSON.parse(readFileSync(statsPath, 'utf8')) as { rows: number; output: { rows: number; bytes: number; format: string } };
   assert.equal(stats.rows, ROWS);
   assert.equal(stats.output.rows, ROWS);
