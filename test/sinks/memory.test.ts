@@ -12,6 +12,7 @@ import * as parquet from 'parquet-wasm';
 import { ReadPool } from '../../src/read/pool.js';
 import { readBatches } from '../../src/read/read-batches.js';
 import { heldBytesBound } from '../../src/read/stats.js';
+import { writeParts } from '../../src/sinks/parts/write-parts.js';
 import { writeBatches } from '../../src/sinks/write-batches.js';
 import type { SinkFormat } from '../../src/sinks/formats.js';
 import { CLI } from '../helpers/cli.js';
@@ -105,12 +106,39 @@ for (const format of ['arrow', 'arrows', 'ndjson', 'csv', 'parquet'] as const) {
   });
 }
 
-test('read on the calling thread (no pool: this table is worth no thread), memory stays within the documented held-bytes bound', async () => {
-  const { js, arrowBytes, rows, heldBound, threads } = await peakGrowth('arrow');
-  assert.equal(threads, 0, 'read on this thread');
-  assert.equal(rows, ROWS);
-  // The bound (src/read/stats.ts heldBytesBound) holds the streams' windows and read-ahead, which
-  // now live on this thread, plus the writer's own buffers as above.
-  const limit = heldBound + JS_LIMIT;
-  assert.ok(js < limit, `JS heap and ArrayBuffers grew ${mib(js)} (limit ${mib(limit)}: held-bytes bound ${mib(heldBound)} + ${mib(JS_LIMIT)}) for ${mib(arrowBytes)} of Arrow`);
+// NDJSON and CSV are formatted where the batches are read: here, on the calling thread.
+for (const format of ['arrow', 'ndjson', 'csv'] as const) {
+  test(`${format}, read on the calling thread (no pool: this table is worth no thread), memory stays within the documented held-bytes bound`, async () => {
+    const { js, arrowBytes, rows, heldBound, threads } = await peakGrowth(format);
+    assert.equal(threads, 0, 'read on this thread');
+    assert.equal(rows, ROWS);
+    // The bound (src/read/stats.ts heldBytesBound) holds the streams' windows and read-ahead, which
+    // now live on this thread, plus the writer's own buffers as above.
+    const limit = heldBound + JS_LIMIT;
+    assert.ok(js < limit, `JS heap and ArrayBuffers grew ${mib(js)} (limit ${mib(limit)}: held-bytes bound ${mib(heldBound)} + ${mib(JS_LIMIT)}) for ${mib(arrowBytes)} of Arrow`);
+  });
+}
+
+// Parts: this thread holds no more than a single-file write does (each batch is handed to a part's
+// thread as soon as one has room, two in flight at most each), whatever the table's size. Each
+// part's thread holds those two batches and its row group in its own isolate and WebAssembly
+// memory (README.md, "Part files"), which process.memoryUsage() of this thread does not see.
+test('parquet parts: this thread\'s memory stays bounded while a table many times the budget streams through', async () => {
+  const base = live();
+  let peak = 0;
+  const timer = setInterval(() => (peak = Math.max(peak, live().js - base.js)), 50);
+  const parts = 2;
+  let largestBatch = 0;
+  try {
+    const stream = readBatches(TABLE, { endpoint: address, maxBufferedBytes: BUDGET, pool });
+    const result = await writeParts(stream, path.join(dir, 'parts'), { parts, parquet: { rowGroupBytes: BUDGET / parts } });
+    assert.equal(result.rows, ROWS);
+    assert.ok(stream.stats.bytes > 12 * BUDGET, `table ${stream.stats.bytes} bytes`);
+    largestBatch = stream.stats.largestBatchBytes;
+  } finally {
+    clearInterval(timer);
+  }
+  // As a single-file write, plus the batches on their way to the parts: two in flight each.
+  const limit = JS_LIMIT + parts * 2 * largestBatch;
+  assert.ok(peak < limit, `JS heap and ArrayBuffers grew ${mib(peak)} (limit ${mib(limit)}: ${mib(JS_LIMIT)} + ${parts} x 2 x ${mib(largestBatch)})`);
 });
