@@ -28,7 +28,7 @@ function isTable(source: BatchSource): source is Table {
  * child and a struct its fields (makeData alone, as RecordBatch's own empty form, leaves them out,
  * and arrow's writers then fail on any REPEATED or RECORD column).
  */
-function emptyBatch(schema: Schema): RecordBatch {
+export function emptyBatch(schema: Schema): RecordBatch {
   const fields = schemaFields(schema);
   const children = fields.map((f) => makeBuilder({ type: f.type }).finish().flush() as Data);
   return new RecordBatch(schema, makeData({ type: new Struct([...fields]), length: 0, nullCount: 0, children }));

@@ -5,14 +5,15 @@ import type { ParquetOptions } from '../parquet-options.js';
 export interface PartTask {
   /** The part's final path; it is written under a temporary name and renamed there when complete. */
   readonly path: string;
-  /** The schema as an Arrow IPC stream of no rows, so an empty part still carries it. */
-  readonly schema: Uint8Array;
   readonly parquet: ParquetOptions;
 }
 
 export type ToPart =
-  /** One record batch as an Arrow IPC stream; its buffer is transferred. */
-  | { readonly type: 'batch'; readonly ipc: Uint8Array }
+  /**
+   * One batch as the Parquet writer takes it (parquet.ts, parquetIpcSlices: IPC streams of a few
+   * thousand rows each, in Parquet's types); their buffers are transferred.
+   */
+  | { readonly type: 'batch'; readonly ipcs: readonly Uint8Array[] }
   /** No more batches: finish the file and put it in place. */
   | { readonly type: 'end' }
   /** The write failed elsewhere: remove what was written. */
@@ -21,5 +22,6 @@ export type ToPart =
 export type FromPart =
   /** A batch was handed to the writer; another may be sent. */
   | { readonly type: 'taken' }
-  | { readonly type: 'written'; readonly rows: number; readonly bytes: number }
+  /** The file is in place; its rows are those it was sent. */
+  | { readonly type: 'written'; readonly bytes: number }
   | { readonly type: 'failed'; readonly name: string; readonly message: string };

@@ -1,9 +1,11 @@
-// A part's thread: writes the batches it is sent into one Parquet file with the same writer as a
-// single-file output (write-batches.ts: temporary name, rename when complete, nothing left on
-// failure), so each part is complete and valid on its own and the parts are encoded in parallel.
+// A part's thread: writes the batches it is sent into one Parquet file, under a temporary name
+// renamed into place when complete (nothing left on failure), so each part is complete and valid
+// on its own and the parts are encoded in parallel. It is sent batches as the Parquet writer takes
+// them, made on the calling thread, so it loads parquet-wasm and no apache-arrow.
+import { pipeline } from 'node:stream/promises';
 import { parentPort, workerData } from 'node:worker_threads';
-import { tableFromIPC, type RecordBatch } from 'apache-arrow';
-import { writeBatches } from '../write-batches.js';
+import { openFileOutput } from '../output.js';
+import { parquetFromIpc } from '../parquet-from-ipc.js';
 import type { FromPart, PartTask, ToPart } from './part-messages.js';
 
 const task = workerData as PartTask;
@@ -27,19 +29,34 @@ async function next(): Promise<ToPart> {
   return pending.shift()!;
 }
 
-async function* batches(): AsyncGenerator<RecordBatch> {
+async function* ipcs(): AsyncGenerator<Uint8Array> {
   for (;;) {
     const message = await next();
     if (message.type === 'end') return;
     if (message.type === 'abort') throw new PartAbortedError('the write was stopped');
-    yield* tableFromIPC(message.ipc).batches;
+    yield* message.ipcs;
     post({ type: 'taken' });
   }
 }
 
+let bytes = 0;
+async function* counted(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  for await (const chunk of chunks) {
+    bytes += chunk.byteLength;
+    yield chunk;
+  }
+}
+
 try {
-  const { rows, bytes } = await writeBatches(batches(), task.path, { format: 'parquet', schema: tableFromIPC(task.schema).schema, parquet: task.parquet });
-  post({ type: 'written', rows, bytes });
+  const output = await openFileOutput(task.path);
+  try {
+    await pipeline(ipcs, parquetFromIpc(task.parquet), counted, output.stream);
+    await output.commit();
+  } catch (err) {
+    await output.discard();
+    throw err;
+  }
+  post({ type: 'written', bytes });
 } catch (err) {
   post({ type: 'failed', name: (err as Error).name, message: (err as Error).message });
 } finally {

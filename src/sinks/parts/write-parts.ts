@@ -1,10 +1,11 @@
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { RecordBatchStreamWriter, Table, tableToIPC, type RecordBatch, type Schema } from 'apache-arrow';
-import { openSource, type BatchSource } from '../batch-source.js';
+import type { Schema } from 'apache-arrow';
+import { emptyBatch, openSource, type BatchSource } from '../batch-source.js';
 import { SinkOutputError } from '../output.js';
 import type { ParquetOptions } from '../parquet-options.js';
+import { parquetIpcSlices } from '../parquet-slices.js';
 import { partFileName, writeManifest, type PartFile, type PartsManifest } from './manifest.js';
 import type { FromPart, PartTask, ToPart } from './part-messages.js';
 
@@ -49,7 +50,7 @@ class Part {
           this.inFlight--;
           this.taken?.();
         } else if (message.type === 'written') {
-          resolve({ path: name, rows: message.rows, bytes: message.bytes });
+          resolve({ path: name, rows: this.rowsSent, bytes: message.bytes });
         } else {
           reject(new SinkOutputError(`cannot write part ${name}: ${message.message}`, task.path));
         }
@@ -61,8 +62,15 @@ class Part {
     this.result.catch((err: unknown) => (this.error ??= err));
   }
 
-  send(message: ToPart, transfer: ArrayBuffer[] = []): void {
-    this.worker.postMessage(message, transfer);
+  send(message: ToPart): void {
+    this.worker.postMessage(message);
+  }
+
+  /** A batch as the Parquet writer takes it; its memory moves to the part's thread. */
+  sendBatch(ipcs: Uint8Array[], rows: number): void {
+    this.inFlight++;
+    this.rowsSent += rows;
+    this.worker.postMessage({ type: 'batch', ipcs } satisfies ToPart, ipcs.map((ipc) => ipc.buffer as ArrayBuffer));
   }
 
   /** Resolves when the part can take another batch (or has failed: its result says so). */
@@ -73,11 +81,6 @@ class Part {
       if (settled) return;
     }
   }
-}
-
-/** A batch as an IPC stream in memory of its own, to transfer to a part's thread. */
-function ipcOf(batch: RecordBatch): Uint8Array {
-  return RecordBatchStreamWriter.writeAll([batch]).toUint8Array(true);
 }
 
 async function openDirectory(dir: string): Promise<void> {
@@ -104,10 +107,12 @@ export async function writeParts(source: BatchSource, dir: string, options: Part
   if (!Number.isInteger(first) || first < 0) throw new RangeError(`firstPart must be a non-negative integer (got ${first})`);
   await openDirectory(dir);
   const { schema, batches } = await openSource(source, options.schema);
-  const schemaIpc = tableToIPC(new Table(schema), 'stream');
+  // The Parquet writer's conversions and IPC slicing run here, where the batches are, and the
+  // parts' threads only encode (without apache-arrow).
+  const slicesOf = parquetIpcSlices();
   const parts = Array.from({ length: count }, (_, k) => {
     const name = partFileName(first + k, 'parquet');
-    return new Part(name, { path: join(dir, name), schema: schemaIpc, parquet: options.parquet ?? {} });
+    return new Part(name, { path: join(dir, name), parquet: options.parquet ?? {} });
   });
   const stop = () => parts.forEach((part) => part.send({ type: 'abort' }));
   options.signal?.addEventListener('abort', stop, { once: true });
@@ -119,13 +124,14 @@ export async function writeParts(source: BatchSource, dir: string, options: Part
       await part.room();
       const failed = parts.find((p) => p.error !== undefined);
       if (failed) throw failed.error;
-      const ipc = ipcOf(batch);
-      part.inFlight++;
-      part.rowsSent += batch.numRows;
-      part.send({ type: 'batch', ipc }, [ipc.buffer as ArrayBuffer]);
+      part.sendBatch(slicesOf(batch), batch.numRows);
     }
     options.signal?.throwIfAborted();
-    for (const part of parts) part.send({ type: 'end' });
+    for (const part of parts) {
+      // A part with no rows still holds the schema, as a single file of none does.
+      if (part.rowsSent === 0) part.sendBatch(slicesOf(emptyBatch(schema)), 0);
+      part.send({ type: 'end' });
+    }
     const files = await Promise.all(parts.map((part) => part.result));
     const manifest: PartsManifest = {
       format: 'parquet',
