@@ -1,7 +1,7 @@
 import type { PackedBatch } from '../../arrow/packed-batch.js';
 import { columnsOfPacked, isValid, type ColumnData } from './column-data.js';
-import type { FieldPlan, TextPlan } from './text-plan.js';
-import { objectTextOf, scalarTextOf } from './value-text.js';
+import type { FieldPlan, ScalarPlan, TextPlan } from './text-plan.js';
+import { objectTextOf, scalarTextOf, type TextOf } from './value-text.js';
 
 /** One row of a batch (the children of `root` are its columns) as a line of text, its newline included. */
 export type RowText = (root: ColumnData, row: number) => string;
@@ -19,17 +19,21 @@ export function csvHeader(fields: readonly FieldPlan[]): string {
   return `${fields.map((f) => csvCell(f.name)).join(',')}\n`;
 }
 
+/** Scalars whose text this library makes from numbers: never empty, never a quote, comma or line break. */
+const UNQUOTED_KINDS: ReadonlySet<ScalarPlan['kind']> = new Set(['int', 'float', 'decimal', 'bool', 'date', 'timestamp', 'time', 'interval']);
+
 function csvRow(fields: readonly FieldPlan[]): RowText {
-  const cells = fields.map((f) => {
+  const cells = fields.map((f): TextOf => {
     if (f.value.kind !== 'scalar') throw new TypeError(`column ${f.name}: a CSV cell holds a scalar only`);
-    return scalarTextOf(f.value.text);
+    const text = scalarTextOf(f.value.text);
+    return UNQUOTED_KINDS.has(f.value.text.kind) ? text : (data, i) => csvCell(text(data, i));
   });
   return (root, r) => {
     let line = '';
     for (let c = 0; c < cells.length; c++) {
       if (c > 0) line += ',';
       const column = root.children[c]!;
-      if (isValid(column, r)) line += csvCell(cells[c]!(column, r));
+      if (isValid(column, r)) line += cells[c]!(column, r);
     }
     return `${line}\n`;
   };

@@ -46,7 +46,12 @@ export function formatDate(days: number): string {
 /** A fraction of a second, `digits` wide, with trailing zeros dropped; empty when zero. */
 function fraction(value: number, digits = 6): string {
   if (value === 0) return '';
-  return `.${String(value).padStart(digits, '0').replace(/0+$/, '')}`;
+  let width = digits;
+  while (value % 10 === 0) {
+    value /= 10;
+    width--;
+  }
+  return `.${String(value).padStart(width, '0')}`;
 }
 
 const NANOS_PER_DAY = 86_400_000_000_000n;
