@@ -1,6 +1,6 @@
 // The reader's public face. The emulator is `bqread/emulator`, the file writers `bqread/sinks`.
 export { readTableParallel, type ReadTableResult } from './read/read-table.js';
-export { readBatches, type BatchStream } from './read/read-batches.js';
+export { readBatches, type BatchStream, type FormattedRows } from './read/read-batches.js';
 export { ReadPool, type ReadPoolOptions } from './read/pool.js';
 export { DEFAULT_READ_OPTIONS, type ReadOptions, type AccessTokenSource, type Compression } from './read/options.js';
 export type { ReadStats, StreamStats, ReadProgress } from './read/stats.js';

@@ -10,3 +10,5 @@ export { SinkOutputError } from './output.js';
 export { CsvNestedDataError } from './csv-nested-error.js';
 export { writeParts, type PartsOptions, type PartsResult } from './parts/write-parts.js';
 export type { PartFile, PartsManifest } from './parts/manifest.js';
+export { textPlanOf } from './text-output.js';
+export type { TextPlan, TextFormat } from './text/text-plan.js';

@@ -11,6 +11,7 @@ import { ReadPool } from '../../src/read/pool.js';
 import { readBatches } from '../../src/read/read-batches.js';
 import { readTableParallel } from '../../src/read/read-table.js';
 import { CsvNestedDataError } from '../../src/sinks/csv-nested-error.js';
+import { writeParts } from '../../src/sinks/parts/write-parts.js';
 import { writeBatches } from '../../src/sinks/write-batches.js';
 import { exportRows, exportText, parseCsv } from '../helpers/bigquery-export.js';
 import { canonicalRows, rowsById, type Canonical } from '../helpers/canonical.js';
@@ -80,6 +81,14 @@ async function checkCase(c: Case, pool: ReadPool, parent: string): Promise<void>
     await writeBatches(read(), parquetFile);
     const parquetRows = await parquetCanonicalRows(readFileSync(parquetFile), source.schema);
     assert.deepEqual(rowsById(parquetRows), rowsById(expected), 'parquet (hyparquet)');
+
+    // Part files: each read back on its own, together the same rows.
+    const partsDir = path.join(dir, 'parts');
+    const parts = await writeParts(read(), partsDir, { parts: 2 });
+    assert.equal(parts.rows, c.table.rows, 'parts: rows');
+    const partRows = [];
+    for (const file of parts.files) partRows.push(...(await parquetCanonicalRows(readFileSync(path.join(partsDir, file.path)), source.schema)));
+    assert.deepEqual(rowsById(partRows), rowsById(expected), 'parquet parts (hyparquet)');
 
     const ndjsonFile = path.join(dir, 't.ndjson');
     await writeBatches(read(), ndjsonFile);
