@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -134,6 +134,31 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]
       assert.equal(exit, code, stderr);
       assert.equal(stderr, `bqread: interrupted (${signal})\n`);
       assert.deepEqual(readdirSync(sub), []);
+    } finally {
+      await slow.emulator.close();
+    }
+  });
+}
+
+// NDJSON is formatted in the worker threads and parts are written by threads of their own: a stop
+// still removes everything written.
+for (const [what, out, inside] of [['NDJSON', 'x.ndjson', ''], ['Parquet parts', 'parts/', 'parts']] as const) {
+  test(`SIGINT stops a read written as ${what} and removes what was written`, async () => {
+    const slow = await demoEmulator(3000, { faults: [{ kind: 'delay', delayMs: 400, times: 1000 }] });
+    try {
+      const sub = mkdtempSync(path.join(dir, 'stop-'));
+      const child = spawn(process.execPath, [CLI, 'read', DEMO, '--endpoint', slow.emulator.address, '--workers', '1', '--quiet', '--out', path.join(sub, out)], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+      const written = path.join(sub, inside);
+      // Signal once a partial file exists: the read is under way.
+      while (!existsSync(written) || readdirSync(written).length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      child.kill('SIGINT');
+      const exit = await new Promise<number | null>((resolve) => child.once('close', resolve));
+      assert.equal(exit, 130, stderr);
+      assert.deepEqual(readdirSync(written), []);
     } finally {
       await slow.emulator.close();
     }
