@@ -198,5 +198,5 @@ test('npx bqread reads a table into a file from the installed package', async ()
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
   assert.equal(code, 0, stderr);
-  assert.match(stderr, /^2,000 rows, \d+ columns .* arrow .* MB -> demo\.arrow\n$/);
+  assert.match(stderr, /^2,000 rows, \d+ columns .* arrow .* MB written at .* MB\/s.* -> demo\.arrow\n$/);
 });
