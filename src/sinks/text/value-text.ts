@@ -279,15 +279,17 @@ export function jsonTextOf(plan: ValuePlan): TextOf {
 
 /** A JSON object over the children of a struct (a RECORD value, or a whole row of a batch). */
 export function objectTextOf(fields: readonly FieldPlan[]): TextOf {
-  const keys = fields.map((f) => `${jsonString(f.name)}:`);
+  // Each key with what precedes it, made once: `{"a":` for the first field present, `,"a":` after.
+  const opening = fields.map((f) => `{${jsonString(f.name)}:`);
+  const following = fields.map((f) => `,${jsonString(f.name)}:`);
   const values = fields.map((f) => jsonTextOf(f.value));
   return (data, i) => {
-    let out = '{';
-    for (let c = 0; c < keys.length; c++) {
+    let out = '';
+    for (let c = 0; c < values.length; c++) {
       const child = data.children[c]!;
       if (!isValid(child, i)) continue;
-      out += `${out.length > 1 ? ',' : ''}${keys[c]}${values[c]!(child, i)}`;
+      out += (out === '' ? opening[c]! : following[c]!) + values[c]!(child, i);
     }
-    return `${out}}`;
+    return out === '' ? '{}' : `${out}}`;
   };
 }
