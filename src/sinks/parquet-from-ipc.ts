@@ -2,7 +2,7 @@
 // and codec out. Its Node build loads the module synchronously on import. This module feeds it Arrow
 // IPC streams and needs no apache-arrow, so a part's thread (parts/part-thread.ts) loads only it.
 import * as parquet from 'parquet-wasm';
-import { DEFAULT_ROW_GROUP_BYTES, DEFAULT_ROW_GROUP_ROWS, type ParquetCompression, type ParquetOptions } from './parquet-options.js';
+import { resolveParquetOptions, type ParquetCompression, type ParquetOptions } from './parquet-options.js';
 
 const CODECS: Readonly<Record<ParquetCompression, parquet.Compression>> = {
   zstd: parquet.Compression.ZSTD,
@@ -22,17 +22,11 @@ const CODECS: Readonly<Record<ParquetCompression, parquet.Compression>> = {
  */
 const DICTIONARY_PAGE_BYTES = 64 * 1024;
 
-/** The writer's properties, checked now, so bad options fail before any row is read. */
+/** The writer's properties, the options checked now, so bad ones fail before any row is read. */
 function writerProperties(options: ParquetOptions): () => parquet.WriterProperties {
-  const rowGroupRows = options.rowGroupRows ?? DEFAULT_ROW_GROUP_ROWS;
-  const rowGroupBytes = options.rowGroupBytes ?? DEFAULT_ROW_GROUP_BYTES;
-  for (const [name, value] of [['rowGroupRows', rowGroupRows], ['rowGroupBytes', rowGroupBytes]] as const) {
-    if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer (got ${value})`);
-  }
-  const codec = CODECS[options.compression ?? 'zstd'];
-  if (codec === undefined) throw new RangeError(`unknown Parquet compression ${String(options.compression)}`);
+  const { compression, rowGroupRows, rowGroupBytes } = resolveParquetOptions(options);
   return () => new parquet.WriterPropertiesBuilder()
-    .setCompression(codec)
+    .setCompression(CODECS[compression])
     .setMaxRowGroupSize(rowGroupRows)
     .setMaxRowGroupBytes(rowGroupBytes)
     .setDictionaryPageSizeLimit(DICTIONARY_PAGE_BYTES)

@@ -1,7 +1,7 @@
 // Parquet part files: each valid on its own, together the table value for value, with a manifest;
 // nothing left behind when the write fails or is stopped.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -118,4 +118,13 @@ test('a directory that holds parts or a manifest already is refused before anyth
   await assert.rejects(writeParts(stream, out), SinkOutputError);
   assert.equal(stream.stats.rows, 0);
   assert.equal(readFileSync(path.join(out, 'part-00000.parquet'), 'utf8'), 'old');
+});
+
+test('bad options are refused before the directory is made or anything is read', async () => {
+  const out = path.join(dir, 'bad-options');
+  const stream = readBatches(DEMO, { endpoint: emulator.address, pool });
+  await assert.rejects(writeParts(stream, out, { parquet: { rowGroupBytes: 0 } }), RangeError);
+  await assert.rejects(writeParts(stream, out, { parts: 0 }), RangeError);
+  assert.equal(stream.stats.rows, 0);
+  assert.equal(existsSync(out), false);
 });

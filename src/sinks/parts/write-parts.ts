@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { Schema } from 'apache-arrow';
 import { emptyBatch, openSource, type BatchSource } from '../batch-source.js';
 import { SinkOutputError } from '../output.js';
-import type { ParquetOptions } from '../parquet-options.js';
+import { resolveParquetOptions, type ParquetOptions } from '../parquet-options.js';
 import { parquetIpcSlices } from '../parquet-slices.js';
 import { partFileName, writeManifest, type PartFile, type PartsManifest } from './manifest.js';
 import type { FromPart, PartTask, ToPart } from './part-messages.js';
@@ -105,6 +105,7 @@ export async function writeParts(source: BatchSource, dir: string, options: Part
   const first = options.firstPart ?? 0;
   if (!Number.isInteger(count) || count < 1) throw new RangeError(`parts must be a positive integer (got ${count})`);
   if (!Number.isInteger(first) || first < 0) throw new RangeError(`firstPart must be a non-negative integer (got ${first})`);
+  const parquet = resolveParquetOptions(options.parquet ?? {});
   await openDirectory(dir);
   const { schema, batches } = await openSource(source, options.schema);
   // The Parquet writer's conversions and IPC slicing run here, where the batches are, and the
@@ -112,7 +113,7 @@ export async function writeParts(source: BatchSource, dir: string, options: Part
   const slicesOf = parquetIpcSlices();
   const parts = Array.from({ length: count }, (_, k) => {
     const name = partFileName(first + k, 'parquet');
-    return new Part(name, { path: join(dir, name), parquet: options.parquet ?? {} });
+    return new Part(name, { path: join(dir, name), parquet });
   });
   const stop = () => parts.forEach((part) => part.send({ type: 'abort' }));
   options.signal?.addEventListener('abort', stop, { once: true });
