@@ -91,8 +91,8 @@ Examples:
           const output = parts
             ? await writeWholeParts(stream, flags.out!, parts, parquet, signal)
             : {
-                ...(await writeBatches(stream, toStdout ? process.stdout : flags.out!, { format, end: false, parquet, signal, onWritten: progress.onWritten })),
-                path: toStdout ? 'stdout' : flags.out!,
+                ...(await writeBatches(stream, toStdout ? process.stdout : flags.out, { format, end: false, parquet, signal, onWritten: progress.onWritten })),
+                path: toStdout ? 'stdout' : flags.out,
               };
           progress.stop();
           const report = { table, session: await stream.session, stats: stream.stats, output };

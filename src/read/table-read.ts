@@ -173,7 +173,7 @@ export class TableRead {
           batches.finish(run.index);
           // A stream's last batch is reported before the stream ends: without this, the last
           // report would count every row and all streams but one done.
-          this.progress(session, batches);
+          this.progress(session, batches, ledger.buffered());
           this.notify();
         }
       }).then(rebalance);

@@ -151,7 +151,7 @@ for (const [what, out, inside] of [['NDJSON', 'x.ndjson', ''], ['Parquet parts',
         stdio: ['ignore', 'ignore', 'pipe'],
       });
       let stderr = '';
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
       const written = path.join(sub, inside);
       // Signal once a partial file exists: the read is under way.
       while (!existsSync(written) || readdirSync(written).length === 0) await new Promise((resolve) => setTimeout(resolve, 20));

@@ -132,16 +132,15 @@ test('parquet parts: this thread\'s memory stays bounded while a table many time
   let peak = 0;
   const timer = setInterval(() => (peak = Math.max(peak, live().js - base.js)), 50);
   const parts = 2;
-  let largestBatch = 0;
+  const stream = readBatches(TABLE, { endpoint: address, maxBufferedBytes: BUDGET, pool });
   try {
-    const stream = readBatches(TABLE, { endpoint: address, maxBufferedBytes: BUDGET, pool });
     const result = await writeParts(stream, path.join(dir, 'parts'), { parts, parquet: { rowGroupBytes: BUDGET / parts } });
     assert.equal(result.rows, ROWS);
     assert.ok(stream.stats.bytes > 12 * BUDGET, `table ${stream.stats.bytes} bytes`);
-    largestBatch = stream.stats.largestBatchBytes;
   } finally {
     clearInterval(timer);
   }
+  const largestBatch = stream.stats.largestBatchBytes;
   const perPart = 2 * largestBatch + PART_THREAD_BYTES;
   const limit = JS_LIMIT + parts * perPart;
   assert.ok(peak < limit, `JS heap and ArrayBuffers grew ${mib(peak)} (limit ${mib(limit)}: ${mib(JS_LIMIT)} + ${parts} x ${mib(perPart)})`);

@@ -91,7 +91,7 @@ test('one-row batches, more parts than batches', async () => {
 test('a source that fails, or a stop, leaves no part and no manifest', async () => {
   const table = generateDemoTable({ rows: 3000, seed: 2, batchRows: 500 });
   async function* failing(): AsyncGenerator<RecordBatch> {
-    for (const batch of table.batches.slice(0, 4)) yield batch;
+    for (const batch of table.batches.slice(0, 4)) yield await Promise.resolve(batch);
     throw new Error('the read broke');
   }
   const out = path.join(dir, 'failing');
@@ -103,7 +103,7 @@ test('a source that fails, or a stop, leaves no part and no manifest', async () 
   async function* stopping(): AsyncGenerator<RecordBatch> {
     for (const [k, batch] of table.batches.entries()) {
       if (k === 3) controller.abort();
-      yield batch;
+      yield await Promise.resolve(batch);
     }
   }
   await assert.rejects(writeParts(stopping(), stopped, { parts: 2, signal: controller.signal }), { name: 'AbortError' });

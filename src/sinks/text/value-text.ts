@@ -234,6 +234,7 @@ export function scalarTextOf(plan: ScalarPlan): TextOf {
 // BigQuery's JSON exports write <, > and & as \u escapes, so the output is safe to embed in HTML.
 const HTML_UNSAFE = /[<>&]/g;
 const HAS_HTML_UNSAFE = /[<>&]/;
+// eslint-disable-next-line no-control-regex -- JSON must escape exactly these control characters
 const JSON_INLINE_UNSAFE = /[<>&\u0000-\u001f]/g;
 const unicodeEscape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 const HTML_ESCAPES: Readonly<Record<string, string>> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026' };
