@@ -1,3 +1,4 @@
+import type { Schema } from 'apache-arrow';
 import { batchStreamOf, type BatchStream } from '../read/read-batches.js';
 import { tableOf, type ReadTableResult } from '../read/read-table.js';
 import type { ReadOptions } from '../read/options.js';
@@ -28,12 +29,14 @@ export function shardSession(plan: ReadPlan, selection: PlanSelection): ReadSess
   }
   const share = plan.streams.length === 0 ? 0 : streams.length / plan.streams.length;
   const schemaMessage = new Uint8Array(Buffer.from(plan.arrowSchema, 'base64'));
-  let schema;
+  let schema: Schema | undefined;
   try {
     schema = decodeSchema(schemaMessage);
   } catch (err) {
     throw new PlanError(`the plan's arrowSchema is not an Arrow schema message: ${(err as Error).message}`, { cause: err });
   }
+  // Bytes that are no IPC message at all decode to no schema rather than an error.
+  if (!schema || schema.fields.length === 0) throw new PlanError("the plan's arrowSchema is not an Arrow schema message");
   return {
     name: plan.session,
     table: plan.table,
