@@ -131,7 +131,7 @@ test('three shard processes (Kubernetes, Cloud Run and AWS Batch environments), 
   assert.match(missing.stderr, /shard 2 of 3 missing/);
 });
 
-test('a shard with no streams writes a valid empty Parquet file with the schema; a changed part fails its checksum', async () => {
+test('a shard with no streams writes a valid empty Parquet file with the schema; a shard run twice replaces its part; a changed part fails its checksum', async () => {
   const plan = await makePlan('small-plan.json', ['--max-streams', '2', '--columns', 'id,f_string']);
   const parts = path.join(dir, 'small') + path.sep;
   for (let index = 0; index < 3; index++) {
@@ -144,6 +144,12 @@ test('a shard with no streams writes a valid empty Parquet file with the schema;
   assert.deepEqual(metadata.schema.slice(1).map((e) => e.name), ['id', 'f_string']);
   const manifest = JSON.parse(readFileSync(path.join(parts, '_shard-00002-of-00003.parquet.shard.json'), 'utf8'));
   assert.deepEqual([manifest.rows, manifest.streams], [0, []]);
+  assert.equal((await runCli(['plan', 'verify', plan, parts])).code, 0);
+  // A shard run again after it finished (an engine's retry) replaces its part: still one per shard.
+  const listed = readdirSync(parts).sort();
+  const rerun = await runCli(['read', '--plan', plan, '--shard', '0/3', '--out', parts, ...connect()]);
+  assert.equal(rerun.code, 0, rerun.stderr);
+  assert.deepEqual(readdirSync(parts).sort(), listed);
   assert.equal((await runCli(['plan', 'verify', plan, parts])).code, 0);
 
   writeFileSync(path.join(parts, 'shard-00002-of-00003.parquet'), Buffer.concat([empty.subarray(0, 4), Buffer.from('XXXX'), empty.subarray(8)]));
