@@ -1,4 +1,5 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { Command, Option } from 'commander';
 import { integer } from './flag-parsers.js';
 import { addConnectionFlags, addSelectionFlags, readOptionsFromFlags, UsageError, type ReadFlags } from './read-flags.js';
@@ -66,9 +67,10 @@ Examples:
       const options = readOptionsFromFlags(flags);
       const { planRead } = await import('../plan/plan-read.js');
       const plan = await planRead(table, { ...options, shards: flags.shards });
-      const temp = `${flags.out!}.${process.pid}.partial`;
+      await mkdir(dirname(flags.out), { recursive: true });
+      const temp = `${flags.out}.${process.pid}.partial`;
       await writeFile(temp, `${JSON.stringify(plan, null, 2)}\n`);
-      await rename(temp, flags.out!);
-      process.stderr.write(`plan: ${plan.streams.length} streams of ${plan.session}, expires ${plan.expireTime ?? 'at an unknown time'} -> ${flags.out!}\n`);
+      await rename(temp, flags.out);
+      process.stderr.write(`plan: ${plan.streams.length} streams of ${plan.session}, expires ${plan.expireTime ?? 'at an unknown time'} -> ${flags.out}\n`);
     });
 }

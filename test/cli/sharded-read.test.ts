@@ -11,6 +11,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { Table } from 'apache-arrow';
 import { parquetMetadata } from 'hyparquet';
 import type { Emulator } from '../../src/emulator/server.js';
+import type { PartManifest } from '../../src/plan/part-manifest.js';
 import { canonicalRows, rowsById, type Canonical } from '../helpers/canonical.js';
 import { CLI, runCli } from '../helpers/cli.js';
 import { DEMO, demoEmulator, eventually } from '../helpers/demo-emulator.js';
@@ -47,7 +48,7 @@ function startShard(plan: string, out: string, env: NodeJS.ProcessEnv, args: str
     stdio: ['ignore', 'ignore', 'pipe'], env: { ...inherited, ...env },
   });
   let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as string | null, stderr }));
   return { child, exited };
 }
@@ -139,10 +140,10 @@ test('a shard with no streams writes a valid empty Parquet file with the schema;
     assert.equal(run.code, 0, run.stderr);
   }
   const empty = readFileSync(path.join(parts, 'shard-00002-of-00003.parquet'));
-  const metadata = parquetMetadata(empty.buffer.slice(empty.byteOffset, empty.byteOffset + empty.byteLength) as ArrayBuffer);
+  const metadata = parquetMetadata(empty.buffer.slice(empty.byteOffset, empty.byteOffset + empty.byteLength));
   assert.equal(Number(metadata.num_rows), 0);
   assert.deepEqual(metadata.schema.slice(1).map((e) => e.name), ['id', 'f_string']);
-  const manifest = JSON.parse(readFileSync(path.join(parts, '_shard-00002-of-00003.parquet.shard.json'), 'utf8'));
+  const manifest = JSON.parse(readFileSync(path.join(parts, '_shard-00002-of-00003.parquet.shard.json'), 'utf8')) as PartManifest;
   assert.deepEqual([manifest.rows, manifest.streams], [0, []]);
   assert.equal((await runCli(['plan', 'verify', plan, parts])).code, 0);
   // A shard run again after it finished (an engine's retry) replaces its part: still one per shard.

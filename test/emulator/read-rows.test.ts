@@ -477,7 +477,7 @@ test('a delay fault ends with its call: a closed emulator leaves no delay timer 
   try {
     doomed.addFault({ kind: 'delay', delayMs: 600_000, afterResponses: 1 });
     const s = await doomedClient.createReadSession(sessionRequest(TABLE, {}, { maxStreamCount: 1 }));
-    const reading = readStream(doomedClient, s.streams[0].name);
+    const reading = readStream(doomedClient, s.streams[0]!.name);
     await sleep(50);
     await doomed.close();
     assert.ok((await reading).chunks.length < 12);
