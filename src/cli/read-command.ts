@@ -84,7 +84,7 @@ Examples:
           progress.stop();
         }
       }
-      if (table === undefined) throw new UsageError('give a table to read, or --plan FILE');
+      if (table === undefined) throw new UsageError("missing required argument 'table' (or --plan FILE)");
       if (flags.shard !== undefined || flags.shardCount !== undefined) throw new UsageError('--shard and --shard-count read a shard of a plan: give --plan FILE');
       const toStdout = flags.out === undefined || flags.out === '-';
       const parts = partsOf(flags, toStdout);

@@ -24,7 +24,8 @@ export function sessionGoneError(err: BqReadError, session: ReadSessionInfo, pre
   const unknown = prepared && err.code === Status.NOT_FOUND;
   if (!expired && !unknown) return err;
   const why = expired ? `expired (its expire time: ${expiredAt(session)})` : `is unknown to the service (its expire time: ${expiredAt(session)})`;
-  return new SessionExpiredError(`the read session ${session.name} ${why}: make a new plan; ${err.message}`, session.name, session.expireTime, {
+  const remedy = prepared ? 'make a new plan' : 'read the table again: a new session';
+  return new SessionExpiredError(`the read session ${session.name} ${why}: ${remedy}; ${err.message}`, session.name, session.expireTime, {
     code: err.code, table: err.table, stream: err.stream, offset: err.offset, cause: err,
   });
 }
