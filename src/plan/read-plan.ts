@@ -18,7 +18,7 @@ export type PlanReadOptions = Omit<
 >;
 
 /** The plan's session narrowed to the selected streams, with its estimates in proportion. */
-export function shardSession(plan: ReadPlan, selection: PlanSelection): ReadSessionInfo {
+function shardSession(plan: ReadPlan, selection: PlanSelection): ReadSessionInfo {
   checkPlan(plan);
   const streams = 'shard' in selection ? streamsOfShard(plan.streams, selection.shard) : [...selection.streams];
   if (!('shard' in selection)) {

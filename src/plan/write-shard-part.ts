@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import type { BatchStream } from '../read/read-batches.js';
 import { writeBatches, type SinkOptions, type SinkResult } from '../sinks/write-batches.js';
 import type { SinkFormat } from '../sinks/formats.js';
-import { sha256OfFile, writePartManifest } from './part-manifest.js';
+import { PART_MANIFEST_KIND, sha256OfFile, writePartManifest } from './part-manifest.js';
 import type { ReadPlan } from './read-plan-format.js';
 import { streamsOfShard, type Shard } from './shards.js';
 
@@ -26,7 +26,7 @@ export async function writeShardPart(
   const result = await writeBatches(stream, path, options);
   const sha256 = await sha256OfFile(path);
   const manifest = await writePartManifest(path, {
-    kind: 'bqread-shard-part',
+    kind: PART_MANIFEST_KIND,
     version: 1,
     table: plan.table,
     session: plan.session,
