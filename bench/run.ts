@@ -20,6 +20,7 @@ import { CONSUMER_DELAY_MS, measureRun, RUN_TIMEOUT_MS, type World } from './rea
 import { benchHead, benchSmallReads, SMALL_READ_ROWS, type SmallReadResult } from './small-reads.js';
 import { benchSkewedReads, printSkewedReads, SKEW_ROWS } from './skewed-reads.js';
 import { benchSinks, FLAT_COLUMNS, formatSinkTable, type SinkBench } from './sinks.js';
+import { benchShardedSection } from './sharded-reads.js';
 import { formatWorkerStart, type WorkerStartResult } from './worker-start.js';
 import { deriveRows, evaluateServiceTargets, evaluateTargets, type MeasuredRun, type ResultRow, type TargetResult } from './targets.js';
 
@@ -307,6 +308,7 @@ async function main(): Promise<number> {
   const head = await benchHead(headRows, options.repeat);
   process.stdout.write(`\n${head.target.line}\n`);
   const sinks = await runSinkRows(options, cores);
+  const shardedReads = await benchShardedSection();
   const path = writeResults(RESULTS_DIR, startedAt, {
     startedAt: startedAt.toISOString(),
     mode,
@@ -320,11 +322,12 @@ async function main(): Promise<number> {
     serviceLike: serviceResults,
     smallReads,
     skewedReads,
+    shardedReads,
     head,
     sinks,
   });
   process.stdout.write(`\nresults: ${path}${options.cpuProfDir ? `\nCPU profiles: ${options.cpuProfDir}` : ''}\n`);
-  return [...sizeResults, ...serviceResults, ...smallReads, skewedReads].some((s) => s.disagreements.length > 0) ? 1 : 0;
+  return [...sizeResults, ...serviceResults, ...smallReads, skewedReads, ...shardedReads].some((s) => s.disagreements.length > 0) ? 1 : 0;
 }
 
 // Ctrl-C or a kill: exit, and the exit hook takes every emulator and reader down with the bench.

@@ -15,8 +15,17 @@ export {
   WorkerThreadsGoneError,
   ReadAbortedError,
   TableReferenceError,
+  SessionExpiredError,
 } from './read/errors.js';
 export { parseTableReference, type TableReference } from './table-ref.js';
 export { EMULATOR_HOST_ENV, READ_API_ENDPOINT } from './client/connection.js';
 export type { RetrySettings } from './client/retry.js';
 export { bqSchemaFromArrow, bqTypeOf, UnsupportedArrowTypeError, type BqSchemaField, type BqTypeName } from './bq-type.js';
+export { planRead, type PlanOptions } from './plan/plan-read.js';
+export { readPlan, readPlanTable, type PlanSelection, type PlanReadOptions } from './plan/read-plan.js';
+export { parsePlan, checkPlan, PLAN_FORMAT_VERSION, type ReadPlan, type PlanSessionOptions } from './plan/read-plan-format.js';
+export { streamsOfShard, parseShard, type Shard } from './plan/shards.js';
+export { shardFromEnvironment, type EngineShard } from './plan/shard-environment.js';
+export { verifyPlanParts, type PartsVerification } from './plan/verify-parts.js';
+export type { PartManifest } from './plan/part-manifest.js';
+export { PlanError } from './plan/plan-error.js';

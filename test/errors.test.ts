@@ -19,8 +19,8 @@ function errorClasses(module: object): [string, ErrorClass][] {
 test('every entry point exports its error classes', () => {
   assert.deepEqual(Object.fromEntries(Object.entries(ENTRIES).map(([entry, module]) => [entry, errorClasses(module).map(([name]) => name)])), {
     bqread: [
-      'BqReadError', 'CallbackError', 'EndpointUnreachableError', 'ReadAbortedError', 'ReadOptionsError', 'SessionCreateError',
-      'StreamReadError', 'TableReferenceError', 'UnsupportedArrowTypeError', 'WorkerThreadsGoneError',
+      'BqReadError', 'CallbackError', 'EndpointUnreachableError', 'PlanError', 'ReadAbortedError', 'ReadOptionsError', 'SessionCreateError',
+      'SessionExpiredError', 'StreamReadError', 'TableReferenceError', 'UnsupportedArrowTypeError', 'WorkerThreadsGoneError',
     ],
     'bqread/sinks': ['CsvNestedDataError', 'SinkOutputError'],
     'bqread/emulator': ['ArrowIpcError', 'NdjsonError', 'SchemaError'],

@@ -3,9 +3,10 @@
 import { status as Status } from '@grpc/grpc-js';
 import { CommanderError } from 'commander';
 import {
-  BqReadError, CallbackError, EndpointUnreachableError, ReadAbortedError, ReadOptionsError, SessionCreateError, StreamReadError,
+  BqReadError, CallbackError, EndpointUnreachableError, ReadAbortedError, ReadOptionsError, SessionCreateError, SessionExpiredError, StreamReadError,
   WorkerThreadsGoneError,
 } from '../read/errors.js';
+import { PlanError } from '../plan/plan-error.js';
 import { SinkOutputError } from '../sinks/output.js';
 import { CsvNestedDataError } from '../sinks/csv-nested-error.js';
 import { UsageError } from './read-flags.js';
@@ -14,9 +15,9 @@ export const EXIT = {
   OK: 0,
   /** Anything not classified below. */
   FAILED: 1,
-  /** Bad flags, bad table name, an option the reader rejects, CSV of nested data. */
+  /** Bad flags, bad table name, an option the reader rejects, CSV of nested data, a plan file that is no plan. */
   USAGE: 2,
-  /** The service refused the session: no such table or column, bad filter, bad snapshot time. */
+  /** The service refused the session: no such table or column, bad filter, bad snapshot time; a plan's session expired. */
   REFUSED: 3,
   /** Credentials missing, invalid or without permission. */
   AUTH: 4,
@@ -40,10 +41,10 @@ const AUTH_CODES: ReadonlySet<number> = new Set([Status.UNAUTHENTICATED, Status.
 
 export function exitCodeOf(err: unknown): number {
   if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
-  if (err instanceof UsageError || err instanceof ReadOptionsError || err instanceof CsvNestedDataError) return EXIT.USAGE;
+  if (err instanceof UsageError || err instanceof ReadOptionsError || err instanceof CsvNestedDataError || err instanceof PlanError) return EXIT.USAGE;
   if (err instanceof BqReadError && err.code !== undefined && AUTH_CODES.has(err.code)) return EXIT.AUTH;
   if (err instanceof EndpointUnreachableError) return EXIT.UNREACHABLE;
-  if (err instanceof SessionCreateError) return EXIT.REFUSED;
+  if (err instanceof SessionCreateError || err instanceof SessionExpiredError) return EXIT.REFUSED;
   if (err instanceof SinkOutputError) return EXIT.OUTPUT;
   if (READ_FAILURES.some((kind) => err instanceof kind)) return EXIT.READ;
   return EXIT.FAILED;

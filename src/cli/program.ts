@@ -4,6 +4,7 @@ import { demoCommand } from './demo-command.js';
 import { emulatorCommand } from './emulator-command.js';
 import { reportFailure } from './exit.js';
 import { headCommand } from './head-command.js';
+import { planCommand } from './plan-command.js';
 import { readCommand } from './read-command.js';
 import { schemaCommand } from './schema-command.js';
 
@@ -13,6 +14,7 @@ const program = new Command('bqread')
   .addCommand(readCommand())
   .addCommand(headCommand())
   .addCommand(schemaCommand())
+  .addCommand(planCommand())
   .addCommand(emulatorCommand())
   .addCommand(demoCommand())
   .addHelpText('after', `
@@ -20,6 +22,7 @@ Examples:
   bqread read my-proj.ds.events --out events.parquet
   bqread head my-proj.ds.events -n 5
   bqread schema my-proj.ds.events
+  bqread plan my-proj.ds.events --shards 8 --out plan.json
   bqread emulator --demo --port 9060
   bqread demo
 
@@ -29,7 +32,7 @@ Run \`bqread <command> --help\` for a command's flags.`);
 // message is the one line every failure prints, `bqread: ...`, in place of its `error: ...` and
 // the suggestion it puts on a line of its own.
 const oneLineUsage = (text: string) => `bqread: ${text.replace(/^error: /, '').replace(/\n(?=.)/g, ' ')}`;
-for (const command of [program, ...program.commands]) {
+for (const command of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) {
   command.exitOverride().configureOutput({ outputError: (text, write) => write(oneLineUsage(text)) });
 }
 

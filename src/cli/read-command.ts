@@ -6,10 +6,11 @@ import { DEFAULT_ROW_GROUP_BYTES, type ParquetCompression, type ParquetOptions }
 import { startProgress } from './progress.js';
 import { stoppable } from './stop-signals.js';
 import { integer } from './flag-parsers.js';
-import { addConnectionFlags, addParallelismFlags, addSelectionFlags, readOptionsFromFlags, UsageError, type ReadFlags } from './read-flags.js';
+import { addConnectionFlags, addParallelismFlags, addSelectionFlags, readOptionsFromFlags, UsageError } from './read-flags.js';
 import { summaryLine, writeStatsJson } from './summary.js';
+import { checkShardFlags, readShard, type ShardReadFlags } from './shard-read.js';
 
-interface ReadCommandFlags extends ReadFlags {
+interface ReadCommandFlags extends ShardReadFlags {
   readonly format?: SinkFormat;
   readonly out?: string;
   readonly parquetCompression?: ParquetCompression;
@@ -49,13 +50,16 @@ async function writeWholeParts(stream: BatchStream, dir: string, parts: number, 
 export function readCommand(): Command {
   const command = new Command('read')
     .description('read a table into a file or onto stdout (Arrow IPC, Parquet, NDJSON or CSV)')
-    .argument('<table>', 'project.dataset.table, project:dataset.table or projects/P/datasets/D/tables/T')
+    .argument('[table]', 'project.dataset.table, project:dataset.table or projects/P/datasets/D/tables/T (or --plan)')
     .addOption(new Option('--format <format>', 'output format (default: the one --out\'s extension names, .arrow .feather .ipc, .arrows, .parquet .pq, .ndjson .jsonl .json or .csv; else ndjson: any other extension, none, /dev/null, stdout)').choices(SINK_FORMATS))
     .option('-o, --out <path>', 'output file, written whole or not at all; a device or FIFO (/dev/null) is written in place (default, or -: stdout)')
     .addOption(new Option('--parquet-compression <codec>', 'Parquet column compression').choices(['zstd', 'snappy', 'gzip', 'lz4', 'brotli', 'none']).default('zstd'))
     .option('--parts <n>', 'write Parquet part files part-00000.parquet, ... and manifest.json into the directory --out names, each written by a thread of its own (--out DIR/ alone: one part a core)', integer('--parts', 1))
     .option('-q, --quiet', 'no progress bar and no summary line')
-    .option('--stats-json <path>', 'write the read\'s statistics as JSON to PATH');
+    .option('--stats-json <path>', 'write the read\'s statistics as JSON to PATH')
+    .option('--plan <file>', 'read one shard of a plan (bqread plan) instead of a table, into --out FILE or --out DIR/ (named for the shard, with its manifest)')
+    .option('--shard <index/count>', 'the plan\'s shard to read, e.g. 3/8 (default: from $JOB_COMPLETION_INDEX, $CLOUD_RUN_TASK_INDEX/$CLOUD_RUN_TASK_COUNT or $AWS_BATCH_JOB_ARRAY_INDEX)')
+    .option('--shard-count <n>', 'the shard count, for a job engine that gives only the index (default: the plan\'s)', integer('--shard-count', 1));
   addSelectionFlags(command);
   addParallelismFlags(command);
   addConnectionFlags(command);
@@ -67,8 +71,21 @@ Examples:
   bqread read my-proj.sales.orders --columns id,amount,ts --where "ts >= TIMESTAMP '2026-01-01'" --out jan.csv
   bqread read my-proj.sales.orders --format arrows | python -c 'import pyarrow as pa, sys; print(pa.ipc.open_stream(sys.stdin.buffer).read_all().num_rows)'
   bqread read my-proj.sales.orders | jq -c 'select((.amount | tonumber) > 100)'   # INT64 and NUMERIC arrive as strings
-  BIGQUERY_STORAGE_EMULATOR_HOST=127.0.0.1:9060 bqread read bqread-demo.samples.all_types --out demo.arrow`)
-    .action(async (table: string, flags: ReadCommandFlags) => {
+  BIGQUERY_STORAGE_EMULATOR_HOST=127.0.0.1:9060 bqread read bqread-demo.samples.all_types --out demo.arrow
+  bqread read --plan plan.json --shard 3/8 --out parts/`)
+    .action(async (table: string | undefined, flags: ReadCommandFlags) => {
+      if (flags.plan !== undefined) {
+        checkShardFlags(table, flags);
+        if (flags.parts !== undefined) throw new UsageError('a shard writes one part of the plan: drop --parts');
+        const progress = startProgress(!flags.quiet && process.stderr.isTTY === true);
+        try {
+          return await readShard(flags, readOptionsFromFlags(flags), progress);
+        } finally {
+          progress.stop();
+        }
+      }
+      if (table === undefined) throw new UsageError("missing required argument 'table' (or --plan FILE)");
+      if (flags.shard !== undefined || flags.shardCount !== undefined) throw new UsageError('--shard and --shard-count read a shard of a plan: give --plan FILE');
       const toStdout = flags.out === undefined || flags.out === '-';
       const parts = partsOf(flags, toStdout);
       const format = parts ? 'parquet' : chooseFormat(flags, toStdout);

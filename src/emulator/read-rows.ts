@@ -122,7 +122,9 @@ export async function serveReadRows(
           if (!ctx.faults.consume(fault)) continue;
           claimed.add(fault);
         }
-        if (kind === 'delay') await sleep(fault.spec.delayMs ?? 0);
+        // A delay ends with its call: a long one outliving a client that went away would hold the
+        // emulator's process open after close.
+        if (kind === 'delay') await untilCancelled(call, fault.spec.delayMs ?? 0);
         else throttlePercent = fault.spec.throttlePercent ?? 0;
       } else if (sent === (fault.spec.afterResponses ?? 0) && kind !== 'corrupt' && ctx.faults.consume(fault)) {
         if (kind === 'drop') {
@@ -166,4 +168,17 @@ export async function serveReadRows(
     if (!room) await writable(call);
   }
   call.end();
+}
+
+/** Waits `ms`, or less if the call is cancelled first (the client went away, the server closed). */
+async function untilCancelled(call: ServerWritableStream<unknown, unknown>, ms: number): Promise<void> {
+  if (call.cancelled) return;
+  const stop = new AbortController();
+  const cancelled = () => stop.abort();
+  call.once('cancelled', cancelled);
+  try {
+    await sleep(ms, undefined, { signal: stop.signal }).catch(() => undefined);
+  } finally {
+    call.off('cancelled', cancelled);
+  }
 }

@@ -1,4 +1,4 @@
-import { BqReadError, statusName } from '../errors.js';
+import { BqReadError, statusName, type ReadErrorContext } from '../errors.js';
 
 export { BqReadError } from '../errors.js';
 
@@ -54,4 +54,22 @@ export function abortError(signal: AbortSignal): ReadAbortedError {
   const reason: unknown = signal.reason;
   const why = reason instanceof Error ? reason.message : typeof reason === 'string' ? reason : 'aborted';
   return new ReadAbortedError(`read aborted: ${why}`, { cause: reason });
+}
+
+/**
+ * The read session is gone: past its expire time (the service keeps one 6 hours), or unknown to the
+ * service (a plan made against another endpoint). Its streams can no longer be read: make a new
+ * session (or plan).
+ */
+export class SessionExpiredError extends BqReadError {
+  override name = 'SessionExpiredError';
+  /** The session's resource name. */
+  readonly session: string;
+  readonly expireTime?: Date;
+
+  constructor(message: string, session: string, expireTime: Date | undefined, context: ReadErrorContext = {}) {
+    super(message, context);
+    this.session = session;
+    this.expireTime = expireTime;
+  }
 }

@@ -37,7 +37,11 @@ export interface FormattedRows {
  * most `maxBufferedBytes` of decoded data ahead of the consumer.
  */
 export function readBatches(table: TableReference, options: ReadOptions = {}): BatchStream {
-  const read = new TableRead(table, options);
+  return batchStreamOf(new TableRead(table, options));
+}
+
+/** A read's batches as a BatchStream (a plan's shard is read through the same one). */
+export function batchStreamOf(read: TableRead): BatchStream {
   async function* unwrap(): AsyncGenerator<RecordBatch> {
     for await (const placed of read.batches()) yield placed.batch;
   }

@@ -18,7 +18,11 @@ export interface ReadTableResult {
  * whatever order the streams finished in, so equal reads give equal tables.
  */
 export async function readTableParallel(table: TableReference, options: ReadOptions = {}): Promise<ReadTableResult> {
-  const read = new TableRead(table, options);
+  return tableOf(new TableRead(table, options));
+}
+
+/** A read's rows as one Table in session order (a plan's shard is read through the same one). */
+export async function tableOf(read: TableRead): Promise<ReadTableResult> {
   const placed: PlacedBatch[] = [];
   for await (const batch of read.batches()) placed.push(batch);
   const session = await read.session();

@@ -30,7 +30,8 @@ function timestamp(date: Date): Timestamp {
   return { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 };
 }
 
-function decodeSchema(message: Uint8Array): Schema {
+/** The Arrow schema of a serialized schema message. */
+export function decodeSchema(message: Uint8Array): Schema {
   const reader = RecordBatchReader.from(message);
   reader.open();
   return reader.schema;

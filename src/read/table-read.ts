@@ -14,13 +14,14 @@ import { CallingThread } from './calling-thread.js';
 import { threadsForSession } from './parallelism.js';
 import { DEFAULT_STREAMS_PER_WORKER, ReadPool } from './pool.js';
 import { createReadSession, type ReadSessionInfo } from './session.js';
+import { checkNotExpired, sessionGoneError } from './session-expiry.js';
 import { emptyStats, type ReadStats } from './stats.js';
 import { Rebalancer } from './rebalancer.js';
 import { StreamRun, type StreamRunContext, type StreamRunner } from './stream-run.js';
 
 /**
  * One read of one table: resolves the options, creates the session (on demand, so the schema can
- * be had before any row is read), runs a StreamRun per stream on the pool under p-queue, and hands
+ * be had before any row is read) or takes a prepared one (a plan's, created elsewhere), runs a StreamRun per stream on the pool under p-queue, and hands
  * the batches out of a BatchQueue under credit-based backpressure. Every way a read stops (failure,
  * the caller's abort, the consumer leaving) goes through one internal AbortController.
  */
@@ -30,13 +31,17 @@ export class TableRead {
   private readonly controller = stopController();
   private failure: BqReadError | undefined;
   private sessionPromise: Promise<ReadSessionInfo> | undefined;
+  /** The session once there is one, so a stream's failure can say that it expired. */
+  private openedSession: ReadSessionInfo | undefined;
   private resolved: ResolvedReadOptions | undefined;
   private wake: (() => void) | undefined;
   private batchQueue: BatchQueue | undefined;
 
+  /** `prepared`: a session created elsewhere (a plan's shard) to read instead of creating one. */
   constructor(
     private readonly reference: TableReference,
     private readonly options: ReadOptions,
+    private readonly prepared?: ReadSessionInfo,
   ) {}
 
   /** The read's session, created on first use; iteration reuses it. */
@@ -120,12 +125,17 @@ export class TableRead {
     const options = this.resolvedOptions();
     const signal = this.joinedSignal();
     if (signal.aborted) throw this.failure ?? abortError(signal);
+    if (this.prepared) {
+      checkNotExpired(this.prepared);
+      return this.prepared;
+    }
     const slots = options.pool?.maxCapacity ?? (options.workers ?? availableParallelism()) * DEFAULT_STREAMS_PER_WORKER;
     const token = options.tokenSource ? await fetchAccessToken(options.tokenSource) : undefined;
     const session = await createReadSession(options, slots, signal, token).catch((err: unknown) => {
       throw signal.aborted ? this.failure ?? abortError(signal) : err;
     });
     this.stats.sessionMs = performance.now() - this.started;
+    this.openedSession = session;
     return session;
   }
 
@@ -267,8 +277,9 @@ export class TableRead {
 
   /** The first failure wins; it stops every stream. */
   private fail(err: unknown): void {
+    const session = this.prepared ?? this.openedSession;
     this.failure ??= err instanceof BqReadError
-      ? err
+      ? session ? sessionGoneError(err, session, this.prepared !== undefined) : err
       : new StreamReadError(`the read failed: ${(err as Error)?.message ?? String(err)}`, { table: this.resolved?.tableName, cause: err });
     this.stop();
   }

@@ -65,7 +65,7 @@ test('an unreachable endpoint exits 5', async () => {
 
 test('a bad flag, a missing argument and an unknown command print one bqread line and exit 2', async () => {
   await failsWith(['read', DEMO, '--bogus'], 2, /^bqread: unknown option '--bogus'$/);
-  await failsWith(['read'], 2, /^bqread: missing required argument 'table'$/);
+  await failsWith(['read'], 2, /^bqread: missing required argument 'table' \(or --plan FILE\)$/);
   await failsWith(['reed', DEMO], 2, /^bqread: unknown command 'reed' \(Did you mean read\?\)$/);
 });
 

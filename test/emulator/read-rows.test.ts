@@ -12,6 +12,7 @@ import { generateDemoTable } from '../../src/emulator/sources/demo.js';
 import { formatRoutingHeader, ROUTING_HEADER } from '../../src/protocol/routing.js';
 import { retryDelayFromMetadata } from '../../src/protocol/status-details.js';
 import { canonicalRows } from '../helpers/canonical.js';
+import { eventually } from '../helpers/demo-emulator.js';
 import {
   assertGrpcError, decodeChunks, emulatorClient, idsOf, metadataOf, RawReadClient, readSession, readStream, schemaOf,
   sessionRequest, tablePath, type StreamRead,
@@ -466,6 +467,25 @@ test('close() ends promptly while a client is still connected, even mid-stream',
     doomedClient.close();
     await doomed.close();
   }
+});
+
+test('a delay fault ends with its call: a closed emulator leaves no delay timer holding the process open', async () => {
+  const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+  const before = timers();
+  const doomed = await startEmulator({ tables: [{ table: TABLE, data: source }], maxBatchRows: 250 });
+  const doomedClient = emulatorClient(doomed);
+  try {
+    doomed.addFault({ kind: 'delay', delayMs: 600_000, afterResponses: 1 });
+    const s = await doomedClient.createReadSession(sessionRequest(TABLE, {}, { maxStreamCount: 1 }));
+    const reading = readStream(doomedClient, s.streams[0]!.name);
+    await sleep(50);
+    await doomed.close();
+    assert.ok((await reading).chunks.length < 12);
+  } finally {
+    doomedClient.close();
+    await doomed.close();
+  }
+  assert.ok(await eventually(() => timers() <= before), `${timers() - before} timer(s) left`);
 });
 
 test('fault drop also cuts the connection on an IPv6 loopback emulator', async () => {

@@ -9,7 +9,7 @@ import {
   ReadAbortedError,
   ReadOptionsError,
   SessionCreateError,
-  StreamReadError,
+  SessionExpiredError,
 } from '../../src/read/errors.js';
 import { ReadPool } from '../../src/read/pool.js';
 import { readBatches } from '../../src/read/read-batches.js';
@@ -67,11 +67,12 @@ describe('bad input gets a clear error', () => {
     assert.ok(Date.now() - started < 8000);
   });
 
-  test('an expired session fails with FAILED_PRECONDITION, not a hang or a retry loop', async () => {
+  test('an expired session fails with a SessionExpiredError (FAILED_PRECONDITION), not a hang or a retry loop', async () => {
     const { emulator: shortLived } = await demoEmulator(500, { sessionLifetimeMs: 1 });
     try {
       await assert.rejects(readTableParallel(DEMO, { endpoint: shortLived.address, pool }), (err: unknown) =>
-        err instanceof StreamReadError && err.code === Status.FAILED_PRECONDITION && /session expired at/.test(err.message));
+        err instanceof SessionExpiredError && err.code === Status.FAILED_PRECONDITION && /session expired at/.test(err.message)
+        && /read the table again: a new session/.test(err.message) && err.session.includes('/sessions/'));
     } finally {
       await shortLived.close();
     }
