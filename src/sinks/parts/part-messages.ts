@@ -20,8 +20,12 @@ export type ToPart =
   | { readonly type: 'abort' };
 
 export type FromPart =
-  /** A batch was handed to the writer; another may be sent. */
-  | { readonly type: 'taken' }
+  /**
+   * A batch was handed to the writer (copied into its WebAssembly memory); another may be sent. Its
+   * buffers come back with it: they were allocated on the sending thread, whose memory holds them
+   * until they are garbage there, however long this thread would take to collect them.
+   */
+  | { readonly type: 'taken'; readonly buffers: readonly ArrayBuffer[] }
   /** The file is in place; its rows are those it was sent. */
   | { readonly type: 'written'; readonly bytes: number }
   | { readonly type: 'failed'; readonly name: string; readonly message: string };

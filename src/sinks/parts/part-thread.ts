@@ -35,7 +35,9 @@ async function* ipcs(): AsyncGenerator<Uint8Array> {
     if (message.type === 'end') return;
     if (message.type === 'abort') throw new PartAbortedError('the write was stopped');
     yield* message.ipcs;
-    post({ type: 'taken' });
+    // Every slice is in the writer's memory by now (Table.fromIPCStream copies it).
+    const buffers = message.ipcs.map((ipc) => ipc.buffer as ArrayBuffer);
+    port.postMessage({ type: 'taken', buffers } satisfies FromPart, buffers);
   }
 }
 
