@@ -155,6 +155,8 @@ export class Rebalancer {
    * read as it is, and not offered for splitting again.
    */
   async splitStream(stream: string, fraction: number): Promise<{ primary: string; remainder: string } | undefined> {
+    // The read is over: no channel is opened for it any more.
+    if (this.closed) return undefined;
     try {
       const token = this.token ? await this.token() : undefined;
       this.client ??= new ReadApiClient(this.connection);
