@@ -124,20 +124,30 @@ export function formatWorkerStart(result: WorkerStartResult): string {
     + `thread CPU ${result.threadCpuMs ? range(result.threadCpuMs) : 'n/a'}, process CPU ${range(result.processCpuMs)}, wall ${range(result.wallMs)}`;
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { runs: { type: 'string' }, 'cpu-prof': { type: 'boolean', default: false } } });
+/** This file's flags, `[--runs N] [--cpu-prof]`; throws on a bad one. */
+export function parseWorkerStartArgs(argv: string[]): { runs: number; cpuProf: boolean } {
+  const { values } = parseArgs({ args: argv, options: { runs: { type: 'string' }, 'cpu-prof': { type: 'boolean', default: false } } });
   const runs = Number(values.runs ?? DEFAULT_RUNS);
-  if (!Number.isInteger(runs) || runs < 1) {
-    process.stderr.write(`worker-start: --runs must be a positive integer (got ${values.runs})\n`);
+  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive integer (got ${values.runs})`);
+  return { runs, cpuProf: values['cpu-prof'] };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  let args: ReturnType<typeof parseWorkerStartArgs>;
+  try {
+    args = parseWorkerStartArgs(process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(`worker-start: ${(err as Error).message}\n`);
     process.exit(2);
   }
+  const { runs, cpuProf } = args;
   const startedAt = new Date();
   const profiles = join(RESULTS_DIR, 'profiles', startedAt.toISOString().replace(/[:.]/g, '-'));
   const log = (line: string) => process.stdout.write(`${line}\n`);
   log(machineLine(machineInfo()));
-  const result = await measureWorkerStart(runs, values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', profiles] : []);
+  const result = await measureWorkerStart(runs, cpuProf ? ['--cpu-prof', '--cpu-prof-dir', profiles] : []);
   log(formatWorkerStart(result));
   log(result.target.line);
-  log(`results: ${writeResults(RESULTS_DIR, startedAt, { ...result, machine: machineInfo() })}${values['cpu-prof'] ? `\nCPU profiles: ${profiles}` : ''}`);
+  log(`results: ${writeResults(RESULTS_DIR, startedAt, { ...result, machine: machineInfo() })}${cpuProf ? `\nCPU profiles: ${profiles}` : ''}`);
   log(`result ${JSON.stringify(result)}`);
 }
