@@ -8,8 +8,9 @@ import type { ReadSessionInfo } from '../read/session.js';
  * its session; the read stops as soon as they are in.
  */
 export async function readFirstRows(table: string, options: ReadOptions, rows: number): Promise<{ session: ReadSessionInfo; batches: RecordBatch[] }> {
-  // A few rows of one stream: the calling thread reads them, with no worker thread to start.
-  const stream = readBatches(table, { ...options, maxStreams: 1, preferredMinStreams: 1, workers: 0, ordered: true });
+  // A few rows of one stream: the calling thread reads them, with no worker thread to start, and
+  // no split (a rebalance would split the stream as soon as its first batch is in).
+  const stream = readBatches(table, { ...options, maxStreams: 1, preferredMinStreams: 1, workers: 0, ordered: true, rebalance: false });
   const batches: RecordBatch[] = [];
   let count = 0;
   const iterator = stream[Symbol.asyncIterator]();

@@ -15,9 +15,13 @@ Examples:
   bqread head my-proj.sales.orders
   bqread head my-proj.sales.orders -n 3 --columns id,amount --where "amount > 100"`)
     .action(async (table: string, flags: ReadFlags & { maxRows: number }) => {
-      // The reader loads when a command reads: --help and the emulator do without it.
-      const [{ readFirstRows }, { alignedTable }] = await Promise.all([import('./first-rows.js'), import('./aligned-table.js')]);
-      const { session, batches } = await readFirstRows(table, readOptionsFromFlags(flags), Math.max(flags.maxRows, 1));
+      // The reader loads when a command reads: --help and the emulator do without it. The grid's
+      // modules (apache-arrow among them) load while the service creates the session.
+      const { readFirstRows } = await import('./first-rows.js');
+      const [{ session, batches }, { alignedTable }] = await Promise.all([
+        readFirstRows(table, readOptionsFromFlags(flags), Math.max(flags.maxRows, 1)),
+        import('./aligned-table.js'),
+      ]);
       process.stdout.write(`${alignedTable(session.schema.fields, batches, flags.maxRows)}\n`);
     });
 }

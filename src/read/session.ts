@@ -1,9 +1,10 @@
 import { status as Status, type ServiceError } from '@grpc/grpc-js';
-import { RecordBatchReader, type Schema } from 'apache-arrow';
+import type { Schema } from 'apache-arrow';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ReadApiClient } from '../client/read-client.js';
 import { backoffMs } from '../client/retry.js';
 import type { CreateReadSessionRequest, TableReadOptions, Timestamp } from '../protocol/messages.js';
+import { loadArrowParts, type ArrowParts } from './arrow-parts.js';
 import { abortError, describeStatus, EndpointUnreachableError, SessionCreateError } from './errors.js';
 import { preferredMinStreamsFor, type ResolvedReadOptions } from './options.js';
 
@@ -28,13 +29,6 @@ const CONNECT_ATTEMPTS = 3;
 function timestamp(date: Date): Timestamp {
   const ms = date.getTime();
   return { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 };
-}
-
-/** The Arrow schema of a serialized schema message. */
-export function decodeSchema(message: Uint8Array): Schema {
-  const reader = RecordBatchReader.from(message);
-  reader.open();
-  return reader.schema;
 }
 
 /** The CreateReadSession request of a read; `slots` is how many streams the pool reads at once. */
@@ -62,8 +56,9 @@ export function createReadSessionRequest(options: ResolvedReadOptions, slots: nu
 }
 
 /**
- * Creates the one ReadSession of a read, on the coordinator's own channel. `signal` cancels the
- * call and cuts a retry's wait short; `token` is the bearer token for brokered auth.
+ * Creates the one ReadSession of a read, on the coordinator's own channel; the read's Arrow parts
+ * load while the service creates it (arrow-parts.ts). `signal` cancels the call and cuts a
+ * retry's wait short; `token` is the bearer token for brokered auth.
  */
 export async function createReadSession(
   options: ResolvedReadOptions,
@@ -75,10 +70,14 @@ export async function createReadSession(
   const { connection } = options;
   const client = new ReadApiClient(connection);
   const deadline = Date.now() + options.sessionTimeoutMs;
+  let arrowParts: Promise<ArrowParts> | undefined;
   try {
     for (let attempt = 1; ; attempt++) {
       try {
-        const session = await client.createReadSession(createReadSessionRequest(options, slots), { deadline, signal, token });
+        const created = client.createReadSession(createReadSessionRequest(options, slots), { deadline, signal, token });
+        arrowParts ??= loadArrowParts();
+        const session = await created;
+        const arrow = await arrowParts;
         const schemaMessage = session.arrowSchema?.serializedSchema ?? new Uint8Array();
         if (schemaMessage.byteLength === 0) {
           throw new SessionCreateError(`CreateReadSession for ${table} returned no Arrow schema`, { table });
@@ -87,7 +86,7 @@ export async function createReadSession(
           name: session.name,
           table,
           streams: session.streams.map((s) => s.name),
-          schema: decodeSchema(schemaMessage),
+          schema: arrow.decodeSchema(schemaMessage),
           schemaMessage,
           expireTime: session.expireTime ? new Date(Number(session.expireTime.seconds) * 1000) : undefined,
           estimatedRowCount: Number(session.estimatedRowCount),

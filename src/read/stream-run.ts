@@ -1,7 +1,7 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import type { LayoutPlan } from '../arrow/message-layout.js';
 import type { PackedBatch } from '../arrow/packed-batch.js';
-import { unpackBatch } from '../arrow/transfer.js';
+import type { unpackBatch } from '../arrow/transfer.js';
 import type { RetrySettings } from '../client/retry.js';
 import type { ConnectionConfig } from '../client/connection.js';
 import type { TextPlan } from '../sinks/text/text-plan.js';
@@ -26,6 +26,8 @@ export interface StreamRunContext {
   readonly compressedBuffers: boolean;
   /** The workers' plan for laying out the session's batches (see StreamTask.layoutPlan). */
   readonly layoutPlan: LayoutPlan | undefined;
+  /** Rebuilds a batch a worker sent (arrow-parts.ts: loaded with the session, not before it). */
+  readonly unpackBatch: typeof unpackBatch;
   /** The read is written as text, formatted by the workers (see StreamTask.text). */
   readonly text: TextPlan | undefined;
   readonly connection: ConnectionConfig;
@@ -304,7 +306,7 @@ export class StreamRun {
   }
 
   private unpacked(packed: PackedBatch) {
-    const batch = unpackBatch(this.ctx.session.schema, packed);
+    const batch = this.ctx.unpackBatch(this.ctx.session.schema, packed);
     const bytes = packed.memory.byteLength;
     return { batch, rows: batch.numRows, bytes, arrowBytes: bytes };
   }

@@ -1,12 +1,12 @@
 import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
 import PQueue from 'p-queue';
-import { layoutPlanOf } from '../arrow/layout-plan.js';
 import { FLOW_CONTROL_WINDOW_BYTES } from '../client/read-client.js';
 import type { TableReference } from '../table-ref.js';
 import { fetchAccessToken } from './access-token.js';
 import type { TextPlan } from '../sinks/text/text-plan.js';
 import { BatchQueue, type Placed, type PlacedBatch, type PlacedText } from './batch-queue.js';
+import { loadArrowParts } from './arrow-parts.js';
 import { CreditLedger } from './credits.js';
 import { abortError, BqReadError, CallbackError, ReadOptionsError, StreamReadError } from './errors.js';
 import { resolveReadOptions, type ReadOptions, type ResolvedReadOptions } from './options.js';
@@ -158,7 +158,9 @@ export class TableRead {
     const tokenSource = options.tokenSource;
     const token = tokenSource && (() => fetchAccessToken(tokenSource));
     const compressedBuffers = options.compression !== 'none';
-    const layoutPlan = compressedBuffers ? undefined : layoutPlanOf(session.schema);
+    // Loaded already, while the session was created (or with a prepared one's schema).
+    const arrow = await loadArrowParts();
+    const layoutPlan = compressedBuffers ? undefined : arrow.layoutPlanOf(session.schema);
     const runs = new Map<number, StreamRun>();
     const rebalancer = options.rebalance ? new Rebalancer(connection, token, this.controller.signal, () => stats.splitsFailed++) : undefined;
     // A split pays only when the streams set the pace: not while every slot is taken or a stream
@@ -204,7 +206,7 @@ export class TableRead {
       schedule(new StreamRun(slot, stream, context));
     };
     const context: StreamRunContext = {
-      session, compressedBuffers, layoutPlan, text, connection, retry: options.retry, pool, ledger,
+      session, compressedBuffers, layoutPlan, unpackBatch: arrow.unpackBatch, text, connection, retry: options.retry, pool, ledger,
       maxWorkerRestarts: options.maxWorkerRestarts, signal: this.controller.signal,
       deliver: (placed) => {
         batches.push(placed);

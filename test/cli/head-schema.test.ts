@@ -55,6 +55,23 @@ test('head -n larger than the table prints every row', async () => {
   assert.deepEqual(lines.slice(3, -1), ['|   1 | ada       |', '|  22 | tab\\there |', '| 333 | NULL      |']);
 });
 
+test('head reads its rows without splitting the stream, however much of it is left', async () => {
+  // 4,000 rows served at 1 MiB/s in responses of 250 rows: 600 rows take three responses, and
+  // after them the stream has seconds left, which made the rebalancer split it (two to four
+  // SplitReadStream calls a run) for rows the command would never print.
+  const { emulator: paced } = await demoEmulator(4000, { pace: { streamBytesPerSecond: 1024 * 1024 } });
+  try {
+    const run = await runCli(['head', DEMO, '--endpoint', paced.address, '-n', '600']);
+    assert.equal(run.code, 0, run.stderr);
+    const rows = run.stdout.toString('utf8').trimEnd().split('\n').slice(3, -1);
+    assert.deepEqual(rows.map((line) => Number(line.split('|')[1])), Array.from({ length: 600 }, (_, i) => i));
+    assert.equal(paced.stats.sessionsCreated, 1);
+    assert.equal(paced.stats.splitCalls, 0);
+  } finally {
+    await paced.close();
+  }
+});
+
 test('schema prints `bq show --schema` JSON that loads back into the same Arrow schema', async () => {
   const run = await runCli(['schema', DEMO, '--endpoint', demo.address]);
   assert.equal(run.code, 0, run.stderr);

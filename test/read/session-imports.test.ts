@@ -1,0 +1,18 @@
+// What a read loads before its CreateReadSession goes out. apache-arrow is the largest package a
+// read needs (about 75 ms of CPU to load on Node 22); a read loads it while the service creates the
+// session (src/read/arrow-parts.ts), so it must be in no module a read or `bqread head` loads first.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { importGraph } from '../helpers/import-graph.js';
+
+test('a read, and `bqread head`, load no apache-arrow before the session is asked for', () => {
+  const { modules, packages } = importGraph(['src/read/read-batches.js', 'src/cli/first-rows.js', 'src/cli/program.js'], { dynamic: false });
+  assert.ok(modules.includes('src/read/session.js') && packages.has('@grpc/grpc-js'), 'the graph is walked');
+  assert.ok(!packages.has('apache-arrow'));
+});
+
+test('the read loads its Arrow parts, and apache-arrow with them, on its way', () => {
+  const { modules, packages } = importGraph(['src/read/read-batches.js'], { dynamic: true });
+  for (const part of ['src/arrow/schema-message.js', 'src/arrow/layout-plan.js', 'src/arrow/transfer.js']) assert.ok(modules.includes(part), part);
+  assert.ok(packages.has('apache-arrow'));
+});
