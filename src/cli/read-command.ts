@@ -3,7 +3,8 @@ import { Command, Option } from 'commander';
 import { formatForPath, SINK_FORMATS, type SinkFormat } from '../sinks/formats.js';
 import type { BatchStream } from '../read/read-batches.js';
 import type { PartFormat } from '../sinks/parts/part-messages.js';
-import { DEFAULT_ROW_GROUP_BYTES, type ParquetOptions } from '../sinks/parquet-options.js';
+import type { PartsOptions } from '../sinks/parts/write-parts.js';
+import { DEFAULT_ROW_GROUP_BYTES } from '../sinks/parquet-options.js';
 import { startProgress } from './progress.js';
 import { stoppable } from './stop-signals.js';
 import { byteSize, integer } from './flag-parsers.js';
@@ -34,9 +35,10 @@ function partsOf(flags: ReadCommandFlags, toStdout: boolean): { parts: number; f
   return { parts: flags.parts ?? availableParallelism(), format: partFormatOf(flags) };
 }
 
-async function writeWholeParts(stream: BatchStream, dir: string, format: PartFormat, parts: number, partBytes: number | undefined, parquet: ParquetOptions, signal: AbortSignal) {
+async function writeWholeParts(stream: BatchStream, dir: string, options: PartsOptions) {
   const { writeParts } = await import('../sinks/parts/write-parts.js');
-  const result = await writeParts(stream, dir, { format, parts, partBytes, parquet, signal });
+  const result = await writeParts(stream, dir, options);
+  const format = options.format ?? 'parquet';
   return { format, rows: result.rows, bytes: result.bytes, path: `${dir} (${result.files.length} parts, ${result.manifest})` };
 }
 
@@ -99,7 +101,7 @@ Examples:
           const share = Math.floor((options.maxBufferedBytes ?? Infinity) / (partFiles?.parts ?? 1));
           const parquet = { compression: flags.parquetCompression, rowGroupBytes: Math.min(share, DEFAULT_ROW_GROUP_BYTES) };
           const output = partFiles
-            ? await writeWholeParts(stream, flags.out!, partFiles.format, partFiles.parts, flags.partSize, parquet, signal)
+            ? await writeWholeParts(stream, flags.out!, { ...partFiles, partBytes: flags.partSize, parquet, signal, onWritten: progress.onWritten })
             : {
                 ...(await writeBatches(stream, toStdout ? process.stdout : flags.out, { format, end: false, parquet, signal, onWritten: progress.onWritten })),
                 path: toStdout ? 'stdout' : flags.out,

@@ -35,7 +35,7 @@ export async function writeShardParts(
   const earlier = (await readdir(dir)).filter((name) => naming.owns(name));
   await rm(join(dir, naming.manifest), { force: true });
   await Promise.all(earlier.map((name) => rm(join(dir, name), { force: true })));
-  const files = await writePartFiles(await openSource(stream), dir, naming, { format, parts, partBytes, parquet, signal: options.signal });
+  const files = await writePartFiles(await openSource(stream), dir, naming.part, { format, parts, partBytes, parquet, signal: options.signal });
   const manifest: ShardManifest = {
     kind: SHARD_MANIFEST_KIND,
     version: SHARD_MANIFEST_VERSION,

@@ -25,11 +25,11 @@ export interface PartsManifest {
 /** The names of one export's files in its directory. */
 export interface PartNaming {
   /** The name of the export's `index`-th part (from 0, in the order the parts are started). */
-  part(index: number): string;
+  readonly part: (index: number) => string;
   /** The manifest's name. */
   readonly manifest: string;
   /** Whether a file in the directory is one of this export's (a part or the manifest, of any try). */
-  owns(name: string): boolean;
+  readonly owns: (name: string) => boolean;
 }
 
 /** `part-00000.parquet`, ...: the names Spark and BigQuery's extract give their parts. */

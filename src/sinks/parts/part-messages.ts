@@ -10,6 +10,8 @@ export interface PartTask {
   readonly path: string;
   readonly format: PartFormat;
   readonly parquet: ParquetOptions;
+  /** Report the file's size (`wrote`) once it has grown by this much since the last report. */
+  readonly reportBytes: number;
 }
 
 export type ToPart =

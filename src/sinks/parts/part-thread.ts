@@ -44,13 +44,14 @@ async function* ipcs(): AsyncGenerator<Uint8Array> {
 }
 
 let bytes = 0;
+let reported = 0;
 const hash = createHash('sha256');
 /** Counts and hashes the file as it is written, so its manifest needs no second read of it. */
 async function* counted(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
   for await (const chunk of chunks) {
     bytes += chunk.byteLength;
     hash.update(chunk);
-    post({ type: 'wrote', bytes });
+    if (bytes - reported >= task.reportBytes) post({ type: 'wrote', bytes: (reported = bytes) });
     yield chunk;
   }
 }

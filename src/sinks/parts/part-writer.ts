@@ -23,7 +23,8 @@ export class PartWriter {
   readonly result: Promise<PartFile>;
   private taken: (() => void) | undefined;
 
-  constructor(readonly name: string, task: PartTask) {
+  /** `onWrote(bytes)`: the bytes this part has added to its file since it last reported. */
+  constructor(readonly name: string, task: PartTask, onWrote?: (bytes: number) => void) {
     this.worker = new Worker(PART_THREAD, { workerData: task });
     this.result = new Promise<PartFile>((resolve, reject) => {
       this.worker.on('message', (message: FromPart) => {
@@ -31,8 +32,10 @@ export class PartWriter {
           this.inFlight--;
           this.taken?.();
         } else if (message.type === 'wrote') {
+          onWrote?.(message.bytes - this.bytesWritten);
           this.bytesWritten = message.bytes;
         } else if (message.type === 'written') {
+          onWrote?.(message.bytes - this.bytesWritten);
           this.bytesWritten = message.bytes;
           resolve({ path: name, rows: this.rowsSent, bytes: message.bytes, sha256: message.sha256 });
         } else {

@@ -6,7 +6,7 @@ import { RecordBatchStreamWriter, type RecordBatch } from 'apache-arrow';
 import { emptyBatch, type OpenedSource } from '../batch-source.js';
 import type { ParquetOptions } from '../parquet-options.js';
 import { parquetIpcSlices } from '../parquet-slices.js';
-import type { PartFile, PartNaming } from './manifest.js';
+import type { PartFile } from './manifest.js';
 import type { PartFormat } from './part-messages.js';
 import { PartWriter } from './part-writer.js';
 
@@ -18,7 +18,12 @@ export interface PartFilesOptions {
   readonly partBytes?: number;
   readonly parquet: Required<ParquetOptions>;
   readonly signal?: AbortSignal;
+  /** Called as the parts write, with the bytes written so far by all of them (a progress display's write rate). */
+  readonly onWritten?: (bytes: number) => void;
 }
+
+/** How much a part writes between reports of its size (with a report per output chunk, postMessage took 4% of a part thread's profile). */
+const REPORT_BYTES = 1 << 20;
 
 /** A batch as one IPC stream, for an Arrow part (its thread reads it in place). */
 const arrowIpc = (batch: RecordBatch) => [RecordBatchStreamWriter.writeAll([batch]).toUint8Array(true)];
@@ -30,7 +35,7 @@ interface Slot {
 }
 
 /**
- * Writes `source` as part files (Parquet or Arrow IPC) in `dir`, named by `naming` in the order they start: each
+ * Writes `source` as part files (Parquet or Arrow IPC) in `dir`, named by `partName` in the order they start: each
  * complete and valid on its own, under a temporary name until then. Each batch goes to the part
  * with the fewest batches in flight, so the parts' rows are about equal and a slow part does not
  * hold the others up; row order across parts is not kept, as in Spark's and BigQuery's exports.
@@ -38,15 +43,19 @@ interface Slot {
  * started in its place once it is done (so no more writers are ever open than `parts`). On failure
  * or abort every part written is removed. The parts are listed in the order they were started.
  */
-export async function writePartFiles(source: OpenedSource, dir: string, naming: PartNaming, options: PartFilesOptions): Promise<PartFile[]> {
+export async function writePartFiles(source: OpenedSource, dir: string, partName: (index: number) => string, options: PartFilesOptions): Promise<PartFile[]> {
   const { schema, batches } = source;
   // The Parquet writer's conversions and IPC slicing run here, where the batches are, and the
   // parts' threads only encode (a Parquet part's without apache-arrow).
   const slicesOf = options.format === 'parquet' ? parquetIpcSlices() : arrowIpc;
   const started: PartWriter[] = [];
+  // Often enough for a part size to be met within a sixteenth of it, and for a progress display.
+  const reportBytes = Math.min(REPORT_BYTES, Math.ceil((options.partBytes ?? Infinity) / 16));
+  let written = 0;
+  const onWrote = options.onWritten && ((bytes: number) => options.onWritten!((written += bytes)));
   const start = () => {
-    const name = naming.part(started.length);
-    const writer = new PartWriter(name, { path: join(dir, name), format: options.format, parquet: options.parquet });
+    const name = partName(started.length);
+    const writer = new PartWriter(name, { path: join(dir, name), format: options.format, parquet: options.parquet, reportBytes }, onWrote);
     started.push(writer);
     return writer;
   };
@@ -96,8 +105,10 @@ export async function writePartFiles(source: OpenedSource, dir: string, naming: 
   } catch (err) {
     stop();
     await batches.return(undefined);
-    await Promise.allSettled(started.map((part) => part.result));
-    await Promise.all(started.map((part) => rm(join(dir, part.name), { force: true })));
+    // A part that did not finish has removed its temporary file; one that did is put in its place
+    // now, and only those are removed (a file of that name from before is never touched).
+    const settled = await Promise.allSettled(started.map((part) => part.result));
+    await Promise.all(started.filter((_, k) => settled[k]!.status === 'fulfilled').map((part) => rm(join(dir, part.name), { force: true })));
     throw err;
   } finally {
     options.signal?.removeEventListener('abort', stop);

@@ -25,6 +25,8 @@ export interface PartsOptions {
   /** Schema for a plain iterable that may yield no batches (a `readBatches` stream knows its own). */
   readonly schema?: Schema;
   readonly signal?: AbortSignal;
+  /** Called as the parts write, with the bytes written so far by all of them. */
+  readonly onWritten?: (bytes: number) => void;
 }
 
 export interface PartsResult extends PartsManifest {
@@ -55,7 +57,7 @@ export async function writeParts(source: BatchSource, dir: string, options: Part
   if (!Number.isInteger(first) || first < 0) throw new RangeError(`firstPart must be a non-negative integer (got ${first})`);
   const naming = numberedParts(format, first);
   await openPartsDirectory(dir, naming);
-  const files = await writePartFiles(await openSource(source, options.schema), dir, naming, { format, parts, partBytes, parquet, signal: options.signal });
+  const files = await writePartFiles(await openSource(source, options.schema), dir, naming.part, { format, parts, partBytes, parquet, signal: options.signal, onWritten: options.onWritten });
   const manifest = partsManifest(format, files);
   return { ...manifest, manifest: await writeManifest(dir, naming.manifest, manifest) };
 }

@@ -154,10 +154,23 @@ function formatDecimal(values: Uint32Array, index: number, words: number, scale:
   return `${negative ? '-' : ''}${whole}${frac ? `.${frac}` : ''}`;
 }
 
-/** BigQuery's canonical INTERVAL text, `Y-M D H:M:S[.F]` (each part carries its own sign). */
-export function formatInterval(months: number, days: number, nanos: bigint): string {
+/**
+ * BigQuery's canonical INTERVAL text, `Y-M D H:M:S[.F]` (each part carries its own sign). `nanos`
+ * as a number must be an exact integer below 2^53 in magnitude: most are, and BigInt arithmetic
+ * leaves a BigInt of garbage per step.
+ */
+export function formatInterval(months: number, days: number, nanos: bigint | number): string {
   const m = Math.abs(months);
   const ym = `${months < 0 ? '-' : ''}${Math.floor(m / 12)}-${m % 12}`;
+  if (typeof nanos === 'number') {
+    // Each quotient of an exact multiple, so every step stays an exact integer.
+    const micros = (nanos - (nanos % 1000)) / 1000;
+    const abs = Math.abs(micros);
+    const fractionMicros = abs % 1_000_000;
+    const seconds = (abs - fractionMicros) / 1_000_000;
+    const hms = `${micros < 0 ? '-' : ''}${Math.floor(seconds / 3600)}:${Math.floor(seconds / 60) % 60}:${seconds % 60}${fraction(fractionMicros)}`;
+    return `${ym} ${days} ${hms}`;
+  }
   // BigQuery keeps microseconds; 2^63 nanoseconds exceed a double's exact integers, so BigInt throughout.
   const micros = nanos / 1000n;
   const abs = micros < 0n ? -micros : micros;
@@ -172,13 +185,15 @@ function intervalText(unit: number): TextOf {
     // DAY_TIME: days and milliseconds.
     return (data, i) => {
       const v = data.values as Int32Array;
-      return formatInterval(0, v[2 * i]!, BigInt(v[2 * i + 1]!) * 1_000_000n);
+      // Milliseconds of an int32 are below 2^31 * 10^6 < 2^53 as nanoseconds.
+      return formatInterval(0, v[2 * i]!, v[2 * i + 1]! * 1_000_000);
     };
   }
   return (data, i) => {
     // MONTH_DAY_NANO: months int32, days int32, nanoseconds int64 (little-endian words).
     const v = data.values as Int32Array;
-    const nanos = (BigInt(v[4 * i + 3]!) << 32n) | BigInt(v[4 * i + 2]! >>> 0);
+    const high = v[4 * i + 3]!;
+    const nanos = high >= -SAFE_HIGH_WORD && high < SAFE_HIGH_WORD ? high * TWO_32 + (v[4 * i + 2]! >>> 0) : (BigInt(high) << 32n) | BigInt(v[4 * i + 2]! >>> 0);
     return formatInterval(v[4 * i]!, v[4 * i + 1]!, nanos);
   };
 }
