@@ -8,14 +8,25 @@ import type { FieldPlan, ScalarPlan, ValuePlan } from './text-plan.js';
 /** Text of the non-null value at `index`. */
 export type TextOf = (data: ColumnData, index: number) => string;
 
-const decoder = new TextDecoder();
 const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
 
-function utf8At(data: ColumnData, index: number): string {
-  const offsets = data.valueOffsets as ArrayLike<number | bigint>;
-  const start = Number(offsets[index]);
-  const end = Number(offsets[index + 1]);
-  return decoder.decode((data.values as Uint8Array).subarray(start, end));
+/**
+ * A column's UTF-8 text at an index, read through a Buffer over its values made once per buffer:
+ * Buffer's toString makes a short string for less than TextDecoder's decode of a fresh view per
+ * call (malformed bytes become U+FFFD in both, as the WHATWG decoder does).
+ */
+function utf8Reader(): TextOf {
+  let seen: Uint8Array | undefined;
+  let bytes: Buffer = Buffer.alloc(0);
+  return (data, index) => {
+    const values = data.values as Uint8Array;
+    if (values !== seen) {
+      seen = values;
+      bytes = Buffer.from(values.buffer, values.byteOffset, values.byteLength);
+    }
+    const offsets = data.valueOffsets as ArrayLike<number | bigint>;
+    return bytes.toString('utf8', Number(offsets[index]), Number(offsets[index + 1]));
+  };
 }
 
 function bytesText(byteWidth: number): TextOf {
@@ -72,6 +83,7 @@ function formatNanos(nanos: bigint, separator: string): string {
 /** Nanoseconds per unit of Arrow's TimeUnit (SECOND, MILLISECOND, MICROSECOND, NANOSECOND). */
 const NANOS_PER_UNIT: readonly bigint[] = [1_000_000_000n, 1_000_000n, 1000n, 1n];
 const UNITS_PER_SECOND: readonly number[] = [1, 1e3, 1e6, 1e9];
+const FRACTION_DIGITS: readonly number[] = [0, 3, 6, 9];
 const TWO_32 = 2 ** 32;
 /** Below 2^52 in magnitude a count of any unit, and its days times the units in a day, are exact doubles. */
 const SAFE_HIGH_WORD = 2 ** 20;
@@ -94,9 +106,9 @@ function formatUnits(count: number, unit: number, separator: string): string {
     rest -= perDay;
   }
   const seconds = Math.floor(rest / perSecond);
-  const nanos = (rest - seconds * perSecond) * (1e9 / perSecond);
   const time = `${pad2(Math.floor(seconds / 3600))}:${pad2(Math.floor(seconds / 60) % 60)}:${pad2(seconds % 60)}`;
-  return `${formatDate(days)}${separator}${time}${fraction(nanos, 9)}`;
+  // The fraction in the unit's own digits: the same text as nanoseconds' nine with their zeros dropped.
+  return `${formatDate(days)}${separator}${time}${fraction(rest - seconds * perSecond, FRACTION_DIGITS[unit])}`;
 }
 
 /**
@@ -217,7 +229,7 @@ export function scalarTextOf(plan: ScalarPlan): TextOf {
       const { words, scale } = plan;
       return (data, i) => formatDecimal(data.values as Uint32Array, i, words, scale);
     }
-    case 'utf8': return utf8At;
+    case 'utf8': return utf8Reader();
     case 'bytes': return bytesText(plan.byteWidth);
     case 'bool':
       return (data, i) => {
@@ -254,7 +266,14 @@ const JSON_INLINE_UNSAFE = /[<>&\u0000-\u001f]/g;
 const unicodeEscape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 const HTML_ESCAPES: Readonly<Record<string, string>> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026' };
 
+// What JSON.stringify would escape (control characters, quote, backslash, lone surrogates: any
+// surrogate sends a string the long way) and what BigQuery escapes besides.
+// eslint-disable-next-line no-control-regex -- these are the characters JSON escapes
+const JSON_STRING_UNSAFE = /[\u0000-\u001f"\\<>&\ud800-\udfff]/;
+
 export function jsonString(text: string): string {
+  // Most text needs no escape: one scan instead of JSON.stringify's copy and a second scan.
+  if (!JSON_STRING_UNSAFE.test(text)) return `"${text}"`;
   const quoted = JSON.stringify(text);
   return HAS_HTML_UNSAFE.test(quoted) ? quoted.replace(HTML_UNSAFE, (c) => HTML_ESCAPES[c]!) : quoted;
 }
