@@ -7,8 +7,8 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { PART_EXTENSIONS, type PartFile, type PartNaming, type PartsManifest } from '../sinks/parts/manifest.js';
-import type { PartFormat } from '../sinks/parts/part-messages.js';
+// Types only: the reader's entry (verify) loads this file, and no sink with it.
+import type { PartFile, PartsManifest } from '../sinks/parts/manifest.js';
 import type { Shard } from './shards.js';
 
 export const SHARD_MANIFEST_KIND = 'bqread-shard-part';
@@ -27,22 +27,6 @@ export interface ShardManifest extends PartsManifest {
   readonly streams: readonly string[];
   /** ISO 8601. */
   readonly writtenAt: string;
-}
-
-const pad = (n: number) => String(n).padStart(5, '0');
-
-/**
- * A shard's names: `shard-00003-of-00008-part-00000.parquet`, ... and
- * `_shard-00003-of-00008.shard.json`; it owns every name of its shard, those of an earlier try
- * (a killed one's hidden partial files, and the previous single-file form) included.
- */
-export function shardNaming(shard: Shard, format: PartFormat): PartNaming {
-  const base = `shard-${pad(shard.index)}-of-${pad(shard.count)}`;
-  return {
-    part: (index) => `${base}-part-${pad(index)}.${PART_EXTENSIONS[format]}`,
-    manifest: `_${base}${SHARD_MANIFEST_SUFFIX}`,
-    owns: (name) => [`${base}-`, `${base}.`, `_${base}.`, `.${base}-`, `.${base}.`].some((prefix) => name.startsWith(prefix)),
-  };
 }
 
 export async function sha256OfFile(path: string): Promise<string> {

@@ -7,7 +7,8 @@ import { partsManifest, writeManifest } from '../sinks/parts/manifest.js';
 import { resolvePartsOptions } from '../sinks/parts/parts-options.js';
 import { writePartFiles } from '../sinks/parts/write-part-files.js';
 import type { PartsOptions, PartsResult } from '../sinks/parts/write-parts.js';
-import { SHARD_MANIFEST_KIND, SHARD_MANIFEST_VERSION, shardNaming, type ShardManifest } from './part-manifest.js';
+import { SHARD_MANIFEST_KIND, SHARD_MANIFEST_VERSION, type ShardManifest } from './part-manifest.js';
+import { shardNaming } from './shard-naming.js';
 import type { ReadPlan } from './read-plan-format.js';
 import { streamsOfShard, type Shard } from './shards.js';
 

@@ -14,7 +14,7 @@ export interface PartFilesOptions {
   readonly format: PartFormat;
   /** Parts written at once, each by a thread of its own. */
   readonly parts: number;
-  /** A part that has written this many bytes is finished and the next one started in its place; none: one part a thread. */
+  /** A part that has written this many bytes is finished and the next started in its place; none: one part a thread. */
   readonly partBytes?: number;
   readonly parquet: Required<ParquetOptions>;
   readonly signal?: AbortSignal;
@@ -22,7 +22,10 @@ export interface PartFilesOptions {
   readonly onWritten?: (bytes: number) => void;
 }
 
-/** How much a part writes between reports of its size (with a report per output chunk, postMessage took 4% of a part thread's profile). */
+/**
+ * How much a part writes between reports of its size (with a report per output chunk, postMessage
+ * took 4% of a part thread's profile).
+ */
 const REPORT_BYTES = 1 << 20;
 
 /** A batch as one IPC stream, for an Arrow part (its thread reads it in place). */
@@ -35,8 +38,8 @@ interface Slot {
 }
 
 /**
- * Writes `source` as part files (Parquet or Arrow IPC) in `dir`, named by `partName` in the order they start: each
- * complete and valid on its own, under a temporary name until then. Each batch goes to the part
+ * Writes `source` as part files (Parquet or Arrow IPC) in `dir`, named by `partName` in the order
+ * they start: each complete and valid on its own, under a temporary name until then. Each batch goes to the part
  * with the fewest batches in flight, so the parts' rows are about equal and a slow part does not
  * hold the others up; row order across parts is not kept, as in Spark's and BigQuery's exports.
  * With `partBytes`, a part that has reached that size is finished at its next batch and a new one
