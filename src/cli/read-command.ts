@@ -9,7 +9,7 @@ import { startProgress } from './progress.js';
 import { stoppable } from './stop-signals.js';
 import { byteSize, integer } from './flag-parsers.js';
 import { addConnectionFlags, addParallelismFlags, addSelectionFlags, readOptionsFromFlags, UsageError } from './read-flags.js';
-import { summaryLine, writeStatsJson } from './summary.js';
+import { partsPath, summaryLine, writeStatsJson } from './summary.js';
 import { checkShardFlags, partFormatOf, readShard, type ShardReadFlags } from './shard-read.js';
 
 type ReadCommandFlags = ShardReadFlags;
@@ -39,7 +39,7 @@ async function writeWholeParts(stream: BatchStream, dir: string, options: PartsO
   const { writeParts } = await import('../sinks/parts/write-parts.js');
   const result = await writeParts(stream, dir, options);
   const format = options.format ?? 'parquet';
-  return { format, rows: result.rows, bytes: result.bytes, path: `${dir} (${result.files.length} parts, ${result.manifest})` };
+  return { format, rows: result.rows, bytes: result.bytes, path: partsPath(dir, result) };
 }
 
 export function readCommand(): Command {

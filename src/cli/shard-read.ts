@@ -9,7 +9,7 @@ import { loadPlanFile } from './plan-command.js';
 import type { startProgress } from './progress.js';
 import { UsageError, type ReadFlags } from './read-flags.js';
 import { stoppable } from './stop-signals.js';
-import { summaryLine, writeStatsJson } from './summary.js';
+import { partsPath, summaryLine, writeStatsJson } from './summary.js';
 
 export interface ShardReadFlags extends ReadFlags {
   readonly plan?: string;
@@ -67,7 +67,7 @@ export async function readShard(flags: ShardReadFlags, options: ReadOptions, pro
     const format = partFormatOf(flags);
     const result = await writeShardParts(plan, shard, stream, dir, { format, parts, partBytes: flags.partSize, parquet, signal });
     progress.stop();
-    const output = { format, rows: result.rows, bytes: result.bytes, path: `${dir} (${result.files.length} parts, ${result.manifest})` };
+    const output = { format, rows: result.rows, bytes: result.bytes, path: partsPath(dir, result) };
     const report = { table: plan.table, session: await stream.session, stats: stream.stats, output };
     if (!flags.quiet) process.stderr.write(`shard ${shard.index}/${shard.count}: ${summaryLine(report)}\n`);
     if (flags.statsJson) await writeStatsJson(flags.statsJson, report);
