@@ -15,7 +15,7 @@ export interface RssSampler {
  * carries ru_maxrss across exec, so a child would report the bench's own RSS at the moment it was
  * spawned; VmHWM belongs to the address space exec created.
  */
-function kernelPeakRss(): number {
+export function kernelPeakRss(): number {
   try {
     const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
     return match ? Number(match[1]) * 1024 : 0;

@@ -65,7 +65,7 @@ async function readShards(plan: ReadPlan, planPath: string, address: string, sha
     const spawned = performance.now();
     await runToEnd(startNode(CLI, [
       'read', '--plan', planPath, '--shard', `${shard}/${shards}`, '--workers', '1', '--endpoint', address,
-      '--format', 'arrow', '--out', out, '--quiet', '--stats-json', stats,
+      '--format', 'arrow', '--parts', '1', '--out', out, '--quiet', '--stats-json', stats,
     ]), SHARD_TIMEOUT_MS);
     const processMs = performance.now() - spawned;
     const report = JSON.parse(readFileSync(stats, 'utf8')) as { wallMs: number; rows: number; splits: number };

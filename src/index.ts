@@ -27,5 +27,5 @@ export { parsePlan, checkPlan, PLAN_FORMAT_VERSION, type ReadPlan, type PlanSess
 export { streamsOfShard, parseShard, type Shard } from './plan/shards.js';
 export { shardFromEnvironment, type EngineShard } from './plan/shard-environment.js';
 export { verifyPlanParts, type PartsVerification } from './plan/verify-parts.js';
-export type { PartManifest } from './plan/part-manifest.js';
+export type { ShardManifest } from './plan/part-manifest.js';
 export { PlanError } from './plan/plan-error.js';

@@ -36,3 +36,18 @@ export function columnList(value: string): string[] {
   if (names.includes('')) throw new InvalidArgumentError(`--columns has an empty column name in "${value}"`);
   return names;
 }
+
+const BYTE_UNITS: Readonly<Record<string, number>> = {
+  '': 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40,
+};
+
+/** A commander parser for a size: bytes, or a number with KB, MB, GB, TB (powers of 1000) or KiB, MiB, GiB, TiB (of 1024). */
+export function byteSize(name: string) {
+  return (value: string): number => {
+    const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(value);
+    const unit = match ? BYTE_UNITS[match[2]!.toLowerCase()] : undefined;
+    const bytes = match && unit !== undefined ? Math.round(Number(match[1]) * unit) : NaN;
+    if (!Number.isSafeInteger(bytes) || bytes < 1) throw new InvalidArgumentError(`${name} must be a size such as 256MB, 1GiB or 1000000 (bytes)`);
+    return bytes;
+  };
+}

@@ -30,7 +30,7 @@ function verifyCommand(): Command {
       const result = await verifyPlanParts(plan, dir);
       if (flags.json) {
         const { parts, ...summary } = result;
-        process.stdout.write(`${JSON.stringify({ ...summary, parts: parts.map((p) => ({ shard: p.shard.index, file: p.file, rows: p.rows, bytes: p.bytes })) }, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify({ ...summary, parts: parts.map((p) => ({ shard: p.shard.index, files: p.files.map((f) => f.path), rows: p.rows, bytes: p.bytes })) }, null, 2)}\n`);
       } else if (result.ok) {
         process.stdout.write(`ok: ${result.shards} shards, ${result.rows.toLocaleString('en-US')} rows (the session's estimate: ${result.estimatedRows.toLocaleString('en-US')}) in ${dir}\n`);
       }

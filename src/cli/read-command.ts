@@ -2,22 +2,17 @@ import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
 import { formatForPath, SINK_FORMATS, type SinkFormat } from '../sinks/formats.js';
 import type { BatchStream } from '../read/read-batches.js';
-import { DEFAULT_ROW_GROUP_BYTES, type ParquetCompression, type ParquetOptions } from '../sinks/parquet-options.js';
+import type { PartFormat } from '../sinks/parts/part-messages.js';
+import type { PartsOptions } from '../sinks/parts/write-parts.js';
+import { DEFAULT_ROW_GROUP_BYTES } from '../sinks/parquet-options.js';
 import { startProgress } from './progress.js';
 import { stoppable } from './stop-signals.js';
-import { integer } from './flag-parsers.js';
+import { byteSize, integer } from './flag-parsers.js';
 import { addConnectionFlags, addParallelismFlags, addSelectionFlags, readOptionsFromFlags, UsageError } from './read-flags.js';
-import { summaryLine, writeStatsJson } from './summary.js';
-import { checkShardFlags, readShard, type ShardReadFlags } from './shard-read.js';
+import { partsPath, summaryLine, writeStatsJson } from './summary.js';
+import { checkShardFlags, partFormatOf, readShard, type ShardReadFlags } from './shard-read.js';
 
-interface ReadCommandFlags extends ShardReadFlags {
-  readonly format?: SinkFormat;
-  readonly out?: string;
-  readonly parquetCompression?: ParquetCompression;
-  readonly quiet?: boolean;
-  readonly statsJson?: string;
-  readonly parts?: number;
-}
+type ReadCommandFlags = ShardReadFlags;
 
 const BINARY_FORMATS: ReadonlySet<SinkFormat> = new Set(['arrow', 'arrows', 'parquet']);
 
@@ -30,21 +25,21 @@ function chooseFormat(flags: ReadCommandFlags, toStdout: boolean): SinkFormat {
 }
 
 /**
- * Part files: --parts N, or --out DIR/ (a trailing slash), one part a core. They are Parquet, into
- * the directory --out names.
+ * Part files: --parts N, --part-size, or --out DIR/ (a trailing slash); one part a core at once.
+ * They are Parquet (or Arrow IPC files, --format arrow), into the directory --out names.
  */
-function partsOf(flags: ReadCommandFlags, toStdout: boolean): number | undefined {
+function partsOf(flags: ReadCommandFlags, toStdout: boolean): { parts: number; format: PartFormat } | undefined {
   const intoDirectory = flags.out?.endsWith('/') === true;
-  if (flags.parts === undefined && !intoDirectory) return undefined;
-  if (toStdout) throw new UsageError('--parts writes files into a directory: give --out DIR/');
-  if (flags.format !== undefined && flags.format !== 'parquet') throw new UsageError(`part files are Parquet: drop --format ${flags.format} or --parts`);
-  return flags.parts ?? availableParallelism();
+  if (flags.parts === undefined && flags.partSize === undefined && !intoDirectory) return undefined;
+  if (toStdout) throw new UsageError(`${flags.parts === undefined ? '--part-size' : '--parts'} writes files into a directory: give --out DIR/`);
+  return { parts: flags.parts ?? availableParallelism(), format: partFormatOf(flags) };
 }
 
-async function writeWholeParts(stream: BatchStream, dir: string, parts: number, parquet: ParquetOptions, signal: AbortSignal) {
+async function writeWholeParts(stream: BatchStream, dir: string, options: PartsOptions) {
   const { writeParts } = await import('../sinks/parts/write-parts.js');
-  const result = await writeParts(stream, dir, { parts, parquet, signal });
-  return { format: 'parquet' as const, rows: result.rows, bytes: result.bytes, path: `${dir} (${result.files.length} parts, ${result.manifest})` };
+  const result = await writeParts(stream, dir, options);
+  const format = options.format ?? 'parquet';
+  return { format, rows: result.rows, bytes: result.bytes, path: partsPath(dir, result) };
 }
 
 export function readCommand(): Command {
@@ -54,10 +49,11 @@ export function readCommand(): Command {
     .addOption(new Option('--format <format>', 'output format (default: the one --out\'s extension names, .arrow .feather .ipc, .arrows, .parquet .pq, .ndjson .jsonl .json or .csv; else ndjson: any other extension, none, /dev/null, stdout)').choices(SINK_FORMATS))
     .option('-o, --out <path>', 'output file, written whole or not at all; a device or FIFO (/dev/null) is written in place (default, or -: stdout)')
     .addOption(new Option('--parquet-compression <codec>', 'Parquet column compression').choices(['zstd', 'snappy', 'gzip', 'lz4', 'brotli', 'none']).default('zstd'))
-    .option('--parts <n>', 'write Parquet part files part-00000.parquet, ... and manifest.json into the directory --out names, each written by a thread of its own (--out DIR/ alone: one part a core)', integer('--parts', 1))
+    .option('--parts <n>', 'write part files part-00000.parquet, ... (Parquet, or Arrow with --format arrow) and manifest.json into the directory --out names, N at once, each by a thread of its own (--out DIR/ alone: one a core)', integer('--parts', 1))
+    .option('--part-size <size>', 'with part files: end a part once it holds SIZE (e.g. 256MB, 1GiB; it ends at a row group, so it can pass SIZE by one) and start the next; default: one part a thread', byteSize('--part-size'))
     .option('-q, --quiet', 'no progress bar and no summary line')
     .option('--stats-json <path>', 'write the read\'s statistics as JSON to PATH')
-    .option('--plan <file>', 'read one shard of a plan (bqread plan) instead of a table, into --out FILE or --out DIR/ (named for the shard, with its manifest)')
+    .option('--plan <file>', 'read one shard of a plan (bqread plan) instead of a table, into the directory --out DIR/ as Parquet parts named for the shard (--parts, --part-size), with its manifest')
     .option('--shard <index/count>', 'the plan\'s shard to read, e.g. 3/8 (default: from $JOB_COMPLETION_INDEX, $CLOUD_RUN_TASK_INDEX/$CLOUD_RUN_TASK_COUNT or $AWS_BATCH_JOB_ARRAY_INDEX)')
     .option('--shard-count <n>', 'the shard count, for a job engine that gives only the index (default: the plan\'s)', integer('--shard-count', 1));
   addSelectionFlags(command);
@@ -76,7 +72,6 @@ Examples:
     .action(async (table: string | undefined, flags: ReadCommandFlags) => {
       if (flags.plan !== undefined) {
         checkShardFlags(table, flags);
-        if (flags.parts !== undefined) throw new UsageError('a shard writes one part of the plan: drop --parts');
         const progress = startProgress(!flags.quiet && process.stderr.isTTY === true);
         try {
           return await readShard(flags, readOptionsFromFlags(flags), progress);
@@ -87,8 +82,8 @@ Examples:
       if (table === undefined) throw new UsageError("missing required argument 'table' (or --plan FILE)");
       if (flags.shard !== undefined || flags.shardCount !== undefined) throw new UsageError('--shard and --shard-count read a shard of a plan: give --plan FILE');
       const toStdout = flags.out === undefined || flags.out === '-';
-      const parts = partsOf(flags, toStdout);
-      const format = parts ? 'parquet' : chooseFormat(flags, toStdout);
+      const partFiles = partsOf(flags, toStdout);
+      const format = partFiles?.format ?? chooseFormat(flags, toStdout);
       if (toStdout && process.stdout.isTTY && BINARY_FORMATS.has(format)) {
         throw new UsageError(`not writing binary ${format} to a terminal: give --out PATH or pipe it`);
       }
@@ -103,10 +98,10 @@ Examples:
         try {
           // A Parquet row group is held whole until written: it stays within the reader's budget
           // too, which the parts share.
-          const share = Math.floor((options.maxBufferedBytes ?? Infinity) / (parts ?? 1));
+          const share = Math.floor((options.maxBufferedBytes ?? Infinity) / (partFiles?.parts ?? 1));
           const parquet = { compression: flags.parquetCompression, rowGroupBytes: Math.min(share, DEFAULT_ROW_GROUP_BYTES) };
-          const output = parts
-            ? await writeWholeParts(stream, flags.out!, parts, parquet, signal)
+          const output = partFiles
+            ? await writeWholeParts(stream, flags.out!, { ...partFiles, partBytes: flags.partSize, parquet, signal, onWritten: progress.onWritten })
             : {
                 ...(await writeBatches(stream, toStdout ? process.stdout : flags.out, { format, end: false, parquet, signal, onWritten: progress.onWritten })),
                 path: toStdout ? 'stdout' : flags.out,

@@ -71,3 +71,9 @@ export async function writeStatsJson(path: string, report: ReadReport): Promise<
     throw new SinkOutputError(`cannot write --stats-json ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, path, { cause: err });
   }
 }
+
+/** Where part files went, for the summary line: `DIR (3 parts, DIR/manifest.json)`. */
+export function partsPath(dir: string, result: { readonly files: readonly unknown[]; readonly manifest: string }): string {
+  const count = result.files.length;
+  return `${dir} (${count} part${count === 1 ? '' : 's'}, ${result.manifest})`;
+}

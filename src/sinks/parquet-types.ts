@@ -24,6 +24,8 @@ const EXTENSION_METADATA = 'ARROW:extension:metadata';
 const BIGQUERY_EXTENSION = /^google:sqlType:(\w+)$/;
 
 const encoder = new TextEncoder();
+/** A typical INTERVAL text's length (`0-0 10 12:30:45.123456`), to size the buffer once. */
+const INTERVAL_TEXT_BYTES = 24;
 
 /** The BigQuery type named by a Read API extension name on `field`, if any. */
 function extensionType(field: Field): string | undefined {
@@ -74,23 +76,22 @@ function convertData(data: Data, from: DataType, to: DataType): Data {
   if (DataType.isInterval(from)) {
     const text = scalarText(new Field('interval', from));
     const offsets = new Int32Array(data.length + 1);
-    const parts: Uint8Array[] = [];
+    // The text is ASCII: each value encoded straight into one buffer, grown as it fills.
+    let values = new Uint8Array(Math.max(64, data.length * INTERVAL_TEXT_BYTES));
     let size = 0;
     for (let i = 0; i < data.length; i++) {
       if (isValid(data, i)) {
-        const bytes = encoder.encode(text(data, i));
-        parts.push(bytes);
-        size += bytes.byteLength;
+        const value = text(data, i);
+        if (values.byteLength - size < value.length) {
+          const grown = new Uint8Array(2 * values.byteLength + value.length);
+          grown.set(values.subarray(0, size));
+          values = grown;
+        }
+        size += encoder.encodeInto(value, values.subarray(size)).written;
       }
       offsets[i + 1] = size;
     }
-    const values = new Uint8Array(size);
-    let at = 0;
-    for (const part of parts) {
-      values.set(part, at);
-      at += part.byteLength;
-    }
-    return makeData({ type: to as Utf8, length: data.length, ...validityOf(data), valueOffsets: offsets, data: values });
+    return makeData({ type: to as Utf8, length: data.length, ...validityOf(data), valueOffsets: offsets, data: values.subarray(0, size) });
   }
   if (DataType.isList(from)) {
     const child = convertData(data.children[0]!, childTypes(from)[0]!, childTypes(to)[0]!);

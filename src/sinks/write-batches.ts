@@ -1,3 +1,5 @@
+import { stat } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { RecordBatch, Schema } from 'apache-arrow';
@@ -6,7 +8,7 @@ import { openSource, type BatchSource } from './batch-source.js';
 import type { FormattedRows } from '../read/read-batches.js';
 import { formatForPath, type SinkFormat } from './formats.js';
 import { openFileOutput, writableOutput, type Output } from './output.js';
-import type { ParquetOptions } from './parquet-options.js';
+import { resolveParquetOptions, type ParquetOptions } from './parquet-options.js';
 import type { TextPlan } from './text/text-plan.js';
 import { textEncoder, textHeader, textPlanOf } from './text-output.js';
 
@@ -67,6 +69,7 @@ function resolveFormat(target: string | Writable, options: SinkOptions): SinkFor
  */
 export async function writeBatches(source: BatchSource, target: string | Writable, options: SinkOptions = {}): Promise<SinkResult> {
   const format = resolveFormat(target, options);
+  if (format === 'parquet' && typeof target === 'string' && (await isRegularOrAbsent(target))) return writeParquetFile(source, target, options);
   const output: Output = typeof target === 'string' ? await openFileOutput(target) : writableOutput(target, options.end ?? true);
   let rows = 0;
   let bytes = 0;
@@ -93,6 +96,28 @@ export async function writeBatches(source: BatchSource, target: string | Writabl
     throw err;
   }
   return { format, rows, bytes };
+}
+
+async function isRegularOrAbsent(path: string): Promise<boolean> {
+  return stat(path).then((s) => s.isFile(), () => true);
+}
+
+/**
+ * A Parquet file is encoded by a thread of its own, the parts writer's with one part named as the
+ * file (parquet-wasm is single threaded, and encoding here held up this thread's conversions and
+ * the read's batches); this thread only converts batches and hands them over. A device, FIFO or
+ * Writable target is encoded here.
+ */
+async function writeParquetFile(source: BatchSource, path: string, options: SinkOptions): Promise<SinkResult> {
+  const parquet = resolveParquetOptions(options.parquet ?? {});
+  // An unwritable path fails before the read starts, as every other file does.
+  await (await openFileOutput(path)).discard();
+  const { writePartFiles } = await import('./parts/write-part-files.js');
+  const name = basename(path);
+  const [file] = await writePartFiles(await openSource(source, options.schema), dirname(path), () => name, {
+    format: 'parquet', parts: 1, parquet, signal: options.signal, onWritten: options.onWritten,
+  });
+  return { format: 'parquet', rows: file!.rows, bytes: file!.bytes };
 }
 
 /**

@@ -199,10 +199,31 @@ test('--out DIR/ --parts 3 writes three Parquet parts and a manifest; together t
   assert.equal(rows, ROWS);
 });
 
+test('--part-size rolls the parts: more files than --parts, each a valid Parquet file, together every row', async () => {
+  const out = path.join(dir, 'sized-parts/');
+  const run = await runCli(['read', DEMO, '--endpoint', emulator.address, '--workers', '2', '--out', out, '--parts', '2', '--part-size', '64KiB']);
+  assert.equal(run.code, 0, run.stderr);
+  const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')) as { rows: number; files: { path: string; rows: number; bytes: number }[] };
+  assert.ok(manifest.files.length > 2, `${manifest.files.length} parts`);
+  let rows = 0;
+  for (const file of manifest.files) {
+    const table = tableFromIPC(parquet.readParquet(readFileSync(path.join(out, file.path))).intoIPCStream());
+    assert.equal(table.numRows, file.rows, file.path);
+    rows += table.numRows;
+  }
+  assert.equal(rows, ROWS);
+  const bad = await runCli(['read', DEMO, '--endpoint', emulator.address, '--out', path.join(dir, 'bad-size/'), '--part-size', '12 parsecs']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--part-size must be a size such as 256MB/);
+});
+
 test('--parts writes Parquet into a directory: stdout or another format is refused before any read', async () => {
   const toStdout = await runCli(['read', DEMO, '--endpoint', emulator.address, '--parts', '2']);
   assert.equal(toStdout.code, 2);
   assert.match(toStdout.stderr, /--out DIR\//);
+  const sizedToStdout = await runCli(['read', DEMO, '--endpoint', emulator.address, '--part-size', '1MB']);
+  assert.equal(sizedToStdout.code, 2);
+  assert.match(sizedToStdout.stderr, /--part-size writes files into a directory/);
   const csv = await runCli(['read', DEMO, '--endpoint', emulator.address, '--out', path.join(dir, 'csvparts/'), '--format', 'csv']);
   assert.equal(csv.code, 2);
   assert.match(csv.stderr, /part files are Parquet/);

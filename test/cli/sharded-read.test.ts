@@ -11,7 +11,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { Table } from 'apache-arrow';
 import { parquetMetadata } from 'hyparquet';
 import type { Emulator } from '../../src/emulator/server.js';
-import type { PartManifest } from '../../src/plan/part-manifest.js';
+import type { ShardManifest } from '../../src/plan/part-manifest.js';
 import { canonicalRows, rowsById, type Canonical } from '../helpers/canonical.js';
 import { CLI, runCli } from '../helpers/cli.js';
 import { DEMO, demoEmulator, eventually } from '../helpers/demo-emulator.js';
@@ -67,9 +67,9 @@ test('three shard processes (Kubernetes, Cloud Run and AWS Batch environments), 
   // Shard 1's first stream stalls after its first response, so its first run is caught mid-read.
   emulator.addFault({ kind: 'delay', table: DEMO, stream: 1, afterResponses: 1, delayMs: 60_000 });
   const callsBefore = emulator.stats.readRowsCalls;
-  const k8s = startShard(plan, parts, { JOB_COMPLETION_INDEX: '0' });
-  const stalled = startShard(plan, parts, { CLOUD_RUN_TASK_INDEX: '1', CLOUD_RUN_TASK_COUNT: '3' }, ['--no-rebalance']);
-  const aws = startShard(plan, parts, { AWS_BATCH_JOB_ARRAY_INDEX: '2' }, ['--shard-count', '3']);
+  const k8s = startShard(plan, parts, { JOB_COMPLETION_INDEX: '0' }, ['--parts', '2']);
+  const stalled = startShard(plan, parts, { CLOUD_RUN_TASK_INDEX: '1', CLOUD_RUN_TASK_COUNT: '3' }, ['--no-rebalance', '--parts', '1']);
+  const aws = startShard(plan, parts, { AWS_BATCH_JOB_ARRAY_INDEX: '2' }, ['--shard-count', '3', '--parts', '1']);
   for (const shard of [k8s, aws]) {
     const { code, stderr } = await shard.exited;
     assert.equal(code, 0, stderr);
@@ -80,22 +80,24 @@ test('three shard processes (Kubernetes, Cloud Run and AWS Batch environments), 
   assert.equal((await stalled.exited).signal, 'SIGKILL');
   emulator.clearFaults();
   const partial = readdirSync(parts);
-  assert.ok(!partial.includes('shard-00001-of-00003.parquet'), 'a killed shard left no part under the final name');
+  assert.ok(!partial.some((name) => name.startsWith('shard-00001-of-00003')), `a killed shard left no part under a final name: ${partial.join(', ')}`);
   const unfinished = await runCli(['plan', 'verify', plan, parts]);
   assert.equal(unfinished.code, 1);
   assert.match(unfinished.stderr, /shard 1 of 3 missing/);
 
-  // The engine runs the failed task again: it replaces nothing, and adds the missing part.
-  const retry = startShard(plan, parts, { CLOUD_RUN_TASK_INDEX: '1', CLOUD_RUN_TASK_COUNT: '3' });
+  // The engine runs the failed task again: it replaces nothing, and adds the missing parts.
+  const retry = startShard(plan, parts, { CLOUD_RUN_TASK_INDEX: '1', CLOUD_RUN_TASK_COUNT: '3' }, ['--parts', '1']);
   assert.equal((await retry.exited).code, 0);
   const verified = await runCli(['plan', 'verify', plan, parts]);
   assert.equal(verified.code, 0, verified.stderr);
   assert.match(verified.stdout.toString(), new RegExp(`ok: 3 shards, ${ROWS.toLocaleString('en-US')} rows`));
   const names = readdirSync(parts).filter((n) => !n.startsWith('.')).sort();
   assert.deepEqual(names, [
-    '_shard-00000-of-00003.parquet.shard.json', '_shard-00001-of-00003.parquet.shard.json', '_shard-00002-of-00003.parquet.shard.json',
-    'shard-00000-of-00003.parquet', 'shard-00001-of-00003.parquet', 'shard-00002-of-00003.parquet',
+    '_shard-00000-of-00003.shard.json', '_shard-00001-of-00003.shard.json', '_shard-00002-of-00003.shard.json',
+    'shard-00000-of-00003-part-00000.parquet', 'shard-00000-of-00003-part-00001.parquet',
+    'shard-00001-of-00003-part-00000.parquet', 'shard-00002-of-00003-part-00000.parquet',
   ]);
+  assert.equal(readdirSync(parts).filter((n) => n.startsWith('.')).length, 0, 'the retry removed the killed try\'s partial files');
 
   // The union of the parts is the table: every row once (rowsById refuses a duplicate id), every value equal.
   const rows = await partRows(parts);
@@ -122,41 +124,52 @@ test('three shard processes (Kubernetes, Cloud Run and AWS Batch environments), 
   }
 
   // A part gone: verify names its shard and fails.
-  unlinkSync(path.join(parts, 'shard-00002-of-00003.parquet'));
+  unlinkSync(path.join(parts, 'shard-00002-of-00003-part-00000.parquet'));
   const broken = await runCli(['plan', 'verify', plan, parts]);
   assert.equal(broken.code, 1);
-  assert.match(broken.stderr, /shard 2 \(shard-00002-of-00003\.parquet\): its manifest is here but the part is not/);
-  unlinkSync(path.join(parts, '_shard-00002-of-00003.parquet.shard.json'));
+  assert.match(broken.stderr, /shard 2 \(shard-00002-of-00003-part-00000\.parquet\): its manifest is here but the part is not/);
+  unlinkSync(path.join(parts, '_shard-00002-of-00003.shard.json'));
   const missing = await runCli(['plan', 'verify', plan, parts]);
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /shard 2 of 3 missing/);
 });
 
-test('a shard with no streams writes a valid empty Parquet file with the schema; a shard run twice replaces its part; a changed part fails its checksum', async () => {
+test('a shard with no streams writes a valid empty Parquet file with the schema; a shard run again replaces its parts, however many; a changed part or a stray one fails verify', async () => {
   const plan = await makePlan('small-plan.json', ['--max-streams', '2', '--columns', 'id,f_string']);
   const parts = path.join(dir, 'small') + path.sep;
   for (let index = 0; index < 3; index++) {
-    const run = await runCli(['read', '--plan', plan, '--shard', `${index}/3`, '--out', parts, ...connect()]);
+    const run = await runCli(['read', '--plan', plan, '--shard', `${index}/3`, '--out', parts, '--parts', '1', ...connect()]);
     assert.equal(run.code, 0, run.stderr);
   }
-  const empty = readFileSync(path.join(parts, 'shard-00002-of-00003.parquet'));
+  const empty = readFileSync(path.join(parts, 'shard-00002-of-00003-part-00000.parquet'));
   const metadata = parquetMetadata(empty.buffer.slice(empty.byteOffset, empty.byteOffset + empty.byteLength));
   assert.equal(Number(metadata.num_rows), 0);
   assert.deepEqual(metadata.schema.slice(1).map((e) => e.name), ['id', 'f_string']);
-  const manifest = JSON.parse(readFileSync(path.join(parts, '_shard-00002-of-00003.parquet.shard.json'), 'utf8')) as PartManifest;
-  assert.deepEqual([manifest.rows, manifest.streams], [0, []]);
+  const manifest = JSON.parse(readFileSync(path.join(parts, '_shard-00002-of-00003.shard.json'), 'utf8')) as ShardManifest;
+  assert.deepEqual([manifest.rows, manifest.streams, manifest.files.length], [0, [], 1]);
   assert.equal((await runCli(['plan', 'verify', plan, parts])).code, 0);
-  // A shard run again after it finished (an engine's retry) replaces its part: still one per shard.
-  const listed = readdirSync(parts).sort();
-  const rerun = await runCli(['read', '--plan', plan, '--shard', '0/3', '--out', parts, ...connect()]);
+  // A shard run again after it finished (an engine's retry, on a machine of more cores) replaces its
+  // part with two; a run of fewer parts after that leaves none of the two behind.
+  const rerun = await runCli(['read', '--plan', plan, '--shard', '0/3', '--out', parts, '--parts', '2', ...connect()]);
   assert.equal(rerun.code, 0, rerun.stderr);
-  assert.deepEqual(readdirSync(parts).sort(), listed);
+  const ofShard0 = () => readdirSync(parts).filter((n) => n.includes('shard-00000-of-00003')).sort();
+  assert.deepEqual(ofShard0(), ['_shard-00000-of-00003.shard.json', 'shard-00000-of-00003-part-00000.parquet', 'shard-00000-of-00003-part-00001.parquet']);
+  assert.equal((await runCli(['plan', 'verify', plan, parts])).code, 0);
+  const again = await runCli(['read', '--plan', plan, '--shard', '0/3', '--out', parts, '--parts', '1', ...connect()]);
+  assert.equal(again.code, 0, again.stderr);
+  assert.deepEqual(ofShard0(), ['_shard-00000-of-00003.shard.json', 'shard-00000-of-00003-part-00000.parquet']);
   assert.equal((await runCli(['plan', 'verify', plan, parts])).code, 0);
 
-  writeFileSync(path.join(parts, 'shard-00002-of-00003.parquet'), Buffer.concat([empty.subarray(0, 4), Buffer.from('XXXX'), empty.subarray(8)]));
+  writeFileSync(path.join(parts, 'part-00009.parquet'), empty);
+  const stray = await runCli(['plan', 'verify', plan, parts]);
+  assert.equal(stray.code, 1);
+  assert.match(stray.stderr, /part-00009\.parquet is in no shard's manifest/);
+  unlinkSync(path.join(parts, 'part-00009.parquet'));
+
+  writeFileSync(path.join(parts, 'shard-00002-of-00003-part-00000.parquet'), Buffer.concat([empty.subarray(0, 4), Buffer.from('XXXX'), empty.subarray(8)]));
   const changed = await runCli(['plan', 'verify', plan, parts]);
   assert.equal(changed.code, 1);
-  assert.match(changed.stderr, /shard 2 \(shard-00002-of-00003\.parquet\) does not match its manifest's checksum/);
+  assert.match(changed.stderr, /shard 2 \(shard-00002-of-00003-part-00000\.parquet\) does not match its manifest's checksum/);
 });
 
 test('shard flags that cannot work, a bad plan file and an expired plan fail with their exit codes', async () => {
@@ -166,7 +179,8 @@ test('shard flags that cannot work, a bad plan file and an expired plan fail wit
     [['read', '--plan', plan, '--shard', '0/3', '--out', out], {}, 2, /--shard 0\/3 has 3 shards but the plan was made for 2/],
     [['read', '--plan', plan, '--out', out], {}, 2, /no shard: give --shard INDEX\/COUNT/],
     [['read', '--plan', plan, '--shard', '0/2', '--where', 'id > 1', '--out', out], {}, 2, /--where shapes a session/],
-    [['read', '--plan', plan, '--shard', '0/2'], {}, 2, /a shard writes a part file/],
+    [['read', '--plan', plan, '--shard', '0/2'], {}, 2, /a shard writes part files: give --out DIR\//],
+    [['read', '--plan', plan, '--shard', '0/2', '--out', out, '--format', 'csv'], {}, 2, /part files are Parquet or Arrow IPC files: drop --format csv/],
     [['read', DEMO, '--shard', '0/2', '--out', out], {}, 2, /--shard and --shard-count read a shard of a plan/],
     [['read', '--plan', plan, '--out', out], { JOB_COMPLETION_INDEX: '0', CLOUD_RUN_TASK_INDEX: '0' }, 2, /more than one job engine/],
   ];

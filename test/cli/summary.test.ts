@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Field, Int64, Schema } from 'apache-arrow';
-import { summaryLine, type ReadReport } from '../../src/cli/summary.js';
+import { partsPath, summaryLine, type ReadReport } from '../../src/cli/summary.js';
 import type { ReadSessionInfo } from '../../src/read/session.js';
 import { emptyStats, type ReadStats } from '../../src/read/stats.js';
 
@@ -15,6 +15,8 @@ function report(columns: number, streams: number, rows: number, retries: number)
 test('the summary counts in the singular where there is one', () => {
   assert.match(summaryLine(report(1, 1, 1, 1)), /^1 row, 1 column \| .* \| 1 stream, 1 retry \| ndjson /);
   assert.match(summaryLine(report(3, 32, 2000, 0)), /^2,000 rows, 3 columns \| .* \| 32 streams, 0 retries \| ndjson /);
+  assert.equal(partsPath('out/', { files: [{}], manifest: 'out/_shard-00001-of-00002.shard.json' }), 'out/ (1 part, out/_shard-00001-of-00002.shard.json)');
+  assert.equal(partsPath('out/', { files: [{}, {}], manifest: 'out/manifest.json' }), 'out/ (2 parts, out/manifest.json)');
 });
 
 test('the summary gives the output\'s write rate beside the read\'s, and says when the output set the pace', () => {

@@ -1,11 +1,12 @@
 // Parquet part files: each valid on its own, together the table value for value, with a manifest;
 // nothing left behind when the write fails or is stopped.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import type { RecordBatch, Table } from 'apache-arrow';
+import { tableFromIPC, type RecordBatch, type Table } from 'apache-arrow';
 import type { Emulator } from '../../src/emulator/server.js';
 import { generateDemoTable } from '../../src/emulator/sources/demo.js';
 import { ReadPool } from '../../src/read/pool.js';
@@ -14,7 +15,7 @@ import { SinkOutputError } from '../../src/sinks/output.js';
 import type { PartsManifest } from '../../src/sinks/parts/manifest.js';
 import { writeParts } from '../../src/sinks/parts/write-parts.js';
 import { writeBatches } from '../../src/sinks/write-batches.js';
-import { rowsById, type Canonical } from '../helpers/canonical.js';
+import { canonicalRows, rowsById, type Canonical } from '../helpers/canonical.js';
 import { DEMO, demoEmulator } from '../helpers/demo-emulator.js';
 import { parquetCanonicalRows } from '../helpers/parquet-canonical.js';
 
@@ -41,6 +42,7 @@ async function readParts(out: string, schema: Table['schema']): Promise<{ manife
   for (const file of manifest.files) {
     const bytes = readFileSync(path.join(out, file.path));
     assert.equal(bytes.byteLength, file.bytes, `${file.path}: bytes`);
+    assert.equal(createHash('sha256').update(bytes).digest('hex'), file.sha256, `${file.path}: SHA-256`);
     const rows = await parquetCanonicalRows(bytes, schema);
     assert.equal(rows.length, file.rows, `${file.path}: rows`);
     perPart.push(rows);
@@ -68,6 +70,56 @@ async function singleFile(table: Table): Promise<string> {
   await writeBatches(table, file);
   return file;
 }
+
+test('a part size: parts end once they hold it and new ones take their place, never more at once than --parts; together every row', async () => {
+  const table = generateDemoTable({ rows: 3000, seed: 9, batchRows: 100 });
+  const out = path.join(dir, 'sized');
+  const partBytes = 64 * 1024;
+  const result = await writeParts(table, out, { parts: 2, partBytes });
+  assert.ok(result.files.length > 4, `${result.files.length} parts`);
+  assert.deepEqual(result.files.map((f) => f.path), result.files.map((_, k) => `part-${String(k).padStart(5, '0')}.parquet`));
+  assert.deepEqual(readdirSync(out).sort(), ['manifest.json', ...result.files.map((f) => f.path)]);
+  // Every part but the two last written in each place reached the size before it ended.
+  const small = result.files.filter((f) => f.bytes < partBytes);
+  assert.ok(small.length <= 2, `parts under the size: ${small.map((f) => `${f.path} ${f.bytes}`).join(', ')}`);
+  assert.ok(result.files.every((f) => f.rows > 0), 'no part is empty');
+  const { manifest, perPart } = await readParts(out, table.schema);
+  assert.equal(manifest.rows, 3000);
+  const expected = await parquetCanonicalRows(readFileSync(await singleFile(table)), table.schema);
+  assert.deepEqual(rowsById(perPart.flat()), rowsById(expected));
+});
+
+test('a part size of one byte: one-row batches, each part with rows; no rows still gives each place its part of the schema', async () => {
+  const table = generateDemoTable({ rows: 4, seed: 5, batchRows: 1 });
+  // A part ends once its thread reports a row group written, which can come a batch or two after
+  // the batch was sent: how many batches a part gets depends on that timing, not its rows.
+  const each = await writeParts(table, path.join(dir, 'byte'), { parts: 1, partBytes: 1 });
+  assert.ok(each.files.every((f) => f.rows > 0 && f.bytes > 1), each.files.map((f) => `${f.path} ${f.rows}`).join(', '));
+  assert.equal(each.rows, 4);
+  const none = readBatches(DEMO, { endpoint: emulator.address, pool, rowRestriction: 'id < 0' });
+  const empty = await writeParts(none, path.join(dir, 'byte-empty'), { parts: 2, partBytes: 1 });
+  assert.deepEqual(empty.files.map((f) => f.rows), [0, 0]);
+  await assert.rejects(writeParts(table, path.join(dir, 'byte-bad'), { partBytes: 0 }), RangeError);
+});
+
+test('Arrow parts: each a valid Arrow IPC file of the schema, together every row value for value, in a manifest of format arrow', async () => {
+  const out = path.join(dir, 'arrow');
+  const table = generateDemoTable({ rows: 2000, seed: 3, batchRows: 100 });
+  const result = await writeParts(table, out, { format: 'arrow', parts: 2, partBytes: 128 * 1024 });
+  assert.equal(result.format, 'arrow');
+  assert.ok(result.files.length > 2, `${result.files.length} parts`);
+  const rows: Canonical[] = [];
+  for (const file of result.files) {
+    assert.match(file.path, /^part-\d{5}\.arrow$/);
+    const bytes = readFileSync(path.join(out, file.path));
+    assert.equal(createHash('sha256').update(bytes).digest('hex'), file.sha256, `${file.path}: SHA-256`);
+    const part = tableFromIPC(bytes);
+    assert.equal(part.numRows, file.rows, file.path);
+    assert.deepEqual(part.schema.fields.map((f) => String(f.type)), table.schema.fields.map((f) => String(f.type)));
+    rows.push(...canonicalRows(part));
+  }
+  assert.deepEqual(rowsById(rows), rowsById(canonicalRows(table)));
+});
 
 test('no rows: every part is a valid file of the schema with no rows; parts numbered from firstPart', async () => {
   const out = path.join(dir, 'empty');

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import type { ColumnData } from '../../src/sinks/text/column-data.js';
-import { scalarTextOf } from '../../src/sinks/text/value-text.js';
+import { jsonString, scalarTextOf } from '../../src/sinks/text/value-text.js';
 
 const column = (values: BigInt64Array | Uint32Array | Int32Array): ColumnData => ({ offset: 0, length: values.length, nullCount: 0, values, children: [] });
 
@@ -70,4 +70,23 @@ test('NUMERIC and BIGNUMERIC text for every value, near 2^53 (where doubles stop
       assert.equal(text(column(twoValues), 1), decimalReference(value, scale));
     }), { numRuns: 2000 });
   }
+});
+
+test('a JSON string is what JSON.stringify makes with <, > and & escaped, for any UTF-16 text, lone surrogates included', () => {
+  const reference = (text: string) => JSON.stringify(text).replace(/[<>&]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`);
+  const tricky = fc.constantFrom('', 'plain', 'a"b', 'back\\slash', 'tab\there', '\u0000\u001f', '<a href="x">&amp;</a>', '\u2028\u2029', '\ud83d\ude80', '\ud83d', 'x\ude80y', '日本語');
+  fc.assert(fc.property(fc.oneof(tricky, fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' })), (text) => {
+    assert.equal(jsonString(text), reference(text));
+  }), { numRuns: 2000 });
+});
+
+test('UTF-8 text is read as TextDecoder reads it, malformed bytes as U+FFFD', () => {
+  const text = scalarTextOf({ kind: 'utf8' });
+  const decoder = new TextDecoder();
+  fc.assert(fc.property(fc.array(fc.uint8Array({ maxLength: 12 }), { maxLength: 6 }), (values) => {
+    const offsets = new Int32Array(values.length + 1);
+    values.forEach((v, k) => (offsets[k + 1] = offsets[k]! + v.byteLength));
+    const data: ColumnData = { offset: 0, length: values.length, nullCount: 0, valueOffsets: offsets, values: Uint8Array.from(values.flatMap((v) => [...v])), children: [] };
+    values.forEach((v, k) => assert.equal(text(data, k), decoder.decode(v)));
+  }), { numRuns: 1000 });
 });

@@ -58,6 +58,10 @@ test('INTERVAL, and a struct of start and end (a RANGE or a RECORD: the Read API
   assert.equal(row(batch.data, 1), '{"iv":"-0-1 0 0:0:0","span":{"start":"1970-01-02"}}');
   assert.equal(scalarText(schema.fields[0]!)(interval, 0), '1-2 3 0:0:0.001');
   assert.equal(formatInterval(0, 0, 2n ** 63n - 1n), '0-0 0 2562047:47:16.854775');
+  // The number form, for nanoseconds that are exact doubles, gives the BigInt form's text.
+  for (const nanos of [0n, 1n, 999n, 1_000n, -1_000n, -1_999n, 6_789_000_000n, -(4n * 3_600_000_000_000n + 1_000n), 2n ** 53n - 1n, -(2n ** 53n - 1n), 3_600_000_000_000n * 2_000n + 999_000n]) {
+    assert.equal(formatInterval(-14, 3, Number(nanos)), formatInterval(-14, 3, nanos), String(nanos));
+  }
 });
 
 test('timestamps of other units and zones are converted to microseconds', () => {

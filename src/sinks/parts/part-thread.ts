@@ -1,11 +1,12 @@
-// A part's thread: writes the batches it is sent into one Parquet file, under a temporary name
-// renamed into place when complete (nothing left on failure), so each part is complete and valid
-// on its own and the parts are encoded in parallel. It is sent batches as the Parquet writer takes
-// them, made on the calling thread, so it loads parquet-wasm and no apache-arrow.
+// A part's thread: writes the batches it is sent into one file, under a temporary name renamed
+// into place when complete (nothing left on failure), so each part is complete and valid on its own
+// and the parts are encoded in parallel. A Parquet part is sent batches as the Parquet writer takes
+// them, made on the calling thread, so it loads parquet-wasm and no apache-arrow; an Arrow part
+// loads only apache-arrow.
+import { createHash } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openFileOutput } from '../output.js';
-import { parquetFromIpc } from '../parquet-from-ipc.js';
 import type { FromPart, PartTask, ToPart } from './part-messages.js';
 
 const task = workerData as PartTask;
@@ -35,16 +36,22 @@ async function* ipcs(): AsyncGenerator<Uint8Array> {
     if (message.type === 'end') return;
     if (message.type === 'abort') throw new PartAbortedError('the write was stopped');
     yield* message.ipcs;
-    // Every slice is in the writer's memory by now (Table.fromIPCStream copies it).
-    const buffers = message.ipcs.map((ipc) => ipc.buffer as ArrayBuffer);
+    // Every slice is in the Parquet writer's memory by now (Table.fromIPCStream copies it); the
+    // Arrow writer's bytes are views of them.
+    const buffers = task.format === 'parquet' ? message.ipcs.map((ipc) => ipc.buffer as ArrayBuffer) : [];
     port.postMessage({ type: 'taken', buffers } satisfies FromPart, buffers);
   }
 }
 
 let bytes = 0;
+let reported = 0;
+const hash = createHash('sha256');
+/** Counts and hashes the file as it is written, so its manifest needs no second read of it. */
 async function* counted(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
   for await (const chunk of chunks) {
     bytes += chunk.byteLength;
+    hash.update(chunk);
+    if (bytes - reported >= task.reportBytes) post({ type: 'wrote', bytes: (reported = bytes) });
     yield chunk;
   }
 }
@@ -52,13 +59,16 @@ async function* counted(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8
 try {
   const output = await openFileOutput(task.path);
   try {
-    await pipeline(ipcs, parquetFromIpc(task.parquet), counted, output.stream);
+    const encode = task.format === 'parquet'
+      ? (await import('../parquet-from-ipc.js')).parquetFromIpc(task.parquet)
+      : (await import('./arrow-part.js')).arrowFileFromIpc();
+    await pipeline(ipcs, encode, counted, output.stream);
     await output.commit();
   } catch (err) {
     await output.discard();
     throw err;
   }
-  post({ type: 'written', bytes });
+  post({ type: 'written', bytes, sha256: hash.digest('hex') });
 } catch (err) {
   post({ type: 'failed', name: (err as Error).name, message: (err as Error).message });
 } finally {

@@ -49,7 +49,6 @@ export function rowTextOf(plan: TextPlan): RowText {
   return plan.format === 'csv' ? csvRow(plan.fields) : ndjsonRow(plan.fields);
 }
 
-const encoder = new TextEncoder();
 /** Room for a line's UTF-8: at most three bytes for each UTF-16 code unit. */
 const MAX_BYTES_PER_CHAR = 3;
 
@@ -59,18 +58,19 @@ const MAX_BYTES_PER_CHAR = 3;
  * rope that outlives the young generation, and that doubled the time.
  */
 export function rowsText(row: RowText, root: ColumnData, start: number, end: number): Uint8Array {
-  let bytes = new Uint8Array(1 << 16);
+  // A Buffer, written at an offset: no view made per line (TextEncoder.encodeInto needs one).
+  let bytes = Buffer.allocUnsafeSlow(1 << 16);
   let used = 0;
   for (let r = start; r < end; r++) {
     const line = row(root, r);
     if (bytes.byteLength - used < line.length * MAX_BYTES_PER_CHAR) {
-      const grown = new Uint8Array(Math.max(2 * bytes.byteLength, used + line.length * MAX_BYTES_PER_CHAR));
-      grown.set(bytes.subarray(0, used));
+      const grown = Buffer.allocUnsafeSlow(Math.max(2 * bytes.byteLength, used + line.length * MAX_BYTES_PER_CHAR));
+      bytes.copy(grown, 0, 0, used);
       bytes = grown;
     }
-    used += encoder.encodeInto(line, bytes.subarray(used)).written;
+    used += bytes.write(line, used, 'utf8');
   }
-  return bytes.slice(0, used);
+  return new Uint8Array(bytes.subarray(0, used));
 }
 
 /** Every row of a packed batch as UTF-8: what a worker thread sends instead of the batch when the read is written as text. */

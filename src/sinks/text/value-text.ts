@@ -8,14 +8,25 @@ import type { FieldPlan, ScalarPlan, ValuePlan } from './text-plan.js';
 /** Text of the non-null value at `index`. */
 export type TextOf = (data: ColumnData, index: number) => string;
 
-const decoder = new TextDecoder();
 const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
 
-function utf8At(data: ColumnData, index: number): string {
-  const offsets = data.valueOffsets as ArrayLike<number | bigint>;
-  const start = Number(offsets[index]);
-  const end = Number(offsets[index + 1]);
-  return decoder.decode((data.values as Uint8Array).subarray(start, end));
+/**
+ * A column's UTF-8 text at an index, read through a Buffer over its values made once per buffer:
+ * Buffer's toString makes a short string for less than TextDecoder's decode of a fresh view per
+ * call (malformed bytes become U+FFFD in both, as the WHATWG decoder does).
+ */
+function utf8Reader(): TextOf {
+  let seen: Uint8Array | undefined;
+  let bytes: Buffer = Buffer.alloc(0);
+  return (data, index) => {
+    const values = data.values as Uint8Array;
+    if (values !== seen) {
+      seen = values;
+      bytes = Buffer.from(values.buffer, values.byteOffset, values.byteLength);
+    }
+    const offsets = data.valueOffsets as ArrayLike<number | bigint>;
+    return bytes.toString('utf8', Number(offsets[index]), Number(offsets[index + 1]));
+  };
 }
 
 function bytesText(byteWidth: number): TextOf {
@@ -72,6 +83,7 @@ function formatNanos(nanos: bigint, separator: string): string {
 /** Nanoseconds per unit of Arrow's TimeUnit (SECOND, MILLISECOND, MICROSECOND, NANOSECOND). */
 const NANOS_PER_UNIT: readonly bigint[] = [1_000_000_000n, 1_000_000n, 1000n, 1n];
 const UNITS_PER_SECOND: readonly number[] = [1, 1e3, 1e6, 1e9];
+const FRACTION_DIGITS: readonly number[] = [0, 3, 6, 9];
 const TWO_32 = 2 ** 32;
 /** Below 2^52 in magnitude a count of any unit, and its days times the units in a day, are exact doubles. */
 const SAFE_HIGH_WORD = 2 ** 20;
@@ -94,9 +106,9 @@ function formatUnits(count: number, unit: number, separator: string): string {
     rest -= perDay;
   }
   const seconds = Math.floor(rest / perSecond);
-  const nanos = (rest - seconds * perSecond) * (1e9 / perSecond);
   const time = `${pad2(Math.floor(seconds / 3600))}:${pad2(Math.floor(seconds / 60) % 60)}:${pad2(seconds % 60)}`;
-  return `${formatDate(days)}${separator}${time}${fraction(nanos, 9)}`;
+  // The fraction in the unit's own digits: the same text as nanoseconds' nine with their zeros dropped.
+  return `${formatDate(days)}${separator}${time}${fraction(rest - seconds * perSecond, FRACTION_DIGITS[unit])}`;
 }
 
 /**
@@ -154,10 +166,23 @@ function formatDecimal(values: Uint32Array, index: number, words: number, scale:
   return `${negative ? '-' : ''}${whole}${frac ? `.${frac}` : ''}`;
 }
 
-/** BigQuery's canonical INTERVAL text, `Y-M D H:M:S[.F]` (each part carries its own sign). */
-export function formatInterval(months: number, days: number, nanos: bigint): string {
+/**
+ * BigQuery's canonical INTERVAL text, `Y-M D H:M:S[.F]` (each part carries its own sign). `nanos`
+ * as a number must be an exact integer below 2^53 in magnitude: most are, and BigInt arithmetic
+ * leaves a BigInt of garbage per step.
+ */
+export function formatInterval(months: number, days: number, nanos: bigint | number): string {
   const m = Math.abs(months);
   const ym = `${months < 0 ? '-' : ''}${Math.floor(m / 12)}-${m % 12}`;
+  if (typeof nanos === 'number') {
+    // Each quotient of an exact multiple, so every step stays an exact integer.
+    const micros = (nanos - (nanos % 1000)) / 1000;
+    const abs = Math.abs(micros);
+    const fractionMicros = abs % 1_000_000;
+    const seconds = (abs - fractionMicros) / 1_000_000;
+    const hms = `${micros < 0 ? '-' : ''}${Math.floor(seconds / 3600)}:${Math.floor(seconds / 60) % 60}:${seconds % 60}${fraction(fractionMicros)}`;
+    return `${ym} ${days} ${hms}`;
+  }
   // BigQuery keeps microseconds; 2^63 nanoseconds exceed a double's exact integers, so BigInt throughout.
   const micros = nanos / 1000n;
   const abs = micros < 0n ? -micros : micros;
@@ -172,13 +197,15 @@ function intervalText(unit: number): TextOf {
     // DAY_TIME: days and milliseconds.
     return (data, i) => {
       const v = data.values as Int32Array;
-      return formatInterval(0, v[2 * i]!, BigInt(v[2 * i + 1]!) * 1_000_000n);
+      // Milliseconds of an int32 are below 2^31 * 10^6 < 2^53 as nanoseconds.
+      return formatInterval(0, v[2 * i]!, v[2 * i + 1]! * 1_000_000);
     };
   }
   return (data, i) => {
     // MONTH_DAY_NANO: months int32, days int32, nanoseconds int64 (little-endian words).
     const v = data.values as Int32Array;
-    const nanos = (BigInt(v[4 * i + 3]!) << 32n) | BigInt(v[4 * i + 2]! >>> 0);
+    const high = v[4 * i + 3]!;
+    const nanos = high >= -SAFE_HIGH_WORD && high < SAFE_HIGH_WORD ? high * TWO_32 + (v[4 * i + 2]! >>> 0) : (BigInt(high) << 32n) | BigInt(v[4 * i + 2]! >>> 0);
     return formatInterval(v[4 * i]!, v[4 * i + 1]!, nanos);
   };
 }
@@ -202,7 +229,7 @@ export function scalarTextOf(plan: ScalarPlan): TextOf {
       const { words, scale } = plan;
       return (data, i) => formatDecimal(data.values as Uint32Array, i, words, scale);
     }
-    case 'utf8': return utf8At;
+    case 'utf8': return utf8Reader();
     case 'bytes': return bytesText(plan.byteWidth);
     case 'bool':
       return (data, i) => {
@@ -239,7 +266,14 @@ const JSON_INLINE_UNSAFE = /[<>&\u0000-\u001f]/g;
 const unicodeEscape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 const HTML_ESCAPES: Readonly<Record<string, string>> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026' };
 
+// What JSON.stringify would escape (control characters, quote, backslash, lone surrogates: any
+// surrogate sends a string the long way) and what BigQuery escapes besides.
+// eslint-disable-next-line no-control-regex -- these are the characters JSON escapes
+const JSON_STRING_UNSAFE = /[\u0000-\u001f"\\<>&\ud800-\udfff]/;
+
 export function jsonString(text: string): string {
+  // Most text needs no escape: one scan instead of JSON.stringify's copy and a second scan.
+  if (!JSON_STRING_UNSAFE.test(text)) return `"${text}"`;
   const quoted = JSON.stringify(text);
   return HAS_HTML_UNSAFE.test(quoted) ? quoted.replace(HTML_UNSAFE, (c) => HTML_ESCAPES[c]!) : quoted;
 }
