@@ -20,6 +20,8 @@ export interface QueryServiceOptions {
   readonly location: string;
   /** How long a job stays PENDING and RUNNING before it is DONE. */
   readonly jobLatencyMs: number;
+  /** Most jobs kept; past it the oldest is let go, with its anonymous result table. */
+  readonly maxJobs: number;
 }
 
 /** A query request's fields, shared by jobs.insert's configuration.query and jobs.query's body. */
@@ -36,6 +38,8 @@ interface QueryFields {
 
 /** What one getQueryResults (or jobs.query) page holds. */
 export interface PageRequest {
+  /** The job's location, when the caller names it. */
+  readonly location?: string;
   readonly startIndex?: number;
   readonly pageToken?: string;
   readonly maxResults?: number;
@@ -65,9 +69,15 @@ const restErrorOfProto = (error: ErrorProto) =>
   new RestError(HTTP_STATUS_OF_REASON[error.reason] ?? 400, error.reason, error.message, error.location);
 
 export class QueryService {
-  readonly jobs = new JobStore();
+  private readonly jobs: JobStore;
 
-  constructor(private readonly options: QueryServiceOptions) {}
+  constructor(private readonly options: QueryServiceOptions) {
+    this.jobs = new JobStore(options.maxJobs, (job) => {
+      const planned = job.planned;
+      // BigQuery keeps anonymous results a day; here they go with their job, named ones stay.
+      if (planned.kind === 'result' && planned.destination.datasetId.startsWith('_')) options.catalog.tables.delete(planned.destination);
+    });
+  }
 
   /** jobs.insert: a query job (or, with dryRun, its statistics and no job). */
   insertJob(projectId: string, body: Record<string, unknown>): object {
@@ -106,16 +116,16 @@ export class QueryService {
     });
   }
 
-  getJob(projectId: string, jobId: string): object {
-    return jobJson(this.job(projectId, jobId), Date.now());
+  getJob(projectId: string, jobId: string, location: string | undefined): object {
+    return jobJson(this.job(projectId, jobId, location), Date.now());
   }
 
   async getQueryResults(projectId: string, jobId: string, request: PageRequest): Promise<object> {
-    return this.page(this.job(projectId, jobId), 'bigquery#getQueryResultsResponse', request);
+    return this.page(this.job(projectId, jobId, request.location), 'bigquery#getQueryResultsResponse', request);
   }
 
-  cancelJob(projectId: string, jobId: string): object {
-    const job = this.job(projectId, jobId);
+  cancelJob(projectId: string, jobId: string, location: string | undefined): object {
+    const job = this.job(projectId, jobId, location);
     job.cancel(Date.now());
     return { kind: 'bigquery#jobCancelResponse', job: jobJson(job, Date.now()) };
   }
@@ -141,9 +151,12 @@ export class QueryService {
     this.jobs.close();
   }
 
-  private job(projectId: string, jobId: string): Job {
+  /** A job by id; asked for in another location, it is not found, as the service's jobs are regional. */
+  private job(projectId: string, jobId: string, location: string | undefined): Job {
     const job = this.jobs.get(projectId, jobId);
-    if (!job) throw notFound(`Not found: Job ${projectId}:${jobId}`);
+    if (!job || (location !== undefined && location.toLowerCase() !== job.reference.location.toLowerCase())) {
+      throw notFound(`Not found: Job ${projectId}:${location ? `${location}.` : ''}${jobId}`);
+    }
     return job;
   }
 

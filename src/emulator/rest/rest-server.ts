@@ -42,8 +42,8 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
   const routes: Route[] = [
     route('POST', '/jobs', (m, body) => service.insertJob(decode(m, 1), body)),
     route('POST', '/queries', (m, body) => service.query(decode(m, 1), body)),
-    route('GET', `/jobs/${SEGMENT}`, (m) => service.getJob(decode(m, 1), decode(m, 2))),
-    route('POST', `/jobs/${SEGMENT}/cancel`, (m) => service.cancelJob(decode(m, 1), decode(m, 2))),
+    route('GET', `/jobs/${SEGMENT}`, (m, _body, query) => service.getJob(decode(m, 1), decode(m, 2), query.get('location') ?? undefined)),
+    route('POST', `/jobs/${SEGMENT}/cancel`, (m, _body, query) => service.cancelJob(decode(m, 1), decode(m, 2), query.get('location') ?? undefined)),
     route('GET', `/queries/${SEGMENT}`, (m, _body, query) => service.getQueryResults(decode(m, 1), decode(m, 2), pageRequest(query))),
     route('GET', `/datasets/${SEGMENT}/tables/${SEGMENT}`, (m) =>
       service.getTable({ projectId: decode(m, 1), datasetId: decode(m, 2), tableId: decode(m, 3) })),
@@ -126,6 +126,7 @@ function pageRequest(query: URLSearchParams): PageRequest {
     return value;
   };
   return {
+    location: query.get('location') ?? undefined,
     startIndex: number('startIndex'),
     pageToken: query.get('pageToken') ?? undefined,
     maxResults: number('maxResults'),
