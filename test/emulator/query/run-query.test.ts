@@ -160,3 +160,20 @@ test('what the subset leaves out is refused as unsupported, at its position', ()
   ];
   for (const [sql, pattern] of cases) refused(sql, 'invalidQuery', pattern);
 });
+
+test('the text around a query: backquoted name parts, implicit aliases, comments, a trailing semicolon', () => {
+  assert.deepEqual(
+    rows('-- the first two\nSELECT id n, `name` AS `the name` /* both */ FROM `p`.ds.`people` WHERE id < 3;'),
+    [{ n: '1', 'the name': 'ann' }, { n: '2', 'the name': 'bob' }],
+  );
+});
+
+test('positional and named parameters as values and in WHERE; a named one matches case-insensitively', () => {
+  const named: QueryParameter[] = [{ name: 'Lo', parameterType: { type: 'INT64' }, parameterValue: { value: '4' } }];
+  assert.deepEqual(rows('SELECT id, @lo AS lo FROM ds.people WHERE id >= @LO', named), [{ id: '4', lo: '4' }, { id: '5', lo: '4' }]);
+  const positional: QueryParameter[] = [
+    { parameterType: { type: 'STRING' }, parameterValue: { value: 'bob' } },
+    { parameterType: { type: 'INT64' }, parameterValue: { value: '2' } },
+  ];
+  assert.deepEqual(canonicalRows(runQuery('SELECT id FROM ds.people WHERE name = ? AND id > ?', context(positional, 'POSITIONAL')).table), [{ id: '5' }]);
+});
