@@ -134,7 +134,7 @@ export class QueryService {
     const { catalog, location } = this.options;
     const view = catalog.view(path);
     if (view) {
-      const result = this.runText(view.sql, path.projectId, undefined);
+      const result = this.evaluate(path.projectId, { query: view.sql, useLegacySql: false });
       return tableJson({
         path, schema: result.table.schema, numRows: 0, numBytes: 0, createdMs: view.createdAtMs, modifiedMs: view.createdAtMs, location, viewQuery: view.sql,
       });
@@ -229,10 +229,6 @@ export class QueryService {
     } catch (error) {
       throw asRestError(error);
     }
-  }
-
-  private runText(sql: string, projectId: string, dataset: QueryFields['defaultDataset']): QueryResult {
-    return this.evaluate(projectId, { query: sql, useLegacySql: false, defaultDataset: dataset });
   }
 
   private dryRun(projectId: string, location: string, query: QueryFields, configuration: Record<string, unknown>): object {

@@ -155,6 +155,7 @@ test('what the subset leaves out is refused as unsupported, at its position', ()
     ['SELECT id FROM ds.people UNION ALL SELECT id FROM ds.people', /^UNION is not supported by the bqread emulator's SQL subset at \[1:26\]$/],
     ['WITH x AS (SELECT 1) SELECT * FROM x', /^WITH is not supported by the bqread emulator's SQL subset at \[1:1\]$/],
     ['SELECT DISTINCT id FROM ds.people', /^SELECT DISTINCT is not supported by the bqread emulator's SQL subset at \[1:8\]$/],
+    ['SELECT AS STRUCT 1 AS a', /^SELECT AS STRUCT or AS VALUE is not supported by the bqread emulator's SQL subset at \[1:8\]$/],
     ['SELECT * FROM (SELECT 1)', /^A subquery in FROM is not supported by the bqread emulator's SQL subset at \[1:15\]$/],
     ['INSERT INTO ds.people (id) VALUES (1)', /^The statement INSERT is not supported by the bqread emulator's SQL subset at \[1:1\]$/],
   ];
