@@ -161,16 +161,17 @@ export class QueryService {
   }
 
   /**
-   * Runs the query now and makes its job. An invalid query fails the job (jobs.insert) or, for
-   * jobs.query (`failFast`), the call itself, as the service does.
+   * Runs the query now and makes its job. A query that fails (QueryError) fails the job
+   * (jobs.insert) or, for jobs.query (`failFast`), the call itself, as the service does; a bad
+   * request (no query text, legacy SQL) fails the call either way.
    */
   private startJob(reference: JobReference, fields: QueryFields, configuration: Record<string, unknown>, failFast = false): Job {
     let outcome: JobOutcome;
     try {
       outcome = this.outcomeOf(reference.projectId, fields);
     } catch (error) {
-      if (failFast) throw error;
-      outcome = { kind: 'error', error: asRestError(error).proto };
+      if (failFast || !(error instanceof QueryError)) throw error;
+      outcome = { kind: 'error', error: restErrorOf(error).proto };
     }
     if (failFast && outcome.kind === 'error') throw restErrorOfProto(outcome.error);
     const now = Date.now();
@@ -218,17 +219,13 @@ export class QueryService {
     const parameters = Array.isArray(fields.queryParameters) ? fields.queryParameters as QueryParameter[] : [];
     const dataset = fields.defaultDataset;
     const defaultDataset = dataset?.datasetId ? { projectId: dataset.projectId ?? projectId, datasetId: dataset.datasetId } : undefined;
-    try {
-      return runQuery(fields.query, {
-        defaultProject: projectId,
-        defaultDataset,
-        location: this.options.location,
-        parameters: new QueryParameters(parameters, typeof fields.parameterMode === 'string' ? fields.parameterMode : undefined),
-        lookup: (path) => this.options.catalog.lookup(path),
-      });
-    } catch (error) {
-      throw asRestError(error);
-    }
+    return runQuery(fields.query, {
+      defaultProject: projectId,
+      defaultDataset,
+      location: this.options.location,
+      parameters: new QueryParameters(parameters, typeof fields.parameterMode === 'string' ? fields.parameterMode : undefined),
+      lookup: (path) => this.options.catalog.lookup(path),
+    });
   }
 
   private dryRun(projectId: string, location: string, query: QueryFields, configuration: Record<string, unknown>): object {
@@ -301,12 +298,6 @@ function pageStart(token: string): number {
   const start = Number(Buffer.from(token, 'base64url').toString());
   if (!Number.isSafeInteger(start) || start < 0) throw invalid(`Invalid page token: ${token}`);
   return start;
-}
-
-function asRestError(error: unknown): RestError {
-  if (error instanceof RestError) return error;
-  if (error instanceof QueryError) return restErrorOf(error);
-  throw error;
 }
 
 /** Arrow bytes of a table's buffers, the emulator's stand-in for BigQuery's logical bytes. */

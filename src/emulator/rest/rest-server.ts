@@ -6,7 +6,8 @@ import type net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ServicePace } from '../pace.js';
 import type { PageRequest, QueryService } from './query-service.js';
-import { invalid, notFound, RestError } from './rest-error.js';
+import { QueryError } from '../query/errors.js';
+import { invalid, notFound, RestError, restErrorOf } from './rest-error.js';
 
 export interface RestServerOptions {
   readonly host: string;
@@ -63,6 +64,7 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
       return [200, await found.handler(found.path.exec(url.pathname)!, body, url.searchParams)];
     } catch (error) {
       if (error instanceof RestError) return [error.httpStatus, error.body()];
+      if (error instanceof QueryError) return [restErrorOf(error).httpStatus, restErrorOf(error).body()];
       return [500, new RestError(500, 'internalError', `emulator error: ${(error as Error).message}`).body()];
     } finally {
       await pace(options.pace, started);
