@@ -7,8 +7,8 @@ export interface Named {
 }
 
 export type SelectItem =
-  /** `*` or `* EXCEPT (a, b)`. */
-  | { readonly kind: 'star'; readonly except: readonly Named[]; readonly position: SourcePosition }
+  /** `*` or `* EXCEPT (a, b)`, or `t.*` with the table's alias or name. */
+  | { readonly kind: 'star'; readonly qualifier: Named | undefined; readonly except: readonly Named[]; readonly position: SourcePosition }
   | { readonly kind: 'expr'; readonly expr: Expr; readonly alias: string | undefined; readonly position: SourcePosition };
 
 export interface OrderKey {
@@ -21,8 +21,11 @@ export interface OrderKey {
 /** The one statement the emulator runs: SELECT ... [FROM one table] [WHERE] [ORDER BY] [LIMIT [OFFSET]]. */
 export interface SelectStatement {
   readonly items: readonly SelectItem[];
-  /** The table's name as written, split at its dots (`p.d.t` backquoted whole or in parts). */
-  readonly from: { readonly path: readonly string[]; readonly position: SourcePosition } | undefined;
+  /**
+   * The table's name as written, split at its dots (`p.d.t` backquoted whole or in parts), and the
+   * name columns may be qualified with: its alias, else the table's own name.
+   */
+  readonly from: { readonly path: readonly string[]; readonly alias: string; readonly position: SourcePosition } | undefined;
   readonly where: Expr | undefined;
   readonly orderBy: readonly OrderKey[];
   readonly limit: bigint | undefined;

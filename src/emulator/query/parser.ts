@@ -72,7 +72,10 @@ class StatementParser {
   private selectItem(): SelectItem {
     const p = this.expressions;
     const token = p.peek();
-    if (p.isSymbol(token, '*')) {
+    const qualified = token.kind === 'identifier' && p.isSymbol(p.peek(1), '.') && p.isSymbol(p.peek(2), '*');
+    if (p.isSymbol(token, '*') || qualified) {
+      const qualifier = qualified ? this.name() : undefined;
+      if (qualified) p.next();
       p.next();
       const except: Named[] = [];
       if (p.acceptKeyword('EXCEPT')) {
@@ -82,10 +85,7 @@ class StatementParser {
       } else if (p.peek().kind === 'identifier' && /^REPLACE$/i.test(p.peek().text) && p.isSymbol(p.peek(1), '(')) {
         throw unsupported('SELECT * REPLACE', p.peek().position);
       }
-      return { kind: 'star', except, position: token.position };
-    }
-    if (token.kind === 'identifier' && p.isSymbol(p.peek(1), '.') && p.isSymbol(p.peek(2), '*')) {
-      throw unsupported('SELECT expression.*', token.position);
+      return { kind: 'star', qualifier, except, position: token.position };
     }
     const expr = p.parseExpression();
     let alias: string | undefined;
@@ -105,11 +105,12 @@ class StatementParser {
       parts.push(this.name().name);
     }
     const path = parts.flatMap((part) => part.split('.'));
+    if (p.isSymbol(p.peek(), '(')) throw unsupported('A table-valued function', p.peek().position);
+    const aliased = p.acceptKeyword('AS') || (p.peek().kind === 'identifier' && !this.isWord(p.peek(), 'OFFSET'));
+    const alias = aliased ? this.name().name : path[path.length - 1]!;
     const next = p.peek();
     if (p.isSymbol(next, ',')) throw unsupported('A comma join', next.position);
-    if (p.isKeyword(next, 'AS') || next.kind === 'identifier') throw unsupported('A table alias', next.position);
-    if (p.isSymbol(next, '(')) throw unsupported('A table-valued function', next.position);
-    return { path, position: start.position };
+    return { path, alias, position: start.position };
   }
 
   private orderKey(): OrderKey {

@@ -17,6 +17,7 @@ import { sortedRows, type SortKey } from './order.js';
 import { columnOutput, conditionOutput, constantOutput, type OutputColumn } from './output-columns.js';
 import type { QueryParameters } from './parameters.js';
 import { parseQuery, QUERY_DIALECT } from './parser.js';
+import { withoutQualifier } from './qualifiers.js';
 
 /** What a query's FROM names: a table's rows, or a logical view's SQL. */
 export type QuerySource = { readonly kind: 'table'; readonly table: arrow.Table } | { readonly kind: 'view'; readonly sql: string };
@@ -60,13 +61,14 @@ interface Source {
 class QueryRun {
   private readonly options: AnalyzeOptions;
 
-  constructor(private readonly statement: SelectStatement, private readonly context: QueryContext, private readonly depth: number) {
+  constructor(private statement: SelectStatement, private readonly context: QueryContext, private readonly depth: number) {
     this.options = { subject: QUERY_DIALECT.subject, parameter: (ref) => context.parameters.value(ref) };
   }
 
   run(): QueryResult {
-    const { statement } = this;
+    // The source first: it takes the table's qualifier off the statement's column names.
     const source = this.source();
+    const { statement } = this;
     const outputs = this.outputs(source.schema);
     const names = new Set<string>();
     for (const output of outputs) {
@@ -120,9 +122,11 @@ class QueryRun {
     if (found.kind === 'view') {
       if (this.depth >= MAX_VIEW_DEPTH) throw new QueryError(`View ${shown} nests views more than ${MAX_VIEW_DEPTH} deep`, 'invalidQuery', from.position);
       const inner = runQuery(found.sql, { ...this.context, defaultProject: path.projectId, defaultDataset: undefined }, this.depth + 1);
+      this.statement = withoutQualifier(this.statement, from.alias, inner.table.schema);
       return { schema: inner.table.schema, batches: inner.table.batches, bytesProcessed: inner.bytesProcessed };
     }
     const table = found.table;
+    this.statement = withoutQualifier(this.statement, from.alias, table.schema);
     const used = this.referencedColumns(table.schema);
     let bytes = 0;
     for (const batch of table.batches) {
@@ -177,7 +181,11 @@ class QueryRun {
   }
 
   private star(item: Extract<SelectItem, { kind: 'star' }>, schema: arrow.Schema): OutputColumn[] {
-    if (!this.statement.from) throw new QueryError('SELECT * must have a FROM clause', 'invalidQuery', item.position);
+    const from = this.statement.from;
+    if (!from) throw new QueryError('SELECT * must have a FROM clause', 'invalidQuery', item.position);
+    if (item.qualifier && item.qualifier.name.toLowerCase() !== from.alias.toLowerCase()) {
+      throw new QueryError(`Unrecognized name: ${item.qualifier.name}`, 'invalidQuery', item.qualifier.position);
+    }
     const except = new Map(item.except.map((e) => [e.name.toLowerCase(), e]));
     for (const [key, named] of except) {
       if (!schema.fields.some((field) => field.name.toLowerCase() === key)) {

@@ -150,7 +150,8 @@ test('what the subset leaves out is refused as unsupported, at its position', ()
     ['SELECT COUNT(*) FROM ds.people', /^Function calls are not supported in the bqread emulator's SQL subset: COUNT\(\) at \[1:8\]$/],
     ['SELECT id + 1 FROM ds.people', /^Syntax error: Operator "\+" is not supported in the bqread emulator's SQL subset at \[1:11\]$/],
     ['SELECT id FROM ds.people GROUP BY id', /^GROUP BY is not supported by the bqread emulator's SQL subset at \[1:26\]$/],
-    ['SELECT a.id FROM ds.people a JOIN ds.people b ON a.id = b.id', /^A table alias is not supported by the bqread emulator's SQL subset at \[1:28\]$/],
+    ['SELECT a.id FROM ds.people a JOIN ds.people b ON a.id = b.id', /^JOIN is not supported by the bqread emulator's SQL subset at \[1:30\]$/],
+    ['SELECT id FROM ds.people, ds.demo', /^A comma join is not supported by the bqread emulator's SQL subset at \[1:25\]$/],
     ['SELECT id FROM ds.people JOIN ds.demo USING (id)', /^JOIN is not supported by the bqread emulator's SQL subset at \[1:26\]$/],
     ['SELECT id FROM ds.people UNION ALL SELECT id FROM ds.people', /^UNION is not supported by the bqread emulator's SQL subset at \[1:26\]$/],
     ['WITH x AS (SELECT 1) SELECT * FROM x', /^WITH is not supported by the bqread emulator's SQL subset at \[1:1\]$/],
@@ -177,4 +178,13 @@ test('positional and named parameters as values and in WHERE; a named one matche
     { parameterType: { type: 'INT64' }, parameterValue: { value: '2' } },
   ];
   assert.deepEqual(canonicalRows(runQuery('SELECT id FROM ds.people WHERE name = ? AND id > ?', context(positional, 'POSITIONAL')).table), [{ id: '5' }]);
+});
+
+test('columns qualified with the table\'s alias or name, and alias.*', () => {
+  assert.deepEqual(rows('SELECT p.id, p.address.city FROM ds.people AS p WHERE p.id < 3 ORDER BY p.id DESC'), [{ id: '2', city: null }, { id: '1', city: 'Oslo' }]);
+  assert.deepEqual(rows('SELECT people.name FROM `p.ds.people` WHERE people.id = 1'), [{ name: 'ann' }]);
+  assert.deepEqual(rows('SELECT x.* EXCEPT (tags, address, score) FROM ds.people x LIMIT 1'), [{ id: '1', name: 'ann' }]);
+  // A column named like the alias is the column: here address.city is the STRUCT's field.
+  assert.deepEqual(rows('SELECT address.city FROM ds.people address WHERE id = 4'), [{ city: 'Bergen' }]);
+  refused('SELECT q.* FROM ds.people p', 'invalidQuery', /^Unrecognized name: q at \[1:8\]$/);
 });
