@@ -28,7 +28,12 @@ const empty = tableFromNdjson('', [{ name: 'id', type: 'INT64' }, { name: 'name'
 const demo = generateDemoTable({ rows: 300, seed: 3, batchRows: 70 });
 const types = typesTable(40, 9);
 
-const TABLES: Record<string, Table> = { 'p.ds.people': people, 'p.ds.empty': empty, 'p.ds.demo': demo, 'p.ds.types': types };
+const nested = tableFromNdjson('{"id":1,"rec":{"tags":["a","b"]}}\n{"id":2,"rec":null}\n{"id":3,"rec":{"tags":[]}}', [
+  { name: 'id', type: 'INT64' },
+  { name: 'rec', type: 'RECORD', fields: [{ name: 'tags', type: 'STRING', mode: 'REPEATED' }] },
+]);
+
+const TABLES: Record<string, Table> = { 'p.ds.people': people, 'p.ds.empty': empty, 'p.ds.demo': demo, 'p.ds.types': types, 'p.ds.nested': nested };
 
 function context(parameters: readonly QueryParameter[] = [], mode?: string) {
   return {
@@ -187,4 +192,10 @@ test('columns qualified with the table\'s alias or name, and alias.*', () => {
   // A column named like the alias is the column: here address.city is the STRUCT's field.
   assert.deepEqual(rows('SELECT address.city FROM ds.people address WHERE id = 4'), [{ city: 'Bergen' }]);
   refused('SELECT q.* FROM ds.people p', 'invalidQuery', /^Unrecognized name: q at \[1:8\]$/);
+});
+
+test('a REPEATED field of a NULL STRUCT is an empty array, as BigQuery has no NULL arrays', () => {
+  const result = runQuery('SELECT id, rec.tags FROM ds.nested', context()).table;
+  assert.equal(result.schema.fields[1]!.nullable, false);
+  assert.deepEqual(canonicalRows(result), [{ id: '1', tags: ['a', 'b'] }, { id: '2', tags: [] }, { id: '3', tags: [] }]);
 });
