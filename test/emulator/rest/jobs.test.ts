@@ -156,3 +156,14 @@ test('past maxJobs the oldest job is let go with its anonymous result table; a n
     await small.close();
   }
 });
+
+test('getQueryResults with maxResults=0 only waits for the job: no rows, and a token for the first', async () => {
+  const { body } = await insertQueryJob(emulator, PROJECT, 'SELECT id FROM ds.numbers');
+  const jobId = (body.jobReference as { jobId: string }).jobId;
+  const waited = await rest(emulator, 'GET', `projects/${PROJECT}/queries/${jobId}?maxResults=0`);
+  assert.equal(waited.body.jobComplete, true);
+  assert.equal(waited.body.totalRows, '5');
+  assert.equal(waited.body.rows, undefined);
+  const next = await rest(emulator, 'GET', `projects/${PROJECT}/queries/${jobId}?pageToken=${String(waited.body.pageToken)}`);
+  assert.deepEqual(cells(next.body.rows), [['1'], ['2'], ['3'], ['4'], ['5']]);
+});
