@@ -1,4 +1,4 @@
-import type { Expr } from '../row-restriction/ast.js';
+import type { Expr, ParameterRef } from '../row-restriction/ast.js';
 import type { SourcePosition } from '../row-restriction/errors.js';
 
 export interface Named {
@@ -18,6 +18,11 @@ export interface OrderKey {
   readonly nullsFirst: boolean | undefined;
 }
 
+/** LIMIT's and OFFSET's count: an integer literal, or an INT64 query parameter. */
+export type Count =
+  | { readonly kind: 'literal'; readonly value: bigint }
+  | { readonly kind: 'parameter'; readonly parameter: ParameterRef; readonly position: SourcePosition };
+
 /** The one statement the emulator runs: SELECT ... [FROM one table] [WHERE] [ORDER BY] [LIMIT [OFFSET]]. */
 export interface SelectStatement {
   readonly items: readonly SelectItem[];
@@ -28,6 +33,6 @@ export interface SelectStatement {
   readonly from: { readonly path: readonly string[]; readonly alias: string; readonly position: SourcePosition } | undefined;
   readonly where: Expr | undefined;
   readonly orderBy: readonly OrderKey[];
-  readonly limit: bigint | undefined;
-  readonly offset: bigint | undefined;
+  readonly limit: Count | undefined;
+  readonly offset: Count | undefined;
 }

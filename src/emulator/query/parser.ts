@@ -1,7 +1,7 @@
 import { tokenize, type Token } from '../row-restriction/lexer.js';
 import { describe, ExpressionParser, type ExpressionDialect } from '../row-restriction/parser.js';
 import { RowRestrictionError } from '../row-restriction/errors.js';
-import type { Named, OrderKey, SelectItem, SelectStatement } from './ast.js';
+import type { Count, Named, OrderKey, SelectItem, SelectStatement } from './ast.js';
 import { QueryError, unsupported } from './errors.js';
 
 export const QUERY_DIALECT: ExpressionDialect = { subject: "the bqread emulator's SQL subset", parameters: true };
@@ -57,11 +57,11 @@ class StatementParser {
       p.expectKeyword('BY');
       do orderBy.push(this.orderKey()); while (p.acceptSymbol(','));
     }
-    let limit: bigint | undefined;
-    let offset: bigint | undefined;
+    let limit: Count | undefined;
+    let offset: Count | undefined;
     if (p.acceptKeyword('LIMIT')) {
-      limit = this.count('LIMIT');
-      if (this.acceptWord('OFFSET')) offset = this.count('OFFSET');
+      limit = this.count();
+      if (this.acceptWord('OFFSET')) offset = this.count();
     }
     this.refuseClause();
     p.acceptSymbol(';');
@@ -127,15 +127,21 @@ class StatementParser {
     return { expr, descending, nullsFirst };
   }
 
-  /** LIMIT's and OFFSET's count: an INT64 literal that is not negative. */
-  private count(clause: string): bigint {
+  /** LIMIT's and OFFSET's count: an INT64 literal (not negative), or a query parameter. */
+  private count(): Count {
     const p = this.expressions;
-    const token = p.next();
-    if (token.kind === 'parameter') throw unsupported(`A query parameter in ${clause}`, token.position);
+    const token = p.peek();
+    if (token.kind === 'parameter') {
+      // Parsed as an expression, so a positional ? takes its place in the count of them.
+      const expr = p.parseExpression();
+      if (expr.kind !== 'parameter') throw unsupported('An expression in LIMIT or OFFSET', token.position);
+      return { kind: 'parameter', parameter: expr.parameter, position: token.position };
+    }
+    p.next();
     if (token.kind !== 'integer') p.fail(`Unexpected ${describe(token)}`, token);
     const value = BigInt(token.text);
     if (value >= 2n ** 63n) throw new QueryError(`Invalid integer literal: ${token.text}`, 'invalidQuery', token.position);
-    return value;
+    return { kind: 'literal', value };
   }
 
   private refuseClause(): void {

@@ -9,7 +9,7 @@ import type { Expr } from '../row-restriction/ast.js';
 import { RowRestrictionError, type SourcePosition } from '../row-restriction/errors.js';
 import { compilePredicate, filterRows } from '../row-restriction/evaluate.js';
 import { isScalar, sqlTypeOfField, typeName } from '../row-restriction/types.js';
-import type { SelectItem, SelectStatement } from './ast.js';
+import type { Count, SelectItem, SelectStatement } from './ast.js';
 import { concatBatches } from './concat.js';
 import { constantColumn } from './constants.js';
 import { QueryError } from './errors.js';
@@ -99,7 +99,7 @@ class QueryRun {
       }));
       result = [takeRows(all, sortedRows(all.numRows, sortKeys))];
     }
-    result = limitRows(result, statement.offset ?? 0n, statement.limit);
+    result = limitRows(result, this.count(statement.offset, 'OFFSET') ?? 0n, this.count(statement.limit, 'LIMIT'));
     const outputSchema = new arrow.Schema(outputs.map((c) => c.field));
     const visible = result.map((batch) => new arrow.RecordBatch(outputSchema, arrow.makeData({
       type: new arrow.Struct(outputSchema.fields), length: batch.numRows, nullCount: 0, children: batch.data.children.slice(0, outputs.length),
@@ -133,6 +133,25 @@ class QueryRun {
       for (const [i, field] of table.schema.fields.entries()) if (used.has(field.name)) bytes += dataBytes(batch.data.children[i]!);
     }
     return { schema: table.schema, batches: table.batches, bytesProcessed: bytes };
+  }
+
+  /** A LIMIT or OFFSET count, reading a parameter's value (a non-negative INT64). */
+  private count(count: Count | undefined, clause: string): bigint | undefined {
+    if (count?.kind !== 'parameter') return count?.value;
+    let found: ReturnType<QueryParameters['value']>;
+    try {
+      found = this.context.parameters.value(count.parameter);
+    } catch (error) {
+      if (error instanceof RowRestrictionError) throw new QueryError(error.detail, 'invalidQuery', count.position);
+      throw error;
+    }
+    const name = count.parameter.mode === 'named' ? `'${count.parameter.name}'` : `number ${count.parameter.index + 1}`;
+    if (!found) throw new QueryError(`Query parameter ${name} not found`, 'invalidQuery', count.position);
+    if (found.type.kind !== 'INT64') throw new QueryError(`${clause} expects an integer literal or parameter`, 'invalidQuery', count.position);
+    if (found.value === null || (found.value as bigint) < 0n) {
+      throw new QueryError(`${clause} expects a non-negative integer, got ${found.value === null ? 'NULL' : String(found.value)}`, 'invalidQuery', count.position);
+    }
+    return found.value as bigint;
   }
 
   private tablePath(parts: readonly string[], position: SourcePosition): TablePath {

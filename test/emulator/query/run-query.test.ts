@@ -199,3 +199,16 @@ test('a REPEATED field of a NULL STRUCT is an empty array, as BigQuery has no NU
   assert.equal(result.schema.fields[1]!.nullable, false);
   assert.deepEqual(canonicalRows(result), [{ id: '1', tags: ['a', 'b'] }, { id: '2', tags: [] }, { id: '3', tags: [] }]);
 });
+
+test('LIMIT and OFFSET take INT64 parameters, named or positional (counted in place)', () => {
+  const int64 = (value: string | null, name?: string): QueryParameter => ({ ...(name && { name }), parameterType: { type: 'INT64' }, parameterValue: { value } });
+  const ids = (result: Table) => canonicalRows(result).map((row) => (row as Record<string, Canonical>).id);
+  assert.deepEqual(ids(runQuery('SELECT id FROM ds.people ORDER BY id LIMIT @n OFFSET @skip', context([int64('2', 'n'), int64('1', 'skip')])).table), ['2', '3']);
+  assert.deepEqual(ids(runQuery('SELECT id FROM ds.people WHERE id > ? LIMIT ?', context([int64('1'), int64('1')], 'POSITIONAL')).table), ['2']);
+  const failing = (sql: string, parameters: QueryParameter[], pattern: RegExp) =>
+    assert.throws(() => runQuery(sql, context(parameters)), (error: unknown) => error instanceof QueryError && pattern.test(error.message));
+  failing('SELECT id FROM ds.people LIMIT @n', [int64('-1', 'n')], /^LIMIT expects a non-negative integer, got -1 at \[1:32\]$/);
+  failing('SELECT id FROM ds.people LIMIT @n', [int64(null, 'n')], /^LIMIT expects a non-negative integer, got NULL at \[1:32\]$/);
+  failing('SELECT id FROM ds.people LIMIT @n', [{ name: 'n', parameterType: { type: 'STRING' }, parameterValue: { value: '1' } }], /^LIMIT expects an integer literal or parameter at \[1:32\]$/);
+  failing('SELECT id FROM ds.people LIMIT 1 OFFSET @gone', [], /^Query parameter 'gone' not found at \[1:41\]$/);
+});
