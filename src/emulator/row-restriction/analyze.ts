@@ -85,7 +85,7 @@ const NON_CASTABLE_TYPE_NAMES = new Set(['GEOGRAPHY', 'JSON', 'ARRAY', 'STRUCT',
 
 const constant = (type: SqlType, value: SqlValue | null): ValueExpr => ({ node: 'constant', type, value });
 
-export function asPredicate(operand: { readonly expr: ValueExpr }): Predicate {
+function asPredicate(operand: { readonly expr: ValueExpr }): Predicate {
   const expr = operand.expr;
   switch (expr.node) {
     case 'predicate': return expr.predicate;
