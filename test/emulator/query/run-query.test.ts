@@ -212,3 +212,8 @@ test('LIMIT and OFFSET take INT64 parameters, named or positional (counted in pl
   failing('SELECT id FROM ds.people LIMIT @n', [{ name: 'n', parameterType: { type: 'STRING' }, parameterValue: { value: '1' } }], /^LIMIT expects an integer literal or parameter at \[1:32\]$/);
   failing('SELECT id FROM ds.people LIMIT 1 OFFSET @gone', [], /^Query parameter 'gone' not found at \[1:41\]$/);
 });
+
+test('the shared engine takes query parameters in queries only: a row_restriction refuses them', () => {
+  assert.throws(() => compileRowRestriction('id = @n', people.schema), /^Syntax error: Unexpected query parameter @n \[at 1:6\]$/);
+  assert.throws(() => compileRowRestriction('id = ?', people.schema), /^Syntax error: Unexpected query parameter \? \[at 1:6\]$/);
+});
