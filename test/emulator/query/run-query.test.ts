@@ -214,6 +214,6 @@ test('LIMIT and OFFSET take INT64 parameters, named or positional (counted in pl
 });
 
 test('the shared engine takes query parameters in queries only: a row_restriction refuses them', () => {
-  assert.throws(() => compileRowRestriction('id = @n', people.schema), /^Syntax error: Unexpected query parameter @n \[at 1:6\]$/);
-  assert.throws(() => compileRowRestriction('id = ?', people.schema), /^Syntax error: Unexpected query parameter \? \[at 1:6\]$/);
+  assert.throws(() => compileRowRestriction('id = @n', people.schema), { message: /^Syntax error: Unexpected query parameter @n \[at 1:6\]$/ });
+  assert.throws(() => compileRowRestriction('id = ?', people.schema), { message: /^Syntax error: Unexpected query parameter \? \[at 1:6\]$/ });
 });
