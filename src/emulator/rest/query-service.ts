@@ -1,5 +1,5 @@
 // The REST calls a query read makes, over the emulator's catalog: jobs.insert, jobs.query,
-// jobs.get, jobs.getQueryResults, jobs.cancel and tables.get, answering with BigQuery's JSON
+// jobs.get, jobs.getQueryResults, jobs.cancel, tables.get and tabledata.list, answering with BigQuery's JSON
 // (https://cloud.google.com/bigquery/docs/reference/rest/v2/jobs).
 import { createHash, randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -10,7 +10,7 @@ import { QueryError } from '../query/errors.js';
 import { QueryParameters, type QueryParameter } from '../query/parameters.js';
 import { runQuery, type QueryResult } from '../query/run-query.js';
 import { Job, JobStore, type JobOutcome, type JobReference } from './jobs.js';
-import { jsonRows, type JsonRow } from './json-rows.js';
+import { rowsPage, type PageRequest } from './pages.js';
 import { jobJson, schemaJson, tableJson } from './resources.js';
 import { invalid, notFound, RestError, restErrorOf, type ErrorProto } from './rest-error.js';
 
@@ -36,20 +36,6 @@ interface QueryFields {
   readonly writeDisposition?: string;
 }
 
-/** What one getQueryResults (or jobs.query) page holds. */
-export interface PageRequest {
-  /** The job's location, when the caller names it. */
-  readonly location?: string;
-  readonly startIndex?: number;
-  readonly pageToken?: string;
-  readonly maxResults?: number;
-  readonly timeoutMs?: number;
-  readonly int64Timestamp: boolean;
-}
-
-// jobs.getQueryResults "can return 20 MB of data" a page
-// (https://cloud.google.com/bigquery/docs/paging-results); measured here as JSON text.
-const PAGE_BYTES = 20 * 1000 * 1000;
 // getQueryResults waits 10 seconds for the job by default (its timeoutMs).
 const DEFAULT_WAIT_MS = 10_000;
 // On-demand queries bill at least 10 MB per query, rounded up to the MB
@@ -298,35 +284,6 @@ function selectColumns(table: arrow.Table, selectedFields: string): arrow.Table 
     return index;
   });
   return table.selectAt(indices);
-}
-
-/** totalRows, the page's rows (left out when none) and the token of the next page (none after the last). */
-function rowsPage(table: arrow.Table, request: PageRequest): { totalRows: string; pageToken?: string; rows?: JsonRow[] } {
-  const start = request.pageToken !== undefined ? pageStart(request.pageToken) : request.startIndex ?? 0;
-  const rows = pageRows(table, start, request.maxResults ?? Infinity, { int64Timestamp: request.int64Timestamp });
-  const next = start + rows.length;
-  return {
-    totalRows: String(table.numRows),
-    ...(next < table.numRows && { pageToken: Buffer.from(String(next)).toString('base64url') }),
-    ...(rows.length > 0 && { rows }),
-  };
-}
-
-/** Rows from `start`: at most `maxResults`, and at most a page's bytes (at least one row). */
-function pageRows(table: arrow.Table, start: number, maxResults: number, format: { int64Timestamp: boolean }): JsonRow[] {
-  const left = Math.max(0, Math.min(table.numRows - start, maxResults));
-  if (left === 0) return [];
-  // The page's row count from the JSON size of a sample of its first rows.
-  const sample = jsonRows(table, start, Math.min(left, 100), format);
-  const bytesPerRow = Math.max(1, JSON.stringify(sample).length / sample.length);
-  const count = Math.max(1, Math.min(left, Math.floor(PAGE_BYTES / bytesPerRow)));
-  return count <= sample.length ? sample.slice(0, count) : [...sample, ...jsonRows(table, start + sample.length, count - sample.length, format)];
-}
-
-function pageStart(token: string): number {
-  const start = Number(Buffer.from(token, 'base64url').toString());
-  if (!Number.isSafeInteger(start) || start < 0) throw invalid(`Invalid page token: ${token}`);
-  return start;
 }
 
 /** Arrow bytes of a table's buffers, the emulator's stand-in for BigQuery's logical bytes. */

@@ -5,7 +5,8 @@ import http from 'node:http';
 import type net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ServicePace } from '../pace.js';
-import type { PageRequest, QueryService } from './query-service.js';
+import type { PageRequest } from './pages.js';
+import type { QueryService } from './query-service.js';
 import { QueryError } from '../query/errors.js';
 import { invalid, notFound, RestError, restErrorOf } from './rest-error.js';
 
