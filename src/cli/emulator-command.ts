@@ -6,6 +6,9 @@ import { DEMO_TABLE } from './demo-table.js';
 import { SERVICE_PACE_PROFILES, type ServicePace, type ServicePaceProfile } from '../emulator/pace.js';
 import { integer, numberIn, oneOf } from './flag-parsers.js';
 
+/** goccy/bigquery-emulator's REST port, where BigQuery emulator users expect the REST API. */
+const DEFAULT_REST_PORT = 9050;
+
 const collect = (value: string, previous: string[]) => [...previous, value];
 
 interface PaceFlags {
@@ -13,12 +16,16 @@ interface PaceFlags {
   readonly streamRate?: number;
   readonly firstResponseMs?: number;
   readonly sessionLatencyMs?: number;
+  readonly restLatencyMs?: number;
+  readonly restRate?: number;
 }
 
 /** What commander parses the options below into. */
 interface EmulatorFlags extends PaceFlags {
   readonly host: string;
   readonly port: number;
+  readonly restPort?: number;
+  readonly jobLatencyMs?: number;
   readonly table: string[];
   readonly demo?: boolean;
   readonly demoRows: number;
@@ -34,9 +41,11 @@ interface EmulatorFlags extends PaceFlags {
 
 export function emulatorCommand(): Command {
   return new Command('emulator')
-    .description('serve tables over the BigQuery Storage Read API (v1) on loopback')
+    .description('serve tables over the BigQuery Storage Read API (v1), and queries over BigQuery\'s REST API, on loopback')
     .option('--host <host>', 'interface to bind', '127.0.0.1')
     .option('--port <port>', 'port to bind (0 picks a free one)', integer('--port', 0), 9060)
+    .option('--rest-port <port>', 'port of the REST API (jobs, tables); default 9050, or a free one when --port is 0', integer('--rest-port', 0))
+    .option('--job-latency-ms <ms>', 'how long a query job stays PENDING, then RUNNING, before DONE (default 0)', integer('--job-latency-ms', 0))
     .option('--table <name=file>', 'serve FILE (Arrow IPC, or ROWS.ndjson:SCHEMA.json) as table NAME (repeatable)', collect, [])
     .option('--demo', `serve the demo table ${DEMO_TABLE} (every BigQuery type)`)
     .option('--demo-rows <n>', 'rows in the demo table', integer('--demo-rows', 0), 100_000)
@@ -54,14 +63,17 @@ export function emulatorCommand(): Command {
     .option('--stream-rate <MiB/s>', 'serve each ReadRows call at this rate (overrides the profile\'s)', numberIn('--stream-rate', 0, 1e6))
     .option('--first-response-ms <ms>', 'wait before each ReadRows call\'s first response', integer('--first-response-ms', 0))
     .option('--session-latency-ms <ms>', 'wait before CreateReadSession answers', integer('--session-latency-ms', 0))
+    .option('--rest-latency-ms <ms>', 'least time a REST call takes to answer', integer('--rest-latency-ms', 0))
+    .option('--rest-rate <MiB/s>', 'send each REST response at this rate (overrides the profile\'s)', numberIn('--rest-rate', 0, 1e6))
     .addHelpText('after', `
 Examples:
-  bqread emulator --demo --port 9060
+  bqread emulator --demo --port 9060 --rest-port 9050
   bqread emulator --table my-proj.ds.events=events.arrow --table my-proj.ds.users=users.ndjson:users.schema.json
   bqread emulator --demo --fault error:code=UNAVAILABLE,after=3 --require-token
   bqread emulator --demo --pace bigquery --stream-rate 2.5      # slow streams, as the service serves them
   bqread emulator --demo --demo-rows 1000 --storage-block-bytes 0   # a tiny table cut into as many streams as asked
-  BIGQUERY_STORAGE_EMULATOR_HOST=127.0.0.1:9060 bqread read bqread-demo.samples.all_types --out demo.parquet`)
+  BIGQUERY_STORAGE_EMULATOR_HOST=127.0.0.1:9060 bqread read bqread-demo.samples.all_types --out demo.parquet
+  BIGQUERY_EMULATOR_HOST=http://127.0.0.1:9050   # the REST API, for BigQuery's own clients`)
     .action(async (opts: EmulatorFlags) => {
       // The emulator's modules load when it runs: the other commands (and --help) do without them.
       const [{ loadTableSource, parseTableFlag }, { generateDemoTable }, { parseFaultFlag }, { startEmulator }] = await Promise.all([
@@ -78,6 +90,9 @@ Examples:
       const emulator = await startEmulator({
         host: opts.host,
         port: opts.port,
+        // A free port beside a free port: tests and benchmarks start many emulators at once.
+        restPort: opts.restPort ?? (opts.port === 0 ? 0 : DEFAULT_REST_PORT),
+        jobLatencyMs: opts.jobLatencyMs,
         tables,
         requireRoutingHeader: opts.routingHeader,
         requireToken: opts.requireToken,
@@ -88,7 +103,7 @@ Examples:
         pace: paceFromFlags(opts),
       });
       for (const t of tables) process.stderr.write(`serving ${t.table} (${t.data.numRows} rows)\n`);
-      process.stdout.write(`listening on ${emulator.address}\n`);
+      process.stdout.write(`listening on ${emulator.address}\n${emulator.restUrl}\n`);
       const stop = () => {
         void emulator.close().then(() => process.exit(0));
       };
@@ -104,6 +119,8 @@ function paceFromFlags(opts: PaceFlags): ServicePace | undefined {
     ...(opts.streamRate !== undefined && { streamBytesPerSecond: opts.streamRate * 1024 * 1024 }),
     ...(opts.firstResponseMs !== undefined && { firstResponseLatencyMs: opts.firstResponseMs }),
     ...(opts.sessionLatencyMs !== undefined && { sessionLatencyMs: opts.sessionLatencyMs }),
+    ...(opts.restLatencyMs !== undefined && { restCallLatencyMs: opts.restLatencyMs }),
+    ...(opts.restRate !== undefined && { restBytesPerSecond: opts.restRate * 1024 * 1024 }),
   };
   return Object.keys(pace).length > 0 ? pace : undefined;
 }
