@@ -29,3 +29,9 @@ export { shardFromEnvironment, type EngineShard } from './plan/shard-environment
 export { verifyPlanParts, type PartsVerification } from './plan/verify-parts.js';
 export type { PartManifest } from './plan/part-manifest.js';
 export { PlanError } from './plan/plan-error.js';
+export { readQuery, readQueryBatches, type QueryTableResult, type QueryBatchStream, type QueryResultSource } from './query/read-query.js';
+export { DEFAULT_QUERY_OPTIONS, type QueryOptions } from './query/options.js';
+export type { QueryJobInfo } from './query/query-job.js';
+export type { QueryParameters, QueryParameterTypes, QueryParameterValue } from './query/parameters.js';
+export { BIGQUERY_EMULATOR_HOST_ENV, BIGQUERY_API_ENDPOINT } from './query/rest-endpoint.js';
+export { BigQueryApiError, QueryError, ViewReadError, type BigQueryErrorEntry, type SqlPosition } from './query/errors.js';
