@@ -22,7 +22,7 @@ function restCell(field: Field, value: Canonical): Cell {
   }
   if (DataType.isTimestamp(type) && type.timezone) return value as string;
   // BigQuery writes NaN, Infinity and -Infinity as canonical.ts spells them.
-  if (DataType.isFloat(type)) return String(value as number | string);
+  if (DataType.isFloat(type)) return String(value);
   return exportText(field, value);
 }
 
