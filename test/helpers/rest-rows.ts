@@ -22,7 +22,7 @@ function restCell(field: Field, value: Canonical): Cell {
   }
   if (DataType.isTimestamp(type) && type.timezone) return value as string;
   // BigQuery writes NaN, Infinity and -Infinity as canonical.ts spells them.
-  if (DataType.isFloat(type)) return String(value);
+  if (DataType.isFloat(type)) return typeof value === 'number' ? String(value) : (value as string);
   return exportText(field, value);
 }
 
