@@ -1,9 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ReadOptionsError } from '../../src/read/errors.js';
-import { parametersJson } from '../../src/query/parameters.js';
+import { parametersJson, type QueryParameterJson } from '../../src/query/parameters.js';
 import { parseParameterType } from '../../src/query/parameter-type.js';
 import { parseParamFlags } from '../../src/cli/query-params.js';
+
+const named = (parameters: readonly QueryParameterJson[]) => (name: string): QueryParameterJson => {
+  const found = parameters.find((p) => p.name === name);
+  assert.ok(found, `no parameter ${name}`);
+  return found;
+};
 
 test('named parameters are typed from their values as the Node client types them', () => {
   const { parameterMode, queryParameters } = parametersJson({
@@ -11,23 +17,23 @@ test('named parameters are typed from their values as the Node client types them
     raw: Buffer.from([0, 255]), ids: [1n, 2n], rec: { a: 1n, tags: ['x'] }, nan: NaN,
   }, undefined);
   assert.equal(parameterMode, 'NAMED');
-  const byName = Object.fromEntries(queryParameters!.map((p) => [p.name, p]));
-  assert.deepEqual(byName.big, { name: 'big', parameterType: { type: 'INT64' }, parameterValue: { value: '9007199254740993' } });
-  assert.deepEqual(byName.n!.parameterType, { type: 'INT64' });
-  assert.deepEqual(byName.x, { name: 'x', parameterType: { type: 'FLOAT64' }, parameterValue: { value: '1.5' } });
-  assert.deepEqual(byName.s!.parameterValue, { value: 'é' });
-  assert.deepEqual(byName.ok, { name: 'ok', parameterType: { type: 'BOOL' }, parameterValue: { value: 'false' } });
-  assert.deepEqual(byName.at, { name: 'at', parameterType: { type: 'TIMESTAMP' }, parameterValue: { value: '2026-01-02T03:04:05.678Z' } });
-  assert.deepEqual(byName.raw, { name: 'raw', parameterType: { type: 'BYTES' }, parameterValue: { value: 'AP8=' } });
-  assert.deepEqual(byName.ids, {
+  const byName = named(queryParameters!);
+  assert.deepEqual(byName('big'), { name: 'big', parameterType: { type: 'INT64' }, parameterValue: { value: '9007199254740993' } });
+  assert.deepEqual(byName('n').parameterType, { type: 'INT64' });
+  assert.deepEqual(byName('x'), { name: 'x', parameterType: { type: 'FLOAT64' }, parameterValue: { value: '1.5' } });
+  assert.deepEqual(byName('s').parameterValue, { value: 'é' });
+  assert.deepEqual(byName('ok'), { name: 'ok', parameterType: { type: 'BOOL' }, parameterValue: { value: 'false' } });
+  assert.deepEqual(byName('at'), { name: 'at', parameterType: { type: 'TIMESTAMP' }, parameterValue: { value: '2026-01-02T03:04:05.678Z' } });
+  assert.deepEqual(byName('raw'), { name: 'raw', parameterType: { type: 'BYTES' }, parameterValue: { value: 'AP8=' } });
+  assert.deepEqual(byName('ids'), {
     name: 'ids', parameterType: { type: 'ARRAY', arrayType: { type: 'INT64' } }, parameterValue: { arrayValues: [{ value: '1' }, { value: '2' }] },
   });
-  assert.deepEqual(byName.rec, {
+  assert.deepEqual(byName('rec'), {
     name: 'rec',
     parameterType: { type: 'STRUCT', structTypes: [{ name: 'a', type: { type: 'INT64' } }, { name: 'tags', type: { type: 'ARRAY', arrayType: { type: 'STRING' } } }] },
     parameterValue: { structValues: { a: { value: '1' }, tags: { arrayValues: [{ value: 'x' }] } } },
   });
-  assert.deepEqual(byName.nan, { name: 'nan', parameterType: { type: 'FLOAT64' }, parameterValue: { value: 'NaN' } });
+  assert.deepEqual(byName('nan'), { name: 'nan', parameterType: { type: 'FLOAT64' }, parameterValue: { value: 'NaN' } });
 });
 
 test('explicit types: NUMERIC from text, DATE and DATETIME from a Date, JSON, GEOGRAPHY, INTERVAL, RANGE, NULLs and empty arrays', () => {
@@ -42,21 +48,21 @@ test('explicit types: NUMERIC from text, DATE and DATETIME from a Date, JSON, GE
       none: 'INT64', empty: 'ARRAY<STRING>', nulls: 'STRUCT<a FLOAT64>',
     },
   );
-  const byName = Object.fromEntries(queryParameters!.map((p) => [p.name, p]));
-  assert.deepEqual(byName.price!.parameterValue, { value: '12345678901234567890.123456789' });
-  assert.deepEqual(byName.big!.parameterType, { type: 'BIGNUMERIC' });
-  assert.deepEqual(byName.day!.parameterValue, { value: '2026-03-04' });
-  assert.deepEqual(byName.dt!.parameterValue, { value: '2026-03-04 05:06:07.089' });
-  assert.deepEqual(byName.t!.parameterValue, { value: '12:34:56.789012' });
-  assert.deepEqual(byName.doc!.parameterValue, { value: '{"a":[1,"2"]}' });
-  assert.deepEqual(byName.geo, { name: 'geo', parameterType: { type: 'GEOGRAPHY' }, parameterValue: { value: 'POINT(1 2)' } });
-  assert.deepEqual(byName.iv!.parameterValue, { value: '1-2 3 4:5:6.789' });
+  const byName = named(queryParameters!);
+  assert.deepEqual(byName('price').parameterValue, { value: '12345678901234567890.123456789' });
+  assert.deepEqual(byName('big').parameterType, { type: 'BIGNUMERIC' });
+  assert.deepEqual(byName('day').parameterValue, { value: '2026-03-04' });
+  assert.deepEqual(byName('dt').parameterValue, { value: '2026-03-04 05:06:07.089' });
+  assert.deepEqual(byName('t').parameterValue, { value: '12:34:56.789012' });
+  assert.deepEqual(byName('doc').parameterValue, { value: '{"a":[1,"2"]}' });
+  assert.deepEqual(byName('geo'), { name: 'geo', parameterType: { type: 'GEOGRAPHY' }, parameterValue: { value: 'POINT(1 2)' } });
+  assert.deepEqual(byName('iv').parameterValue, { value: '1-2 3 4:5:6.789' });
   const range = { type: 'RANGE', rangeElementType: { type: 'DATE' } };
-  assert.deepEqual(byName.r, { name: 'r', parameterType: range, parameterValue: { rangeValue: { start: { value: '2026-01-01' }, end: {} } } });
-  assert.deepEqual(byName.rt!.parameterValue, byName.r!.parameterValue);
-  assert.deepEqual(byName.none, { name: 'none', parameterType: { type: 'INT64' }, parameterValue: {} });
-  assert.deepEqual(byName.empty, { name: 'empty', parameterType: { type: 'ARRAY', arrayType: { type: 'STRING' } }, parameterValue: { arrayValues: [] } });
-  assert.deepEqual(byName.nulls!.parameterValue, { structValues: { a: {} } });
+  assert.deepEqual(byName('r'), { name: 'r', parameterType: range, parameterValue: { rangeValue: { start: { value: '2026-01-01' }, end: {} } } });
+  assert.deepEqual(byName('rt').parameterValue, byName('r').parameterValue);
+  assert.deepEqual(byName('none'), { name: 'none', parameterType: { type: 'INT64' }, parameterValue: {} });
+  assert.deepEqual(byName('empty'), { name: 'empty', parameterType: { type: 'ARRAY', arrayType: { type: 'STRING' } }, parameterValue: { arrayValues: [] } });
+  assert.deepEqual(byName('nulls').parameterValue, { structValues: { a: {} } });
 });
 
 test('positional parameters keep their order and take types by position', () => {
