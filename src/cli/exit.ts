@@ -7,7 +7,7 @@ import {
   WorkerThreadsGoneError,
 } from '../read/errors.js';
 import { PlanError } from '../plan/plan-error.js';
-import { BigQueryApiError, ViewReadError } from '../query/errors.js';
+import { BigQueryApiError } from '../query/errors.js';
 import { SinkOutputError } from '../sinks/output.js';
 import { CsvNestedDataError } from '../sinks/csv-nested-error.js';
 import { UsageError } from './read-flags.js';
@@ -45,7 +45,7 @@ export function exitCodeOf(err: unknown): number {
   if (err instanceof UsageError || err instanceof ReadOptionsError || err instanceof CsvNestedDataError || err instanceof PlanError) return EXIT.USAGE;
   if (err instanceof BqReadError && err.code !== undefined && AUTH_CODES.has(err.code)) return EXIT.AUTH;
   if (err instanceof EndpointUnreachableError) return EXIT.UNREACHABLE;
-  if (err instanceof SessionCreateError || err instanceof SessionExpiredError || err instanceof BigQueryApiError || err instanceof ViewReadError) return EXIT.REFUSED;
+  if (err instanceof SessionCreateError || err instanceof SessionExpiredError || err instanceof BigQueryApiError) return EXIT.REFUSED;
   if (err instanceof SinkOutputError) return EXIT.OUTPUT;
   if (READ_FAILURES.some((kind) => err instanceof kind)) return EXIT.READ;
   return EXIT.FAILED;

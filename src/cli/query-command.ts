@@ -19,6 +19,11 @@ interface QueryCommandFlags extends ReadFlags, OutputFlags {
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** --api-endpoint: where BigQuery's REST API is (`query`, and `read --materialize-view`). */
+export function addApiEndpointFlag(command: Command): Command {
+  return command.option('--api-endpoint <url>', 'BigQuery\'s REST API, an emulator\'s http://host:port; default $BIGQUERY_EMULATOR_HOST, else the real service');
+}
 const MB = 1e6;
 
 function jobLine(stream: QueryBatchStream): string {
@@ -37,8 +42,8 @@ export function queryCommand(): Command {
     .option('--maximum-bytes-billed <n>', 'fail the job rather than bill more bytes', integer('--maximum-bytes-billed', 0))
     .option('--label <key:value>', 'a label on the job, repeatable', collectLabel)
     .option('--job-id-prefix <prefix>', 'the job id is this prefix and a UUID (default bqread_)')
-    .option('--inline-max-rows <n>', 'most rows a result may have to come from the jobs response with no read session (0: always the Storage Read API)', integer('--inline-max-rows', 0))
-    .option('--api-endpoint <url>', 'BigQuery\'s REST API, an emulator\'s http://host:port; default $BIGQUERY_EMULATOR_HOST, else the real service');
+    .option('--inline-max-rows <n>', 'most rows a result may have to come from the jobs response with no read session (0: always the Storage Read API)', integer('--inline-max-rows', 0));
+  addApiEndpointFlag(command);
   addOutputFlags(command);
   addParallelismFlags(command);
   addConnectionFlags(command);

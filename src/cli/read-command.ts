@@ -3,9 +3,14 @@ import { startProgress } from './progress.js';
 import { integer } from './flag-parsers.js';
 import { addConnectionFlags, addParallelismFlags, addSelectionFlags, readOptionsFromFlags, UsageError } from './read-flags.js';
 import { checkShardFlags, readShard, type ShardReadFlags } from './shard-read.js';
-import { addOutputFlags, planOutput, readToOutput, type OutputFlags } from './table-output.js';
+import { addOutputFlags, planOutput, readToOutput, type OutputFlags, type ReadSource } from './table-output.js';
+import { addApiEndpointFlag } from './query-command.js';
+import type { ReadOptions } from '../read/options.js';
 
-interface ReadCommandFlags extends ShardReadFlags, OutputFlags {}
+interface ReadCommandFlags extends ShardReadFlags, OutputFlags {
+  readonly materializeView?: boolean;
+  readonly apiEndpoint?: string;
+}
 
 export function readCommand(): Command {
   const command = new Command('read')
@@ -16,6 +21,8 @@ export function readCommand(): Command {
     .option('--shard-count <n>', 'the shard count, for a job engine that gives only the index (default: the plan\'s)', integer('--shard-count', 1));
   addOutputFlags(command);
   addSelectionFlags(command);
+  command.option('--materialize-view', 'a view, which the Storage Read API does not read, is read as a query of its --columns and --where (BigQuery\'s REST API: --api-endpoint)');
+  addApiEndpointFlag(command);
   addParallelismFlags(command);
   addConnectionFlags(command);
   return command
@@ -41,13 +48,36 @@ Examples:
       }
       if (table === undefined) throw new UsageError("missing required argument 'table' (or --plan FILE)");
       if (flags.shard !== undefined || flags.shardCount !== undefined) throw new UsageError('--shard and --shard-count read a shard of a plan: give --plan FILE');
+      if (flags.materializeView && (flags.snapshot !== undefined || flags.sample !== undefined)) {
+        throw new UsageError('--materialize-view reads a view as a query, which takes no --snapshot or --sample');
+      }
       const plan = planOutput(flags);
       const options = readOptionsFromFlags(flags);
-      // The reader loads when a read runs: --help and the emulator do without it.
-      const { readBatches } = await import('../read/read-batches.js');
       await readToOutput({
         flags, plan, label: table, maxBufferedBytes: options.maxBufferedBytes,
-        open: (signal, onProgress) => readBatches(table, { ...options, onProgress, signal }),
+        open: (signal, onProgress) => openTableOrView(table, { ...options, onProgress, signal }, flags),
       });
     });
+}
+
+/** The table's batches; with --materialize-view, a view's as the result of a query of it. */
+async function openTableOrView(table: string, options: ReadOptions, flags: ReadCommandFlags): Promise<ReadSource> {
+  // The reader loads when a read runs: --help and the emulator do without it.
+  const { readBatches } = await import('../read/read-batches.js');
+  const stream = readBatches(table, options);
+  if (!flags.materializeView) return stream;
+  const { ViewReadError } = await import('../read/errors.js');
+  try {
+    await stream.session;
+    return stream;
+  } catch (err) {
+    if (!(err instanceof ViewReadError)) throw err;
+  }
+  const [{ readQueryBatches }, { viewQuery }, { parseTableReference }] = await Promise.all([
+    import('../query/read-query.js'), import('../query/view-query.js'), import('../table-ref.js'),
+  ]);
+  const { selectedFields, rowRestriction, ...rest } = options;
+  return await readQueryBatches(viewQuery(table, selectedFields, rowRestriction), {
+    ...rest, apiEndpoint: flags.apiEndpoint, billingProject: options.billingProject ?? parseTableReference(table).projectId,
+  }) as ReadSource;
 }

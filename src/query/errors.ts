@@ -1,5 +1,5 @@
 // A query's failures, each one typed: BigQuery's own error (reason, message, where in the SQL),
-// a REST call the service refused, and the view the Storage Read API cannot read.
+// and a REST call the service refused.
 import { BqReadError, type ReadErrorContext } from '../errors.js';
 
 /** One entry of BigQuery's ErrorProto (https://cloud.google.com/bigquery/docs/reference/rest/v2/ErrorProto). */
@@ -55,9 +55,4 @@ export class QueryError extends BigQueryApiError {
     const at = POSITION.exec(message);
     if (at) this.position = { line: Number(at[1]), column: Number(at[2]) };
   }
-}
-
-/** The table is a view, which the Storage Read API does not read. */
-export class ViewReadError extends BqReadError {
-  override name = 'ViewReadError';
 }
