@@ -6,6 +6,9 @@ import { DEMO_TABLE } from './demo-table.js';
 import { SERVICE_PACE_PROFILES, type ServicePace, type ServicePaceProfile } from '../emulator/pace.js';
 import { integer, numberIn, oneOf } from './flag-parsers.js';
 
+/** goccy/bigquery-emulator's REST port, where BigQuery emulator users expect the REST API. */
+const DEFAULT_REST_PORT = 9050;
+
 const collect = (value: string, previous: string[]) => [...previous, value];
 
 interface PaceFlags {
@@ -19,6 +22,8 @@ interface PaceFlags {
 interface EmulatorFlags extends PaceFlags {
   readonly host: string;
   readonly port: number;
+  readonly restPort?: number;
+  readonly jobLatencyMs?: number;
   readonly table: string[];
   readonly demo?: boolean;
   readonly demoRows: number;
@@ -37,6 +42,8 @@ export function emulatorCommand(): Command {
     .description('serve tables over the BigQuery Storage Read API (v1) on loopback')
     .option('--host <host>', 'interface to bind', '127.0.0.1')
     .option('--port <port>', 'port to bind (0 picks a free one)', integer('--port', 0), 9060)
+    .option('--rest-port <port>', 'port of the REST API (jobs, tables); default 9050, or a free one when --port is 0', integer('--rest-port', 0))
+    .option('--job-latency-ms <ms>', 'how long a query job stays PENDING, then RUNNING, before DONE', integer('--job-latency-ms', 0))
     .option('--table <name=file>', 'serve FILE (Arrow IPC, or ROWS.ndjson:SCHEMA.json) as table NAME (repeatable)', collect, [])
     .option('--demo', `serve the demo table ${DEMO_TABLE} (every BigQuery type)`)
     .option('--demo-rows <n>', 'rows in the demo table', integer('--demo-rows', 0), 100_000)
@@ -56,12 +63,13 @@ export function emulatorCommand(): Command {
     .option('--session-latency-ms <ms>', 'wait before CreateReadSession answers', integer('--session-latency-ms', 0))
     .addHelpText('after', `
 Examples:
-  bqread emulator --demo --port 9060
+  bqread emulator --demo --port 9060 --rest-port 9050
   bqread emulator --table my-proj.ds.events=events.arrow --table my-proj.ds.users=users.ndjson:users.schema.json
   bqread emulator --demo --fault error:code=UNAVAILABLE,after=3 --require-token
   bqread emulator --demo --pace bigquery --stream-rate 2.5      # slow streams, as the service serves them
   bqread emulator --demo --demo-rows 1000 --storage-block-bytes 0   # a tiny table cut into as many streams as asked
-  BIGQUERY_STORAGE_EMULATOR_HOST=127.0.0.1:9060 bqread read bqread-demo.samples.all_types --out demo.parquet`)
+  BIGQUERY_STORAGE_EMULATOR_HOST=127.0.0.1:9060 bqread read bqread-demo.samples.all_types --out demo.parquet
+  BIGQUERY_EMULATOR_HOST=http://127.0.0.1:9050   # the REST API, for BigQuery's own clients`)
     .action(async (opts: EmulatorFlags) => {
       // The emulator's modules load when it runs: the other commands (and --help) do without them.
       const [{ loadTableSource, parseTableFlag }, { generateDemoTable }, { parseFaultFlag }, { startEmulator }] = await Promise.all([
@@ -78,6 +86,9 @@ Examples:
       const emulator = await startEmulator({
         host: opts.host,
         port: opts.port,
+        // A free port beside a free port: tests and benchmarks start many emulators at once.
+        restPort: opts.restPort ?? (opts.port === 0 ? 0 : DEFAULT_REST_PORT),
+        jobLatencyMs: opts.jobLatencyMs,
         tables,
         requireRoutingHeader: opts.routingHeader,
         requireToken: opts.requireToken,
@@ -88,7 +99,7 @@ Examples:
         pace: paceFromFlags(opts),
       });
       for (const t of tables) process.stderr.write(`serving ${t.table} (${t.data.numRows} rows)\n`);
-      process.stdout.write(`listening on ${emulator.address}\n`);
+      process.stdout.write(`listening on ${emulator.address}\n${emulator.restUrl}\n`);
       const stop = () => {
         void emulator.close().then(() => process.exit(0));
       };

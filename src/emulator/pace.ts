@@ -11,6 +11,10 @@ export interface ServicePace {
   readonly firstResponseLatencyMs?: number;
   /** Wait before CreateReadSession answers. */
   readonly sessionLatencyMs?: number;
+  /** Least time a REST call (jobs.query, getQueryResults, tables.get, ...) takes to answer. */
+  readonly restCallLatencyMs?: number;
+  /** Bytes a second a REST response's JSON is sent at. */
+  readonly restBytesPerSecond?: number;
 }
 
 const MIB = 1024 * 1024;
@@ -40,6 +44,7 @@ export function validatePace(pace: ServicePace): void {
     }
   }
   if (pace.streamBytesPerSecond === 0) throw new RangeError('pace.streamBytesPerSecond must be positive when set');
+  if (pace.restBytesPerSecond === 0) throw new RangeError('pace.restBytesPerSecond must be positive when set');
 }
 
 /**

@@ -10,7 +10,7 @@ import {
 } from '@grpc/grpc-js';
 import type { Table } from 'apache-arrow';
 import { registerArrowCodecs } from '../arrow/codecs.js';
-import { parseStreamName } from '../protocol/names.js';
+import { parseStreamName, parseTablePath } from '../protocol/names.js';
 import { parseRoutingHeader, ROUTING_HEADER } from '../protocol/routing.js';
 import type {
   CreateReadSessionRequest, ReadRowsRequest, ReadSession, SplitReadStreamRequest, SplitReadStreamResponse,
@@ -27,6 +27,9 @@ import { SessionRegistry } from './session-registry.js';
 import type { StreamState } from './session-state.js';
 import { splitStream } from './split.js';
 import { TableStore } from './table-store.js';
+import { Catalog } from './query/catalog.js';
+import { QueryService } from './rest/query-service.js';
+import { startRestServer } from './rest/rest-server.js';
 
 export interface EmulatorTable {
   /** `project.dataset.table`, `project:dataset.table`, `projects/P/datasets/D/tables/T` or parts. */
@@ -39,6 +42,13 @@ export interface EmulatorOptions {
   readonly host?: string;
   /** Port to bind; default 0 (a free port; `address` tells which). The CLI defaults to 9060. */
   readonly port?: number;
+  /**
+   * Port of the REST API (jobs and tables, on `host`); default 0 (a free port; `restUrl` tells
+   * which). The CLI defaults to 9050, the REST port of goccy/bigquery-emulator.
+   */
+  readonly restPort?: number;
+  /** How long a query job stays PENDING then RUNNING (half each) before it is DONE; default 0. */
+  readonly jobLatencyMs?: number;
   readonly tables?: readonly EmulatorTable[];
   /** Reject calls without the right `x-goog-request-params` header, as the service does; default true. */
   readonly requireRoutingHeader?: boolean;
@@ -98,8 +108,14 @@ export interface Emulator {
   readonly address: string;
   readonly host: string;
   readonly port: number;
+  /** The REST API's base, `http://HOST:PORT` (no trailing slash): BIGQUERY_EMULATOR_HOST or apiEndpoint. */
+  readonly restUrl: string;
   readonly stats: EmulatorStats;
   addTable(table: TableReference, data: Table): void;
+  /** A logical view: tables.get calls it a VIEW, queries read through it, the Read API refuses it. */
+  addView(view: TableReference, sql: string): void;
+  /** The result a query of exactly this text returns, for queries outside the emulator's SQL subset. */
+  setQueryResult(sql: string, result: Table): void;
   /** Commits more rows to a table as a new version (visible to later sessions and time travel). */
   appendRows(table: TableReference, rows: Table): void;
   addFault(fault: FaultSpec): void;
@@ -119,6 +135,8 @@ const DEFAULTS = {
   maxBatchRows: 65536,
   storageBlockBytes: 4 * 1024 * 1024,
   location: 'us',
+  restPort: 0,
+  jobLatencyMs: 0,
 };
 
 function checkRouting(metadata: Metadata, key: string, expected: string, required: boolean): void {
@@ -166,8 +184,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     maxBatchRows: settings.maxBatchRows,
     storageBlockBytes: settings.storageBlockBytes,
   };
+  if (!(settings.jobLatencyMs >= 0)) throw new RangeError(`jobLatencyMs must be a non-negative number (got ${settings.jobLatencyMs})`);
   const requireRouting = options.requireRoutingHeader ?? true;
   const store = new TableStore();
+  const catalog = new Catalog(store);
   for (const t of options.tables ?? []) store.put(parseTableReference(t.table), t.data);
   const faults = new FaultPlan();
   const pace = typeof options.pace === 'string' ? SERVICE_PACE_PROFILES[options.pace] : options.pace;
@@ -236,6 +256,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     CreateReadSession: unary<CreateReadSessionRequest, ReadSession>((call) => {
       const table = call.request.readSession?.table ?? '';
       checkRouting(call.metadata, 'read_session.table', table, requireRouting);
+      refuseView(catalog, table);
       const now = Date.now();
       const { state, response } = createSession(call.request, store, limits, encodings, counters, now);
       sessions.add(state, now);
@@ -300,14 +321,23 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   sweeper.unref();
   const bound = listener.address() as net.AddressInfo;
   const host = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
+  const queries = new QueryService({ catalog, location: restLocation(settings.location), jobLatencyMs: settings.jobLatencyMs });
+  const rest = await startRestServer({ host: settings.host, port: settings.restPort, service: queries, requireToken: options.requireToken, pace })
+    .catch(async (error: unknown) => {
+      await new Promise<void>((resolve) => listener.close(() => resolve()));
+      throw error;
+    });
 
   let closed: Promise<void> | undefined;
   return {
     address: `${host}:${bound.port}`,
     host: bound.address,
     port: bound.port,
+    restUrl: rest.url,
     stats,
     addTable: (table, data) => void store.put(parseTableReference(table), data),
+    addView: (view, sql) => catalog.addView(parseTableReference(view), sql),
+    setQueryResult: (sql, result) => catalog.setQueryResult(sql, result),
     appendRows: (table, rows) => void store.append(parseTableReference(table), rows),
     addFault: (fault) => faults.add(fault),
     clearFaults: () => faults.clear(),
@@ -315,6 +345,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     close: () => {
       closed ??= (async () => {
         clearInterval(sweeper);
+        queries.close();
+        await rest.close();
         // The listener reports closed only once every connection has ended, so end them first.
         const stopped = new Promise<void>((resolve) => listener.close(() => resolve()));
         const socketsClosed = [...sockets].map((socket) => new Promise((resolve) => socket.once('close', resolve)));
@@ -327,6 +359,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
   };
 }
+
+/**
+ * The Read API reads tables only: a logical view fails CreateReadSession with INVALID_ARGUMENT and
+ * "non-table entities cannot be read with the storage API", the text users report for views and
+ * materialized views (coiled/dask-bigquery#41, awslabs/aws-athena-query-federation#1347).
+ */
+function refuseView(catalog: Catalog, table: string): void {
+  const path = parseTablePath(table);
+  if (path && catalog.view(path)) throw invalidArgument('non-table entities cannot be read with the storage API');
+}
+
+/** BigQuery writes its multi-region locations in capitals (US, EU) and regions in lower case. */
+const restLocation = (location: string) => (/^(us|eu)$/i.test(location) ? location.toUpperCase() : location);
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;

@@ -1,4 +1,4 @@
-import type { RecordBatch, Schema, Table } from 'apache-arrow';
+import { Table, type RecordBatch, type Schema } from 'apache-arrow';
 import { formatTablePath, type TablePath } from '../protocol/names.js';
 
 /** One committed write: the rows it added and when (time travel reads rows committed by then). */
@@ -24,6 +24,20 @@ export class StoredTable {
 
   get name(): string {
     return formatTablePath(this.path);
+  }
+
+  /** Every committed row as one table (what a query reads). */
+  asTable(): Table {
+    return new Table(this.schema, this.batchesAsOf());
+  }
+
+  get numRows(): number {
+    return this.versions.reduce((n, v) => n + v.batches.reduce((m, b) => m + b.numRows, 0), 0);
+  }
+
+  /** When the last write committed. */
+  get lastModifiedMs(): number {
+    return this.versions.at(-1)?.committedAtMs ?? this.createdAtMs;
   }
 
   /** Rows visible at `snapshotMs` (all rows when undefined), in commit order. */

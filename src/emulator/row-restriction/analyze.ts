@@ -1,6 +1,6 @@
 import type { DataType, Field, Schema } from 'apache-arrow';
 import { childFields } from '../../arrow/child-fields.js';
-import type { Expr, Literal } from './ast.js';
+import type { Expr, Literal, ParameterRef } from './ast.js';
 import { comparisonType, type UntypedLiteral } from './coercion.js';
 import { RowRestrictionError, type SourcePosition } from './errors.js';
 import type { ColumnRef, Predicate, ValueExpr } from './ir.js';
@@ -18,16 +18,49 @@ export interface AnalyzedRestriction {
 
 /** Resolves names against the schema and type-checks the restriction as BigQuery would. */
 export function analyzeRowRestriction(expr: Expr, schema: Schema): AnalyzedRestriction {
-  const analyzer = new Analyzer(schema);
+  return analyzeCondition(expr, schema, 'Row restriction', { subject: 'row restrictions' });
+}
+
+/** A query parameter's value as the engine holds it (the value of a scalar type, null for NULL). */
+export interface ParameterValue {
+  readonly type: SqlType;
+  readonly value: SqlValue | null;
+}
+
+export interface AnalyzeOptions {
+  /** Ends "... is not supported in X" messages. */
+  readonly subject: string;
+  /** The value of each query parameter, undefined for one the query was not given. */
+  readonly parameter?: (ref: ParameterRef) => ParameterValue | undefined;
+}
+
+/** A type-checked expression: a column, a constant or a condition. */
+export interface AnalyzedValue {
+  readonly type: SqlType;
+  readonly value: ValueExpr;
+  /** Top-level schema column names it reads, in order of first use. */
+  readonly referencedColumns: readonly string[];
+}
+
+/** A condition (`clause` names it in the type error: "WHERE clause", "Row restriction"), type-checked. */
+export function analyzeCondition(expr: Expr, schema: Schema, clause: string, options: AnalyzeOptions): AnalyzedRestriction {
+  const analyzer = new Analyzer(schema, options);
   const root = analyzer.operand(expr);
   if (root.type.kind !== 'BOOL' && root.literal !== 'null') {
-    throw new RowRestrictionError(`Row restriction should return type BOOL, but returns ${typeName(root.type)}`, expr.position);
+    throw new RowRestrictionError(`${clause} should return type BOOL, but returns ${typeName(root.type)}`, expr.position);
   }
   return { predicate: asPredicate(root), referencedColumns: [...analyzer.referencedColumns] };
 }
 
+/** Resolves and type-checks one expression (a SELECT item, an ORDER BY key). */
+export function analyzeExpression(expr: Expr, schema: Schema, options: AnalyzeOptions): AnalyzedValue {
+  const analyzer = new Analyzer(schema, options);
+  const operand = analyzer.operand(expr);
+  return { type: operand.type, value: operand.expr, referencedColumns: [...analyzer.referencedColumns] };
+}
+
 /** Expressions that are conditions (comparisons, AND, IS NULL, ...) rather than values. */
-type PredicateExpr = Exclude<Expr, { kind: 'literal' | 'column' | 'cast' }>;
+type PredicateExpr = Exclude<Expr, { kind: 'literal' | 'column' | 'cast' | 'parameter' }>;
 
 /** A type-checked operand before it is coerced to a comparison's common type. */
 interface Operand {
@@ -49,7 +82,7 @@ const NON_CASTABLE_TYPE_NAMES = new Set(['GEOGRAPHY', 'JSON', 'ARRAY', 'STRUCT',
 
 const constant = (type: SqlType, value: SqlValue | null): ValueExpr => ({ node: 'constant', type, value });
 
-function asPredicate(operand: Operand): Predicate {
+export function asPredicate(operand: { readonly expr: ValueExpr }): Predicate {
   const expr = operand.expr;
   switch (expr.node) {
     case 'predicate': return expr.predicate;
@@ -72,13 +105,14 @@ function findField(names: readonly string[], name: string): number {
 class Analyzer {
   readonly referencedColumns = new Set<string>();
 
-  constructor(private readonly schema: Schema) {}
+  constructor(private readonly schema: Schema, private readonly options: AnalyzeOptions) {}
 
   operand(expr: Expr): Operand {
     switch (expr.kind) {
       case 'literal': return this.literal(expr.literal, expr.position);
       case 'column': return this.column(expr.path, expr.position);
       case 'cast': return this.cast(expr.operand, expr.targetType, expr.position);
+      case 'parameter': return this.parameter(expr.parameter, expr.position);
       default: return this.boolOperand(this.predicate(expr), expr.position);
     }
   }
@@ -154,6 +188,17 @@ class Analyzer {
     }
   }
 
+  private parameter(ref: ParameterRef, position: SourcePosition): Operand {
+    const name = ref.mode === 'named' ? `@${ref.name}` : `?${ref.index + 1}`;
+    const found = this.options.parameter?.(ref);
+    if (!found) {
+      throw new RowRestrictionError(ref.mode === 'named'
+        ? `Query parameter '${ref.name}' not found`
+        : `Query parameter number ${ref.index + 1} is not defined`, position);
+    }
+    return { type: found.type, expr: constant(found.type, found.value), literal: undefined, display: name, position };
+  }
+
   private column(path: readonly string[], position: SourcePosition): Operand {
     const fields: readonly Field<DataType>[] = this.schema.fields;
     const top = findField(fields.map((field) => field.name), path[0]!);
@@ -184,7 +229,7 @@ class Analyzer {
     const target = CAST_TYPE_NAMES[targetName];
     if (!target) {
       const message = NON_CASTABLE_TYPE_NAMES.has(targetName)
-        ? `CAST to ${targetName} is not supported in row restrictions`
+        ? `CAST to ${targetName} is not supported in ${this.options.subject}`
         : `Type not found: ${targetName}`;
       throw new RowRestrictionError(message, position);
     }
@@ -192,7 +237,7 @@ class Analyzer {
     const result = (value: SqlValue | null): Operand =>
       ({ type: targetType, expr: constant(targetType, value), literal: undefined, display: `${target} value`, position });
     if (source.expr.node !== 'constant') {
-      throw new RowRestrictionError('CAST is only supported on literals in row restrictions', position);
+      throw new RowRestrictionError(`CAST is only supported on literals in ${this.options.subject}`, position);
     }
     if (source.expr.value === null) return result(null);
     const from = source.type.kind as ScalarTypeName;
@@ -200,7 +245,7 @@ class Analyzer {
     if (support !== 'supported') {
       throw new RowRestrictionError(support === 'invalid'
         ? `Invalid cast from ${from} to ${target}`
-        : `CAST from ${from} to ${target} is not supported in row restrictions`, position);
+        : `CAST from ${from} to ${target} is not supported in ${this.options.subject}`, position);
     }
     const value = castValue(source.expr.value, from, target);
     if (value === undefined) throw new RowRestrictionError(`Could not cast literal ${source.display} to type ${target}`, position);
@@ -217,7 +262,7 @@ class Analyzer {
       this.signatureError(name, [operand, pattern], position);
     }
     if (pattern.expr.node !== 'constant') {
-      throw new RowRestrictionError('LIKE patterns must be literals in row restrictions', pattern.position);
+      throw new RowRestrictionError(`LIKE patterns must be literals in ${this.options.subject}`, pattern.position);
     }
     const patternValue = pattern.expr.value;
     if (patternValue === null || operand.literal === 'null') return { node: 'constant', value: null };

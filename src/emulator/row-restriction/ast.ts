@@ -15,10 +15,14 @@ export type Literal =
   | { readonly kind: 'null' }
   | { readonly kind: 'typed'; readonly type: TypedLiteralType; readonly value: string };
 
+export type ParameterRef = { readonly mode: 'named'; readonly name: string } | { readonly mode: 'positional'; readonly index: number };
+
 /** Parsed restriction, before names and types are resolved. `position` is where the expression starts. */
 export type Expr =
   | { readonly kind: 'literal'; readonly literal: Literal; readonly position: SourcePosition }
   | { readonly kind: 'column'; readonly path: readonly string[]; readonly position: SourcePosition }
+  /** A query parameter: `@name`, or the `index`-th (from 0) positional `?` of the text. */
+  | { readonly kind: 'parameter'; readonly parameter: ParameterRef; readonly position: SourcePosition }
   | { readonly kind: 'cast'; readonly operand: Expr; readonly targetType: string; readonly position: SourcePosition }
   | { readonly kind: 'compare'; readonly op: CompareOp; readonly left: Expr; readonly right: Expr; readonly position: SourcePosition }
   | { readonly kind: 'and' | 'or'; readonly left: Expr; readonly right: Expr; readonly position: SourcePosition }

@@ -11,10 +11,13 @@ export interface SourcePosition {
 export class RowRestrictionError extends Error {
   override name = 'RowRestrictionError';
   readonly position: SourcePosition | undefined;
+  /** The message without its position, for callers that place the position their own way. */
+  readonly detail: string;
 
   constructor(message: string, position?: SourcePosition) {
     super(position ? `${message} [at ${position.line}:${position.column}]` : message);
     this.position = position;
+    this.detail = message;
   }
 }
 

@@ -1,12 +1,15 @@
 import { RowRestrictionError, type SourcePosition } from './errors.js';
 
-export type TokenKind = 'identifier' | 'keyword' | 'integer' | 'float' | 'string' | 'bytes' | 'symbol' | 'end';
+export type TokenKind = 'identifier' | 'keyword' | 'integer' | 'float' | 'string' | 'bytes' | 'symbol' | 'parameter' | 'end';
 
 export interface Token {
   readonly kind: TokenKind;
   /** The token as written, for error messages. */
   readonly text: string;
-  /** identifier: its name; keyword: upper case; integer/float: the digits; string: decoded text; symbol: itself. */
+  /**
+   * identifier: its name; keyword: upper case; integer/float: the digits; string: decoded text; symbol: itself;
+   * parameter: the name of `@name`, empty for a positional `?`.
+   */
   readonly value: string;
   /** The decoded content of a bytes literal. */
   readonly bytes: Uint8Array | undefined;
@@ -70,6 +73,7 @@ class Lexer {
       else if (isDigit(ch) || (ch === '.' && isDigit(this.text[start + 1]))) this.readNumber(start);
       else if (ch === "'" || ch === '"') this.readQuotedLiteral(start, start, '');
       else if (ch === '`') this.readBackquotedIdentifier(start);
+      else if (ch === '@' || ch === '?') this.readParameter(start);
       else this.readSymbol(start);
     }
   }
@@ -192,6 +196,20 @@ class Lexer {
     if (i === start + 1) this.fail('Invalid empty identifier', start);
     const name = this.decodeUtf8(this.unescape(text.slice(start + 1, i), false, start), 'Identifier', start);
     this.push('identifier', start, name, undefined, { quoted: true });
+  }
+
+  /** A query parameter: `@name` (named) or `?` (positional); `@@name` system variables are not supported. */
+  private readParameter(start: number): void {
+    if (this.text[start] === '?') {
+      this.index = start + 1;
+      this.push('parameter', start, '');
+      return;
+    }
+    let end = start + 1;
+    if (!isIdentifierStart(this.text[end])) this.fail('Query parameters must be named: @name', start);
+    while (isIdentifierPart(this.text[end])) end++;
+    this.index = end;
+    this.push('parameter', start, this.text.slice(start + 1, end));
   }
 
   private readSymbol(start: number): void {

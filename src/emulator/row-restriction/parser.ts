@@ -10,7 +10,7 @@ const TYPED_LITERAL_ALIASES: Readonly<Record<string, TypedLiteralType>> = {
   DECIMAL: 'NUMERIC',
   BIGDECIMAL: 'BIGNUMERIC',
 };
-/** Operators GoogleSQL has but row restrictions here do not evaluate (arithmetic, bitwise, subscripts). */
+/** Operators GoogleSQL has but the engine does not evaluate (arithmetic, bitwise, subscripts). */
 const UNSUPPORTED_OPERATORS = new Set(['+', '-', '*', '/', '||', '&', '|', '^', '<<', '>>', '[']);
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
@@ -23,13 +23,23 @@ const INT64_MAX = 2n ** 63n - 1n;
 export function parseRowRestriction(text: string): Expr {
   const tokens = tokenize(text);
   if (tokens[0]!.kind === 'end') throw new RowRestrictionError('Row restriction is empty');
-  const parser = new Parser(tokens);
+  const parser = new ExpressionParser(tokens, ROW_RESTRICTION_DIALECT);
   const expr = parser.parseExpression();
   parser.expectEnd();
   return expr;
 }
 
-function describe(token: Token): string {
+/** What a text may hold beyond the shared expression grammar, and how its limits are named in errors. */
+export interface ExpressionDialect {
+  /** Ends "... is not supported in X" messages: "row restrictions". */
+  readonly subject: string;
+  /** Whether `@name` and `?` query parameters are allowed. */
+  readonly parameters: boolean;
+}
+
+export const ROW_RESTRICTION_DIALECT: ExpressionDialect = { subject: 'row restrictions', parameters: false };
+
+export function describe(token: Token): string {
   switch (token.kind) {
     case 'end': return 'end of input';
     case 'keyword': return `keyword ${token.value}`;
@@ -39,13 +49,19 @@ function describe(token: Token): string {
     case 'string': return `string literal ${token.text}`;
     case 'bytes': return `bytes literal ${token.text}`;
     case 'symbol': return `"${token.value}"`;
+    case 'parameter': return token.value ? `query parameter @${token.value}` : 'query parameter ?';
   }
 }
 
-class Parser {
+/**
+ * The expression grammar over a token list; a statement's parser (the emulator's queries) drives
+ * it through the token helpers and hands it each expression to parse.
+ */
+export class ExpressionParser {
   private index = 0;
+  private positionalParameters = 0;
 
-  constructor(private readonly tokens: readonly Token[]) {}
+  constructor(private readonly tokens: readonly Token[], private readonly dialect: ExpressionDialect) {}
 
   parseExpression(): Expr {
     let left = this.parseAnd();
@@ -137,7 +153,7 @@ class Parser {
     const operand = this.parsePrimary();
     const token = this.peek();
     if (token.kind === 'symbol' && UNSUPPORTED_OPERATORS.has(token.value)) {
-      this.fail(`Operator "${token.value}" is not supported in row restrictions`, token);
+      this.fail(`Operator "${token.value}" is not supported in ${this.dialect.subject}`, token);
     }
     return operand;
   }
@@ -172,6 +188,13 @@ class Parser {
         break;
       case 'identifier':
         return this.parseIdentifierOperand(token);
+      case 'parameter':
+        if (!this.dialect.parameters) break;
+        return {
+          kind: 'parameter',
+          parameter: token.value ? { mode: 'named', name: token.value } : { mode: 'positional', index: this.positionalParameters++ },
+          position,
+        };
       case 'end':
         break;
     }
@@ -188,7 +211,7 @@ class Parser {
         return { kind: 'literal', literal: { kind: 'typed', type: typed, value: next.value }, position };
       }
       if (this.isSymbol(next, '(')) {
-        throw new RowRestrictionError(`Function calls are not supported in row restrictions: ${first.value}()`, position);
+        throw new RowRestrictionError(`Function calls are not supported in ${this.dialect.subject}: ${first.value}()`, position);
       }
     }
     const path = [first.value];
@@ -227,47 +250,47 @@ class Parser {
     return { kind: 'integer', value, text };
   }
 
-  private peek(ahead = 0): Token {
+  peek(ahead = 0): Token {
     return this.tokens[Math.min(this.index + ahead, this.tokens.length - 1)]!;
   }
 
-  private next(): Token {
+  next(): Token {
     const token = this.peek();
     if (token.kind !== 'end') this.index++;
     return token;
   }
 
-  private isKeyword(token: Token, keyword: string): boolean {
+  isKeyword(token: Token, keyword: string): boolean {
     return token.kind === 'keyword' && token.value === keyword;
   }
 
-  private isSymbol(token: Token, symbol: string): boolean {
+  isSymbol(token: Token, symbol: string): boolean {
     return token.kind === 'symbol' && token.value === symbol;
   }
 
-  private acceptKeyword(keyword: string): boolean {
+  acceptKeyword(keyword: string): boolean {
     if (!this.isKeyword(this.peek(), keyword)) return false;
     this.next();
     return true;
   }
 
-  private acceptSymbol(symbol: string): boolean {
+  acceptSymbol(symbol: string): boolean {
     if (!this.isSymbol(this.peek(), symbol)) return false;
     this.next();
     return true;
   }
 
-  private expectKeyword(keyword: string): void {
+  expectKeyword(keyword: string): void {
     const token = this.peek();
     if (!this.acceptKeyword(keyword)) this.fail(`Expected keyword ${keyword} but got ${describe(token)}`, token);
   }
 
-  private expectSymbol(symbol: string): void {
+  expectSymbol(symbol: string): void {
     const token = this.peek();
     if (!this.acceptSymbol(symbol)) this.fail(`Expected "${symbol}" but got ${describe(token)}`, token);
   }
 
-  private fail(message: string, token: Token): never {
+  fail(message: string, token: Token): never {
     throw new RowRestrictionError(`Syntax error: ${message}`, token.position);
   }
 }

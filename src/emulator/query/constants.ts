@@ -1,0 +1,47 @@
+// A constant of the engine (a literal, a CAST of one) as a one-row Arrow column of its BigQuery
+// type, built by the NDJSON loader so it has exactly the Storage Read API's Arrow form.
+import type * as arrow from 'apache-arrow';
+import { schemaFields } from '../../arrow/child-fields.js';
+import { formatDate } from '../../sinks/text/value-text.js';
+import { tableFromNdjson } from '../sources/ndjson.js';
+import { splitMicros } from '../row-restriction/temporal.js';
+import { castValue, type SqlValue } from '../row-restriction/values.js';
+import type { ScalarTypeName } from '../row-restriction/types.js';
+
+export interface ConstantColumn {
+  readonly field: arrow.Field<arrow.DataType>;
+  readonly data: arrow.Data;
+}
+
+export function constantColumn(name: string, type: ScalarTypeName, value: SqlValue | null): ConstantColumn {
+  const table = tableFromNdjson(JSON.stringify({ v: value === null ? null : cellOf(type, value) }), [{ name: 'v', type }]);
+  const field = schemaFields(table.schema)[0]!;
+  return { field: field.clone({ name }), data: table.batches[0]!.data.children[0]! };
+}
+
+const pad = (n: bigint | number, width = 2) => String(n).padStart(width, '0');
+
+/** HH:MM:SS.ffffff of microseconds since midnight. */
+function timeText(micros: bigint): string {
+  const seconds = micros / 1_000_000n;
+  return `${pad(seconds / 3600n)}:${pad((seconds / 60n) % 60n)}:${pad(seconds % 60n)}.${pad(micros % 1_000_000n, 6)}`;
+}
+
+/** The NDJSON cell the loader reads back as this value. */
+function cellOf(type: ScalarTypeName, value: SqlValue): unknown {
+  switch (type) {
+    case 'INT64': return String(value);
+    case 'FLOAT64': return Number.isFinite(value) ? value : String(value);
+    case 'NUMERIC':
+    case 'BIGNUMERIC': return castValue(value, type, 'STRING');
+    case 'BYTES': return Buffer.from(value as Uint8Array).toString('base64');
+    case 'DATE': return formatDate(value as number);
+    case 'TIME': return timeText(value as bigint);
+    case 'DATETIME':
+    case 'TIMESTAMP': {
+      const { day, timeOfDay } = splitMicros(value as bigint);
+      return `${formatDate(Number(day))}T${timeText(timeOfDay)}`;
+    }
+    default: return value;
+  }
+}

@@ -1,0 +1,109 @@
+// Query jobs and their life: PENDING for the first half of the job latency, RUNNING for the
+// second, then DONE (https://cloud.google.com/bigquery/docs/reference/rest/v2/Job#JobStatus). The
+// query runs when the job is made, so its outcome is known at once, but it shows (and its
+// destination table appears) only when the job is DONE, as the service's would.
+import type * as arrow from 'apache-arrow';
+import type { TablePath } from '../../protocol/names.js';
+import type { ErrorProto } from './rest-error.js';
+
+export type JobState = 'PENDING' | 'RUNNING' | 'DONE';
+
+export interface JobReference {
+  readonly projectId: string;
+  readonly jobId: string;
+  readonly location: string;
+}
+
+export type JobOutcome =
+  | {
+    readonly kind: 'result';
+    readonly table: arrow.Table;
+    readonly destination: TablePath;
+    readonly bytesProcessed: number;
+    readonly bytesBilled: number;
+  }
+  | { readonly kind: 'error'; readonly error: ErrorProto };
+
+/** Why a cancelled job stopped, as BigQuery reports it. */
+const CANCELLED: ErrorProto = { reason: 'stopped', message: 'Job execution was cancelled: User requested cancellation' };
+
+export class Job {
+  private cancelledAtMs: number | undefined;
+  private commitTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly reference: JobReference,
+    /** The request's configuration, echoed by jobs.get (destinationTable filled in). */
+    readonly configuration: Record<string, unknown>,
+    private readonly outcomeWhenDone: JobOutcome,
+    readonly createdMs: number,
+    readonly doneMs: number,
+    /** Writes the destination table when the job finishes. */
+    commit: (outcome: JobOutcome) => void,
+  ) {
+    const finish = () => {
+      this.commitTimer = undefined;
+      commit(outcomeWhenDone);
+    };
+    if (doneMs <= createdMs) finish();
+    else this.commitTimer = setTimeout(finish, doneMs - createdMs).unref();
+  }
+
+  state(nowMs: number): JobState {
+    if (this.cancelledAtMs !== undefined || nowMs >= this.doneMs) return 'DONE';
+    return nowMs < this.createdMs + (this.doneMs - this.createdMs) / 2 ? 'PENDING' : 'RUNNING';
+  }
+
+  /** When the job ended (cancelled or done), or undefined while it runs. */
+  endMs(nowMs: number): number | undefined {
+    if (this.cancelledAtMs !== undefined) return this.cancelledAtMs;
+    return nowMs >= this.doneMs ? this.doneMs : undefined;
+  }
+
+  /** The outcome once DONE; a job cancelled before it finished has failed with `stopped`. */
+  outcome(nowMs: number): JobOutcome | undefined {
+    if (this.state(nowMs) !== 'DONE') return undefined;
+    return this.cancelledAtMs !== undefined ? { kind: 'error', error: CANCELLED } : this.outcomeWhenDone;
+  }
+
+  /** Statistics known from the start (the query ran when the job was made). */
+  get planned(): JobOutcome {
+    return this.outcomeWhenDone;
+  }
+
+  /** Stops a running job (a DONE one stays as it was, as the service's does). */
+  cancel(nowMs: number): void {
+    if (this.state(nowMs) === 'DONE') return;
+    this.cancelledAtMs = nowMs;
+    clearTimeout(this.commitTimer);
+    this.commitTimer = undefined;
+  }
+
+  dispose(): void {
+    clearTimeout(this.commitTimer);
+  }
+}
+
+export class JobStore {
+  private readonly jobs = new Map<string, Job>();
+
+  private static key(projectId: string, jobId: string): string {
+    return `${projectId}\u0000${jobId}`;
+  }
+
+  has(projectId: string, jobId: string): boolean {
+    return this.jobs.has(JobStore.key(projectId, jobId));
+  }
+
+  add(job: Job): void {
+    this.jobs.set(JobStore.key(job.reference.projectId, job.reference.jobId), job);
+  }
+
+  get(projectId: string, jobId: string): Job | undefined {
+    return this.jobs.get(JobStore.key(projectId, jobId));
+  }
+
+  close(): void {
+    for (const job of this.jobs.values()) job.dispose();
+  }
+}

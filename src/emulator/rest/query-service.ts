@@ -1,0 +1,337 @@
+// The REST calls a query read makes, over the emulator's catalog: jobs.insert, jobs.query,
+// jobs.get, jobs.getQueryResults, jobs.cancel and tables.get, answering with BigQuery's JSON
+// (https://cloud.google.com/bigquery/docs/reference/rest/v2/jobs).
+import { createHash, randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type * as arrow from 'apache-arrow';
+import type { TablePath } from '../../protocol/names.js';
+import type { Catalog } from '../query/catalog.js';
+import { QueryError } from '../query/errors.js';
+import { QueryParameters, type QueryParameter } from '../query/parameters.js';
+import { runQuery, type QueryResult } from '../query/run-query.js';
+import { Job, JobStore, type JobOutcome, type JobReference } from './jobs.js';
+import { jsonRows, type JsonRow } from './json-rows.js';
+import { jobJson, schemaJson, tableJson } from './resources.js';
+import { invalid, notFound, RestError, restErrorOf, type ErrorProto } from './rest-error.js';
+
+export interface QueryServiceOptions {
+  readonly catalog: Catalog;
+  /** The location jobs run in unless a request names one ("US" for the emulator's "us"). */
+  readonly location: string;
+  /** How long a job stays PENDING and RUNNING before it is DONE. */
+  readonly jobLatencyMs: number;
+}
+
+/** A query request's fields, shared by jobs.insert's configuration.query and jobs.query's body. */
+interface QueryFields {
+  readonly query?: unknown;
+  readonly useLegacySql?: unknown;
+  readonly parameterMode?: unknown;
+  readonly queryParameters?: unknown;
+  readonly maximumBytesBilled?: unknown;
+  readonly defaultDataset?: { readonly projectId?: string; readonly datasetId?: string };
+  readonly destinationTable?: { readonly projectId?: string; readonly datasetId?: string; readonly tableId?: string };
+  readonly writeDisposition?: string;
+}
+
+/** What one getQueryResults (or jobs.query) page holds. */
+export interface PageRequest {
+  readonly startIndex?: number;
+  readonly pageToken?: string;
+  readonly maxResults?: number;
+  readonly timeoutMs?: number;
+  readonly int64Timestamp: boolean;
+}
+
+// jobs.getQueryResults "can return 20 MB of data" a page
+// (https://cloud.google.com/bigquery/docs/paging-results); measured here as JSON text.
+const PAGE_BYTES = 20 * 1000 * 1000;
+// getQueryResults waits 10 seconds for the job by default (its timeoutMs).
+const DEFAULT_WAIT_MS = 10_000;
+// On-demand queries bill at least 10 MB per query, rounded up to the MB
+// (https://cloud.google.com/bigquery/pricing#on_demand_pricing).
+const MIN_BILLED_BYTES = 10 * 1024 * 1024;
+const BILLING_UNIT = 1024 * 1024;
+
+const billedBytes = (processed: number) =>
+  processed === 0 ? 0 : Math.max(MIN_BILLED_BYTES, Math.ceil(processed / BILLING_UNIT) * BILLING_UNIT);
+
+/** HTTP codes of the reasons a failed job reports (https://cloud.google.com/bigquery/docs/error-messages). */
+const HTTP_STATUS_OF_REASON: Readonly<Record<string, number>> = {
+  invalidQuery: 400, invalid: 400, notFound: 404, duplicate: 409, bytesBilledLimitExceeded: 400, stopped: 400,
+};
+
+const restErrorOfProto = (error: ErrorProto) =>
+  new RestError(HTTP_STATUS_OF_REASON[error.reason] ?? 400, error.reason, error.message, error.location);
+
+export class QueryService {
+  readonly jobs = new JobStore();
+
+  constructor(private readonly options: QueryServiceOptions) {}
+
+  /** jobs.insert: a query job (or, with dryRun, its statistics and no job). */
+  insertJob(projectId: string, body: Record<string, unknown>): object {
+    const configuration = objectField(body, 'configuration');
+    const query = objectField(configuration, 'query') as QueryFields;
+    const reference = objectField(body, 'jobReference');
+    const location = stringField(reference, 'location') ?? this.options.location;
+    if (configuration.dryRun === true) return this.dryRun(projectId, location, query, configuration);
+    const jobId = stringField(reference, 'jobId') ?? newJobId();
+    if (!/^[A-Za-z0-9_-]{1,1024}$/.test(jobId)) throw invalid(`Invalid job ID "${jobId}": letters, digits, underscores and dashes, at most 1024`);
+    if (this.jobs.has(projectId, jobId)) throw new RestError(409, 'duplicate', `Already Exists: Job ${projectId}:${location}.${jobId}`);
+    const job = this.startJob({ projectId, jobId, location }, query, configuration);
+    return jobJson(job, Date.now());
+  }
+
+  /** jobs.query: runs the query as a job and answers with its first page if it ends within timeoutMs. */
+  async query(projectId: string, body: Record<string, unknown>): Promise<object> {
+    const location = stringField(body, 'location') ?? this.options.location;
+    const fields = body as QueryFields;
+    const configuration = {
+      query: pick(body, ['query', 'useLegacySql', 'parameterMode', 'queryParameters', 'maximumBytesBilled', 'defaultDataset']),
+      ...(body.labels !== undefined && { labels: body.labels }),
+    };
+    if (body.dryRun === true) {
+      const dry = this.evaluate(projectId, fields);
+      return {
+        kind: 'bigquery#queryResponse', jobReference: { projectId, location }, jobComplete: true,
+        schema: schemaJson(dry.table.schema), totalBytesProcessed: String(dry.bytesProcessed), cacheHit: false,
+      };
+    }
+    const job = this.startJob({ projectId, jobId: newJobId(), location }, fields, configuration, true);
+    return this.page(job, 'bigquery#queryResponse', {
+      maxResults: numberField(body, 'maxResults'),
+      timeoutMs: numberField(body, 'timeoutMs'),
+      int64Timestamp: objectField(body, 'formatOptions').useInt64Timestamp === true,
+    });
+  }
+
+  getJob(projectId: string, jobId: string): object {
+    return jobJson(this.job(projectId, jobId), Date.now());
+  }
+
+  async getQueryResults(projectId: string, jobId: string, request: PageRequest): Promise<object> {
+    return this.page(this.job(projectId, jobId), 'bigquery#getQueryResultsResponse', request);
+  }
+
+  cancelJob(projectId: string, jobId: string): object {
+    const job = this.job(projectId, jobId);
+    job.cancel(Date.now());
+    return { kind: 'bigquery#jobCancelResponse', job: jobJson(job, Date.now()) };
+  }
+
+  getTable(path: TablePath): object {
+    const { catalog, location } = this.options;
+    const view = catalog.view(path);
+    if (view) {
+      const result = this.runText(view.sql, path.projectId, undefined);
+      return tableJson({
+        path, schema: result.table.schema, numRows: 0, numBytes: 0, createdMs: view.createdAtMs, modifiedMs: view.createdAtMs, location, viewQuery: view.sql,
+      });
+    }
+    const stored = catalog.tables.get(path);
+    if (!stored) throw notFound(`Not found: Table ${path.projectId}:${path.datasetId}.${path.tableId}`);
+    const table = stored.asTable();
+    return tableJson({
+      path, schema: stored.schema, numRows: table.numRows, numBytes: tableBytes(table), createdMs: stored.createdAtMs, modifiedMs: stored.lastModifiedMs, location,
+    });
+  }
+
+  close(): void {
+    this.jobs.close();
+  }
+
+  private job(projectId: string, jobId: string): Job {
+    const job = this.jobs.get(projectId, jobId);
+    if (!job) throw notFound(`Not found: Job ${projectId}:${jobId}`);
+    return job;
+  }
+
+  /**
+   * Runs the query now and makes its job. An invalid query fails the job (jobs.insert) or, for
+   * jobs.query (`failFast`), the call itself, as the service does.
+   */
+  private startJob(reference: JobReference, fields: QueryFields, configuration: Record<string, unknown>, failFast = false): Job {
+    let outcome: JobOutcome;
+    try {
+      outcome = this.outcomeOf(reference.projectId, fields);
+    } catch (error) {
+      if (failFast) throw error;
+      outcome = { kind: 'error', error: asRestError(error).proto };
+    }
+    if (failFast && outcome.kind === 'error') throw restErrorOfProto(outcome.error);
+    const now = Date.now();
+    const job = new Job(reference, configuration, outcome, now, now + this.options.jobLatencyMs, (done) => this.commit(done, fields));
+    this.jobs.add(job);
+    return job;
+  }
+
+  private outcomeOf(projectId: string, fields: QueryFields): JobOutcome {
+    const result = this.evaluate(projectId, fields);
+    const bytesBilled = billedBytes(result.bytesProcessed);
+    const limit = fields.maximumBytesBilled === undefined ? undefined : Number(fields.maximumBytesBilled);
+    if (limit !== undefined && Number.isFinite(limit) && bytesBilled > limit) {
+      return {
+        kind: 'error',
+        error: { reason: 'bytesBilledLimitExceeded', message: `Query exceeded limit for bytes billed: ${limit}. ${bytesBilled} or higher required.` },
+      };
+    }
+    const destination = this.destinationOf(projectId, fields);
+    const stored = this.options.catalog.tables.get(destination);
+    const disposition = String(fields.writeDisposition ?? 'WRITE_EMPTY').toUpperCase();
+    if (fields.destinationTable && disposition === 'WRITE_EMPTY' && stored && stored.numRows > 0) {
+      return { kind: 'error', error: { reason: 'duplicate', message: `Already Exists: Table ${destination.projectId}:${destination.datasetId}.${destination.tableId}` } };
+    }
+    return { kind: 'result', table: result.table, destination, bytesProcessed: result.bytesProcessed, bytesBilled };
+  }
+
+  /** Writes a finished job's rows to its destination table. */
+  private commit(outcome: JobOutcome, fields: QueryFields): void {
+    if (outcome.kind !== 'result') return;
+    const tables = this.options.catalog.tables;
+    const append = String(fields.writeDisposition ?? '').toUpperCase() === 'WRITE_APPEND' && tables.get(outcome.destination);
+    if (append) tables.append(outcome.destination, outcome.table);
+    else tables.put(outcome.destination, outcome.table);
+  }
+
+  private evaluate(projectId: string, fields: QueryFields): QueryResult {
+    if (typeof fields.query !== 'string' || fields.query.trim() === '') throw invalid('Required parameter is missing: query');
+    // The REST API's default dialect is legacy SQL; a #standardSQL first line picks GoogleSQL too.
+    if (fields.useLegacySql !== false && !/^\s*#standardSQL\b/i.test(fields.query)) {
+      throw invalid('The bqread emulator runs GoogleSQL only: set useLegacySql to false (the REST API defaults to legacy SQL)');
+    }
+    const canned = this.options.catalog.cannedResult(fields.query);
+    if (canned) return { table: canned, bytesProcessed: tableBytes(canned) };
+    const parameters = Array.isArray(fields.queryParameters) ? fields.queryParameters as QueryParameter[] : [];
+    const dataset = fields.defaultDataset;
+    const defaultDataset = dataset?.datasetId ? { projectId: dataset.projectId ?? projectId, datasetId: dataset.datasetId } : undefined;
+    try {
+      return runQuery(fields.query, {
+        defaultProject: projectId,
+        defaultDataset,
+        location: this.options.location,
+        parameters: new QueryParameters(parameters, typeof fields.parameterMode === 'string' ? fields.parameterMode : undefined),
+        lookup: (path) => this.options.catalog.lookup(path),
+      });
+    } catch (error) {
+      throw asRestError(error);
+    }
+  }
+
+  private runText(sql: string, projectId: string, dataset: QueryFields['defaultDataset']): QueryResult {
+    return this.evaluate(projectId, { query: sql, useLegacySql: false, defaultDataset: dataset });
+  }
+
+  private dryRun(projectId: string, location: string, query: QueryFields, configuration: Record<string, unknown>): object {
+    const result = this.evaluate(projectId, query);
+    return {
+      kind: 'bigquery#job',
+      jobReference: { projectId, location },
+      configuration: { ...configuration, jobType: 'QUERY', dryRun: true },
+      status: { state: 'DONE' },
+      statistics: {
+        totalBytesProcessed: String(result.bytesProcessed),
+        query: { totalBytesProcessed: String(result.bytesProcessed), totalBytesBilled: '0', cacheHit: false, statementType: 'SELECT', schema: schemaJson(result.table.schema) },
+      },
+    };
+  }
+
+  /**
+   * A destination table: the request's, or an anonymous one in the project's `_`-prefixed hidden
+   * dataset, as BigQuery writes query results (https://cloud.google.com/bigquery/docs/cached-results).
+   */
+  private destinationOf(projectId: string, fields: QueryFields): TablePath {
+    const named = fields.destinationTable;
+    if (named) {
+      if (!named.datasetId || !named.tableId) throw invalid('destinationTable needs datasetId and tableId');
+      return { projectId: named.projectId ?? projectId, datasetId: named.datasetId, tableId: named.tableId };
+    }
+    const datasetId = `_${createHash('sha1').update(projectId).digest('hex')}`;
+    return { projectId, datasetId, tableId: `anon${randomBytes(20).toString('hex')}` };
+  }
+
+  /** A page of a job's result once it is DONE, waiting for it at most timeoutMs. */
+  private async page(job: Job, kind: string, request: PageRequest): Promise<object> {
+    const waitMs = Math.min(request.timeoutMs ?? DEFAULT_WAIT_MS, job.doneMs - Date.now());
+    if (waitMs > 0 && job.state(Date.now()) !== 'DONE') await sleep(waitMs, undefined, { ref: false });
+    const now = Date.now();
+    const outcome = job.outcome(now);
+    if (!outcome) return { kind, jobReference: job.reference, jobComplete: false };
+    if (outcome.kind === 'error') throw restErrorOfProto(outcome.error);
+    const table = outcome.table;
+    const start = request.pageToken !== undefined ? pageStart(request.pageToken) : request.startIndex ?? 0;
+    const format = { int64Timestamp: request.int64Timestamp };
+    const rows = pageRows(table, start, request.maxResults ?? Infinity, format);
+    const next = start + rows.length;
+    return {
+      kind,
+      schema: schemaJson(table.schema),
+      jobReference: job.reference,
+      totalRows: String(table.numRows),
+      ...(next < table.numRows && { pageToken: Buffer.from(String(next)).toString('base64url') }),
+      ...(rows.length > 0 && { rows }),
+      totalBytesProcessed: String(outcome.bytesProcessed),
+      jobComplete: true,
+      cacheHit: false,
+    };
+  }
+}
+
+/** Rows from `start`: at most `maxResults`, and at most a page's bytes (at least one row). */
+function pageRows(table: arrow.Table, start: number, maxResults: number, format: { int64Timestamp: boolean }): JsonRow[] {
+  const left = Math.max(0, Math.min(table.numRows - start, maxResults));
+  if (left === 0) return [];
+  // The page's row count from the JSON size of a sample of its first rows.
+  const sample = jsonRows(table, start, Math.min(left, 100), format);
+  const bytesPerRow = Math.max(1, JSON.stringify(sample).length / sample.length);
+  const count = Math.max(1, Math.min(left, Math.floor(PAGE_BYTES / bytesPerRow)));
+  return count <= sample.length ? sample.slice(0, count) : [...sample, ...jsonRows(table, start + sample.length, count - sample.length, format)];
+}
+
+function pageStart(token: string): number {
+  const start = Number(Buffer.from(token, 'base64url').toString());
+  if (!Number.isSafeInteger(start) || start < 0) throw invalid(`Invalid page token: ${token}`);
+  return start;
+}
+
+function asRestError(error: unknown): RestError {
+  if (error instanceof RestError) return error;
+  if (error instanceof QueryError) return restErrorOf(error);
+  throw error;
+}
+
+/** Arrow bytes of a table's buffers, the emulator's stand-in for BigQuery's logical bytes. */
+function tableBytes(table: arrow.Table): number {
+  let bytes = 0;
+  const visit = (data: arrow.Data): void => {
+    for (const buffer of [data.valueOffsets, data.values, data.nullBitmap] as (ArrayBufferView | undefined)[]) bytes += buffer?.byteLength ?? 0;
+    for (const child of data.children) visit(child);
+  };
+  for (const batch of table.batches) visit(batch.data);
+  return bytes;
+}
+
+const newJobId = () => `job_${randomBytes(18).toString('base64url')}`;
+
+function objectField(body: Record<string, unknown>, key: string): Record<string, unknown> {
+  const value = body[key];
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? value as Record<string, unknown> : {};
+}
+
+function stringField(body: Record<string, unknown>, key: string): string | undefined {
+  const value = body[key];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function numberField(body: Record<string, unknown>, key: string): number | undefined {
+  const value = body[key];
+  if (value === undefined || value === null) return undefined;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number < 0) throw invalid(`Invalid value for ${key}: ${JSON.stringify(value)}`);
+  return number;
+}
+
+function pick(body: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.filter((key) => body[key] !== undefined).map((key) => [key, body[key]]));
+}
+
