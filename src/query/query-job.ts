@@ -5,13 +5,13 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RecordBatch } from 'apache-arrow';
-import { abortError } from '../read/errors.js';
+import { abortError, ReadAbortedError } from '../read/errors.js';
 import { inlineable } from './arrow-schema.js';
 import { BigQueryApiError, QueryError, type BigQueryErrorEntry } from './errors.js';
 import { batchFromJsonRows } from './json-rows.js';
 import { DEFAULT_QUERY_OPTIONS, type ResolvedQueryOptions } from './options.js';
 import type { ParametersJson } from './parameters.js';
-import type { BigQueryRestClient } from './rest-client.js';
+import { grpcCodeOfReason, type BigQueryRestClient } from './rest-client.js';
 import type { Job, JobReference, QueryResults, TableReferenceJson, TableSchema } from './rest-types.js';
 
 /** What a finished (or dry-run) query job says of itself. */
@@ -46,10 +46,11 @@ const LAST_POLL_PAUSE_MS = 1_000;
 
 const jobId = (ref: JobReference) => `${ref.projectId}:${ref.location ? `${ref.location}.` : ''}${ref.jobId}`;
 
+/** A failed job's errorResult (https://cloud.google.com/bigquery/docs/error-messages) as one QueryError. */
 function jobFailure(ref: JobReference, result: BigQueryErrorEntry, errors: readonly BigQueryErrorEntry[]): QueryError {
   const message = result.message ?? 'the query job failed';
   return new QueryError(result.reason === 'invalidQuery' ? message : `query job ${jobId(ref)} failed: ${message}`, {
-    reason: result.reason, errors: errors.length > 0 ? errors : [result], job: jobId(ref),
+    reason: result.reason, errors: errors.length > 0 ? errors : [result], job: jobId(ref), code: grpcCodeOfReason(result.reason),
   });
 }
 
@@ -123,7 +124,7 @@ export async function runQueryJob(client: BigQueryRestClient, sql: string, optio
     if (signal?.aborted) {
       // Even an insert cut short may have reached the service: its job is cancelled too.
       await cancel(client, reference, options);
-      throw abortError(signal);
+      throw new ReadAbortedError(`${abortError(signal).message} (query job ${jobId(reference)} cancelled)`, { cause: signal.reason });
     }
     throw err;
   }

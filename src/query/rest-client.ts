@@ -17,6 +17,17 @@ const GRPC_OF_HTTP: Readonly<Record<number, number>> = {
   501: Status.UNIMPLEMENTED, 503: Status.UNAVAILABLE, 504: Status.DEADLINE_EXCEEDED,
 };
 
+/** The HTTP status BigQuery answers each error reason with (https://cloud.google.com/bigquery/docs/error-messages). */
+const HTTP_OF_REASON: Readonly<Record<string, number>> = {
+  invalidQuery: 400, invalid: 400, notFound: 404, duplicate: 409, accessDenied: 403, billingNotEnabled: 403,
+  bytesBilledLimitExceeded: 400, quotaExceeded: 403, rateLimitExceeded: 403, responseTooLarge: 403, stopped: 499,
+  backendError: 500, internalError: 500, timeout: 504,
+};
+
+/** The gRPC status of a job's error reason, as if its HTTP status had answered a call. */
+export const grpcCodeOfReason = (reason: string | undefined): number | undefined =>
+  reason === undefined ? undefined : GRPC_OF_HTTP[HTTP_OF_REASON[reason] ?? 400];
+
 const RETRIED_HTTP: ReadonlySet<number> = new Set([500, 502, 503, 504]);
 
 interface ErrorBody {
