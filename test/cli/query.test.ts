@@ -57,7 +57,7 @@ test('BIGQUERY_EMULATOR_HOST and BIGQUERY_STORAGE_EMULATOR_HOST name the endpoin
     env: { BIGQUERY_EMULATOR_HOST: emulator.restUrl.replace('http://', ''), BIGQUERY_STORAGE_EMULATOR_HOST: emulator.address },
   });
   assert.equal(run.code, 0, run.stderr);
-  assert.equal(JSON.parse(run.stdout.toString('utf8')).id, '7');
+  assert.equal((JSON.parse(run.stdout.toString('utf8')) as { id: string }).id, '7');
 });
 
 test('--dry-run prints the bytes the query would process and writes nothing', async () => {
