@@ -8,7 +8,7 @@ import { backoffMs, type RetrySettings } from '../client/retry.js';
 import { abortError, EndpointUnreachableError } from '../read/errors.js';
 import { BigQueryApiError, QueryError, type BigQueryErrorEntry } from './errors.js';
 import type { RestEndpoint } from './rest-endpoint.js';
-import type { Job, JobReference, QueryResults, TableReferenceJson, TableResource } from './rest-types.js';
+import type { Job, JobReference, QueryResults } from './rest-types.js';
 
 /** The gRPC status closest to an HTTP one (google.rpc.Code's mapping), so exit codes and `status` read as for a Read API failure. */
 const GRPC_OF_HTTP: Readonly<Record<number, number>> = {
@@ -79,10 +79,6 @@ export class BigQueryRestClient {
 
   cancelJob(ref: JobReference, signal?: AbortSignal): Promise<{ job?: Job }> {
     return this.call('POST', `${jobPath(ref)}/cancel`, 'jobs.cancel', { query: { location: ref.location }, signal });
-  }
-
-  getTable(ref: TableReferenceJson, signal?: AbortSignal): Promise<TableResource> {
-    return this.call('GET', `projects/${enc(ref.projectId)}/datasets/${enc(ref.datasetId)}/tables/${enc(ref.tableId)}`, 'tables.get', { signal });
   }
 
   private async call<T>(method: 'GET' | 'POST', path: string, what: string, options: RestCallOptions): Promise<T> {

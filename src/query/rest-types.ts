@@ -60,11 +60,3 @@ export interface QueryResults {
   readonly totalBytesProcessed?: string;
   readonly errors?: readonly BigQueryErrorEntry[];
 }
-
-export interface TableResource {
-  readonly type?: string;
-  readonly schema?: TableSchema;
-  readonly numRows?: string;
-  readonly view?: { readonly query?: string };
-  readonly materializedView?: { readonly query?: string };
-}

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,9 +10,11 @@ import { tableFromIPC } from 'apache-arrow';
 import * as parquet from 'parquet-wasm';
 import { startEmulator, type Emulator } from '../../src/emulator/server.js';
 import { generateDemoTable } from '../../src/emulator/sources/demo.js';
+import { DEMO_TABLE } from '../../src/cli/demo-table.js';
 import { canonicalRows, rowsById } from '../helpers/canonical.js';
 import { CLI, runCli } from '../helpers/cli.js';
 
+const execFileAsync = promisify(execFile);
 const PROJECT = 'test-project';
 const DEMO = `\`${PROJECT}.ds.demo\``;
 let emulator: Emulator;
@@ -110,4 +114,25 @@ test('read on a view: refused (exit 3) with how to read it; --materialize-view r
   assert.equal(run.code, 0, run.stderr);
   const ids = run.stdout.toString('utf8').trimEnd().split('\n').map((line) => (JSON.parse(line) as { id: string }).id).sort();
   assert.deepEqual(ids, ['20', '21', '22', '23', '24']);
+});
+
+test('the README\'s query of the demo table runs as written, against an emulator serving the demo table', async () => {
+  const readme = readFileSync(fileURLToPath(new URL('../../../README.md', import.meta.url)), 'utf8');
+  const line = readme.split('\n').find((l) => l.startsWith('BIGQUERY_EMULATOR_HOST=127.0.0.1:9050 ') && l.includes(' query '));
+  assert.ok(line, 'the README has the demo query line');
+  const args = line.replace(/^.*node dist\/src\/cli\/main\.js query /, '');
+  const demo = await startEmulator({ tables: [{ table: DEMO_TABLE, data: generateDemoTable({ rows: 100_000 }) }] });
+  try {
+    const cwd = mkdtempSync(path.join(dir, 'readme-'));
+    const command = `BIGQUERY_EMULATOR_HOST=${demo.restUrl.replace('http://', '')} BIGQUERY_STORAGE_EMULATOR_HOST=${demo.address} "${process.execPath}" "${CLI}" query ${args}`;
+    const run = await execFileAsync('sh', ['-c', command], { cwd, timeout: 60_000 });
+    assert.match(run.stderr, /rows read/);
+    const out = /--out (\S+)/.exec(args)![1]!;
+    const table = tableFromIPC(parquet.readParquet(readFileSync(path.join(cwd, out))).intoIPCStream());
+    assert.ok(table.numRows > 1000);
+    const ids = canonicalRows(table).map((r) => Number((r as { id: string }).id));
+    assert.deepEqual(ids, [...ids].sort((a, b) => b - a), 'ORDER BY id DESC');
+  } finally {
+    await demo.close();
+  }
 });
