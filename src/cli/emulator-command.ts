@@ -16,6 +16,8 @@ interface PaceFlags {
   readonly streamRate?: number;
   readonly firstResponseMs?: number;
   readonly sessionLatencyMs?: number;
+  readonly restLatencyMs?: number;
+  readonly restRate?: number;
 }
 
 /** What commander parses the options below into. */
@@ -61,6 +63,8 @@ export function emulatorCommand(): Command {
     .option('--stream-rate <MiB/s>', 'serve each ReadRows call at this rate (overrides the profile\'s)', numberIn('--stream-rate', 0, 1e6))
     .option('--first-response-ms <ms>', 'wait before each ReadRows call\'s first response', integer('--first-response-ms', 0))
     .option('--session-latency-ms <ms>', 'wait before CreateReadSession answers', integer('--session-latency-ms', 0))
+    .option('--rest-latency-ms <ms>', 'least time a REST call takes to answer', integer('--rest-latency-ms', 0))
+    .option('--rest-rate <MiB/s>', 'send each REST response at this rate (overrides the profile\'s)', numberIn('--rest-rate', 0, 1e6))
     .addHelpText('after', `
 Examples:
   bqread emulator --demo --port 9060 --rest-port 9050
@@ -115,6 +119,8 @@ function paceFromFlags(opts: PaceFlags): ServicePace | undefined {
     ...(opts.streamRate !== undefined && { streamBytesPerSecond: opts.streamRate * 1024 * 1024 }),
     ...(opts.firstResponseMs !== undefined && { firstResponseLatencyMs: opts.firstResponseMs }),
     ...(opts.sessionLatencyMs !== undefined && { sessionLatencyMs: opts.sessionLatencyMs }),
+    ...(opts.restLatencyMs !== undefined && { restCallLatencyMs: opts.restLatencyMs }),
+    ...(opts.restRate !== undefined && { restBytesPerSecond: opts.restRate * 1024 * 1024 }),
   };
   return Object.keys(pace).length > 0 ? pace : undefined;
 }

@@ -4,12 +4,13 @@
 // which already reads every BigQuery type) and, for scalars, the engine's constants.
 import type * as arrow from 'apache-arrow';
 import { schemaFields } from '../../arrow/child-fields.js';
-import type { BqField } from '../sources/bq-schema.js';
+import { SchemaError, type BqField } from '../sources/bq-schema.js';
 import { NdjsonError, tableFromNdjson } from '../sources/ndjson.js';
 import type { ParameterRef } from '../row-restriction/ast.js';
 import type { ParameterValue } from '../row-restriction/analyze.js';
 import { isScalar, sqlTypeOfField, typeName } from '../row-restriction/types.js';
 import type { SqlValue } from '../row-restriction/values.js';
+import { RowRestrictionError } from '../row-restriction/errors.js';
 import { QueryError } from './errors.js';
 
 export interface QueryParameterType {
@@ -70,7 +71,7 @@ export class QueryParameters {
     const type = sqlTypeOfField(column.field);
     if (!isScalar(type)) {
       const shown = type.kind === 'UNSUPPORTED' ? parameterTypeName(column.field) : typeName(type);
-      throw new QueryError(`A query parameter of type ${shown} in an expression is not supported by the bqread emulator's SQL subset`, 'invalidQuery');
+      throw new RowRestrictionError(`A query parameter of type ${shown} in an expression is not supported by the bqread emulator's SQL subset`);
     }
     return { type, value: column.data.nullCount > 0 ? null : scalarAt(column.data, type.kind) };
   }
@@ -91,10 +92,9 @@ function parameterColumn(parameter: QueryParameter, index: number): ParameterCol
     const table = tableFromNdjson(JSON.stringify({ v: value }), [field]);
     return { field: schemaFields(table.schema)[0]!, data: table.batches[0]!.data.children[0]! };
   } catch (error) {
-    if (error instanceof NdjsonError || error instanceof QueryError || (error as Error).name === 'SchemaError') {
-      throw new QueryError(`Invalid value for query parameter ${label}: ${(error as NdjsonError).problem ?? (error as Error).message}`, 'invalid');
-    }
-    throw error;
+    const problem = error instanceof NdjsonError ? error.problem : error instanceof QueryError || error instanceof SchemaError ? error.message : undefined;
+    if (problem === undefined) throw error;
+    throw new QueryError(`Invalid value for query parameter ${label}: ${problem}`, 'invalid');
   }
 }
 
@@ -131,7 +131,14 @@ function ndjsonValueOf(type: QueryParameterType, value: QueryParameterValue | un
     const bound = (b: QueryParameterValue | undefined) => b?.value ?? null;
     return { start: bound(value.rangeValue.start), end: bound(value.rangeValue.end) };
   }
-  return value?.value ?? null;
+  const text = value?.value ?? null;
+  if (kind !== 'JSON' || text === null) return text;
+  // The loader reads a JSON column's cell as the JSON value itself.
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new QueryError(`invalid JSON text ${JSON.stringify(text)}`, 'invalid');
+  }
 }
 
 const decoder = new TextDecoder();

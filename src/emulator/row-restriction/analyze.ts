@@ -30,7 +30,10 @@ export interface ParameterValue {
 export interface AnalyzeOptions {
   /** Ends "... is not supported in X" messages. */
   readonly subject: string;
-  /** The value of each query parameter, undefined for one the query was not given. */
+  /**
+   * The value of each query parameter, undefined for one the query was not given; throws
+   * RowRestrictionError (no position: the use's is added) for one that cannot be used here.
+   */
   readonly parameter?: (ref: ParameterRef) => ParameterValue | undefined;
 }
 
@@ -190,7 +193,14 @@ class Analyzer {
 
   private parameter(ref: ParameterRef, position: SourcePosition): Operand {
     const name = ref.mode === 'named' ? `@${ref.name}` : `?${ref.index + 1}`;
-    const found = this.options.parameter?.(ref);
+    let found: ParameterValue | undefined;
+    try {
+      found = this.options.parameter?.(ref);
+    } catch (error) {
+      // A lookup knows what is wrong with the value, the analyzer where it is used.
+      if (error instanceof RowRestrictionError && !error.position) throw new RowRestrictionError(error.detail, position);
+      throw error;
+    }
     if (!found) {
       throw new RowRestrictionError(ref.mode === 'named'
         ? `Query parameter '${ref.name}' not found`
