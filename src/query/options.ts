@@ -32,8 +32,9 @@ export interface QueryOptions extends Omit<ReadOptions, 'selectedFields' | 'rowR
   /**
    * Most rows a result may have to be turned into Arrow from the jobs response itself, with no
    * read session; a result with more, or that the response's page cannot hold, is read through
-   * the Storage Read API. 0 reads every result through the Storage Read API. Default
-   * DEFAULT_QUERY_OPTIONS.inlineMaxRows (bench/README.md, "Query results", for the measurement).
+   * the Storage Read API. 0 reads every result through the Storage Read API. Default 1,000: the
+   * jobs response is faster up to a few thousand rows, but every large result pays for that first
+   * page too (bench/README.md, "Query results", for the measurement).
    */
   readonly inlineMaxRows?: number;
   /** Deadline of each REST request; default 60 s. */
@@ -42,7 +43,7 @@ export interface QueryOptions extends Omit<ReadOptions, 'selectedFields' | 'rowR
 
 export const DEFAULT_QUERY_OPTIONS = {
   jobIdPrefix: 'bqread_',
-  inlineMaxRows: 10_000,
+  inlineMaxRows: 1_000,
   requestTimeoutMs: 60_000,
   // jobs.getQueryResults waits this long for the job before answering jobComplete: false (its timeoutMs).
   pollTimeoutMs: 10_000,
