@@ -14,7 +14,7 @@ async function startCli(args: string[]): Promise<{ child: ChildProcess; grpc: st
   let stdout = '';
   const ready = new Promise<{ grpc: string; rest: string }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no REST URL line within ${START_TIMEOUT_MS} ms: ${stdout}`)), START_TIMEOUT_MS);
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString('utf8');
       const match = /^listening on (\S+)\n(http:\/\/\S+)$/m.exec(stdout);
       if (!match) return;
