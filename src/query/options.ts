@@ -1,4 +1,4 @@
-import { DEFAULT_READ_OPTIONS, type ReadOptions } from '../read/options.js';
+import { DEFAULT_READ_OPTIONS, resolveReadOptions, type ReadOptions } from '../read/options.js';
 import { ReadOptionsError } from '../read/errors.js';
 import type { RetrySettings } from '../client/retry.js';
 import type { QueryParameters, QueryParameterTypes } from './parameters.js';
@@ -71,6 +71,12 @@ function nonNegativeInteger(name: string, value: number | undefined): void {
   if (value !== undefined && !(Number.isSafeInteger(value) && value >= 0)) throw new ReadOptionsError(`${name} must be a non-negative integer (got ${value})`);
 }
 
+/** The options of the destination table's read: the query's, less what only the job takes. */
+export function readPart(options: QueryOptions): ReadOptions {
+  const { params, types, location, maximumBytesBilled, labels, dryRun, jobIdPrefix, inlineMaxRows, requestTimeoutMs, apiEndpoint, ...read } = options;
+  return read;
+}
+
 /** Validates what the job needs (nothing is sent before this passes); the table read's own options are checked when it starts. */
 export function resolveQueryOptions(sql: string, options: QueryOptions, env: NodeJS.ProcessEnv = process.env): ResolvedQueryOptions {
   if (typeof sql !== 'string' || sql.trim() === '') throw new ReadOptionsError('the query is empty');
@@ -89,6 +95,9 @@ export function resolveQueryOptions(sql: string, options: QueryOptions, env: Nod
   if (options.labels !== undefined && Object.values(options.labels).some((v) => typeof v !== 'string')) {
     throw new ReadOptionsError('labels must map names to strings');
   }
+  // The destination table's read options are checked now too: a job costs money, so nothing is
+  // sent before every option has passed. The table is a stand-in; the job names the real one.
+  resolveReadOptions({ projectId: project, datasetId: 'query_result', tableId: 'query_result' }, readPart(options));
   let endpoint: RestEndpoint;
   try {
     endpoint = resolveRestEndpoint(options, env);

@@ -5,7 +5,6 @@
 import { Readable } from 'node:stream';
 import { RecordBatch, Table, type Data, type Schema } from 'apache-arrow';
 import { abortError, BqReadError } from '../read/errors.js';
-import type { ReadOptions } from '../read/options.js';
 import { readBatches, type BatchStream } from '../read/read-batches.js';
 import { readTableParallel, type ReadTableResult } from '../read/read-table.js';
 import type { ReadSessionInfo } from '../read/session.js';
@@ -13,7 +12,7 @@ import { emptyStats, type ReadStats } from '../read/stats.js';
 import { arrowSchema } from './arrow-schema.js';
 import { parametersJson } from './parameters.js';
 import { runQueryJob, type CompletedQuery, type QueryJobInfo } from './query-job.js';
-import { resolveQueryOptions, type QueryOptions } from './options.js';
+import { readPart, resolveQueryOptions, type QueryOptions } from './options.js';
 import { BigQueryRestClient } from './rest-client.js';
 
 /** Where a query's rows came from: the jobs response itself, or the destination table through the Storage Read API. */
@@ -43,12 +42,6 @@ async function completed(sql: string, options: QueryOptions): Promise<CompletedQ
   return runQueryJob(client, sql, resolved, parameters);
 }
 
-/** The options of the destination table's read: the query's, less what only the job takes. */
-function tableReadOptions(options: QueryOptions): ReadOptions {
-  const { params, types, location, maximumBytesBilled, labels, dryRun, jobIdPrefix, inlineMaxRows, requestTimeoutMs, apiEndpoint, ...read } = options;
-  return read;
-}
-
 /**
  * Runs the query and reads its whole result into one Arrow Table (rows in the result's order when
  * the query has an ORDER BY: a result read through the Storage Read API is read in session order,
@@ -63,7 +56,7 @@ export async function readQuery(sql: string, options: QueryOptions = {}): Promis
     for await (const batch of stream) batches.push(batch);
     return { table: new Table(stream.schema, batches), session: await stream.session, stats: stream.stats, job, source: 'jobs-response' };
   }
-  return { ...(await readTableParallel(job.destinationTable!, tableReadOptions(options))), job, source: 'storage-read' };
+  return { ...(await readTableParallel(job.destinationTable!, readPart(options))), job, source: 'storage-read' };
 }
 
 /**
@@ -74,7 +67,7 @@ export async function readQuery(sql: string, options: QueryOptions = {}): Promis
 export async function readQueryBatches(sql: string, options: QueryOptions = {}): Promise<QueryBatchStream> {
   const { job, inline } = await completed(sql, options);
   if (inline || job.dryRun) return fromJobsResponse(job, inline, options.signal);
-  const stream = readBatches(job.destinationTable!, tableReadOptions(options));
+  const stream = readBatches(job.destinationTable!, readPart(options));
   return Object.assign(stream, { job, source: 'storage-read' as const });
 }
 
