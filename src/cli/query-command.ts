@@ -70,7 +70,7 @@ Examples:
       const { readQueryBatches } = await import('../query/read-query.js');
       if (!plan) {
         const { job } = await readQueryBatches(sql, options);
-        process.stdout.write(`${job.totalBytesProcessed} bytes would be processed (dry run of ${job.id})\n`);
+        process.stdout.write(`${job.totalBytesProcessed} bytes would be processed (dry run)\n`);
         return;
       }
       let label = sql;

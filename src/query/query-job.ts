@@ -16,7 +16,7 @@ import type { Job, JobReference, QueryResults, TableReferenceJson, TableSchema }
 
 /** What a finished (or dry-run) query job says of itself. */
 export interface QueryJobInfo {
-  /** `project:location.jobId`, as `bq` writes a job. */
+  /** `project:location.jobId`, as `bq` writes a job (a dry run makes no job: the id it would have had). */
   readonly id: string;
   readonly reference: JobReference;
   /** Bytes the query processed (a dry run: would process). */
@@ -79,7 +79,7 @@ function info(job: Job | undefined, reference: JobReference, results: QueryResul
     dryRun,
     cacheHit: job?.statistics?.query?.cacheHit ?? false,
     totalRows: Number(results?.totalRows ?? 0),
-    schema: results?.schema ?? (job?.statistics?.query as { schema?: TableSchema } | undefined)?.schema ?? {},
+    schema: results?.schema ?? job?.statistics?.query?.schema ?? {},
     destinationTable: job?.configuration?.query?.destinationTable,
     jobMs: performance.now() - started,
   };
@@ -133,7 +133,9 @@ export async function runQueryJob(client: BigQueryRestClient, sql: string, optio
 /** jobs.getQueryResults until jobComplete; its answer holds up to inlineMaxRows rows (none when inlining is off). */
 async function waitForResults(client: BigQueryRestClient, reference: JobReference, options: ResolvedQueryOptions): Promise<QueryResults> {
   for (let pause = FIRST_POLL_PAUSE_MS; ; pause = Math.min(2 * pause, LAST_POLL_PAUSE_MS)) {
-    const results = await client.getQueryResults(reference, { maxResults: options.inlineMaxRows, timeoutMs: DEFAULT_QUERY_OPTIONS.pollTimeoutMs }, options.signal);
+    // The service holds the call up to timeoutMs: well inside the request's own deadline.
+    const timeoutMs = Math.min(DEFAULT_QUERY_OPTIONS.pollTimeoutMs, Math.floor(options.requestTimeoutMs / 2));
+    const results = await client.getQueryResults(reference, { maxResults: options.inlineMaxRows, timeoutMs }, options.signal);
     if (results.jobComplete) return results;
     await sleep(pause, undefined, { signal: options.signal });
   }

@@ -5,6 +5,7 @@
 import { Readable } from 'node:stream';
 import { RecordBatch, Table, type Data, type Schema } from 'apache-arrow';
 import { abortError, BqReadError } from '../read/errors.js';
+import type { ReadOptions } from '../read/options.js';
 import { readBatches, type BatchStream } from '../read/read-batches.js';
 import { readTableParallel, type ReadTableResult } from '../read/read-table.js';
 import type { ReadSessionInfo } from '../read/session.js';
@@ -34,6 +35,20 @@ export interface QueryBatchStream extends Omit<BatchStream, 'formatted'> {
   readonly formatted?: BatchStream['formatted'];
 }
 
+// As python-bigquery's _contains_order_by (google/cloud/bigquery/job/query.py): any ORDER BY, a
+// window's too, keeps the result's order, at the cost of a read in fewer streams.
+const ORDER_BY = /ORDER\s+BY/i;
+
+/**
+ * The destination table's read: the query's options less the job's, and for an ordered result one
+ * stream (unless maxStreams says otherwise) read in session order, as python-bigquery reads one,
+ * so the rows keep the order the query gave them.
+ */
+function destinationRead(sql: string, options: QueryOptions): ReadOptions {
+  const read = readPart(options);
+  return ORDER_BY.test(sql) ? { ...read, maxStreams: read.maxStreams ?? 1, ordered: true } : read;
+}
+
 /** Runs the query (jobs.insert, then jobs.getQueryResults until done); an abort cancels the job. */
 async function completed(sql: string, options: QueryOptions): Promise<CompletedQuery> {
   const resolved = resolveQueryOptions(sql, options);
@@ -43,9 +58,8 @@ async function completed(sql: string, options: QueryOptions): Promise<CompletedQ
 }
 
 /**
- * Runs the query and reads its whole result into one Arrow Table (rows in the result's order when
- * the query has an ORDER BY: a result read through the Storage Read API is read in session order,
- * which is the table's). With `dryRun`, nothing runs: the table is empty and `job` holds the
+ * Runs the query and reads its whole result into one Arrow Table, in the query's order when it has
+ * an ORDER BY. With `dryRun`, nothing runs: the table is empty and `job` holds the
  * estimate.
  */
 export async function readQuery(sql: string, options: QueryOptions = {}): Promise<QueryTableResult> {
@@ -56,7 +70,7 @@ export async function readQuery(sql: string, options: QueryOptions = {}): Promis
     for await (const batch of stream) batches.push(batch);
     return { table: new Table(stream.schema, batches), session: await stream.session, stats: stream.stats, job, source: 'jobs-response' };
   }
-  return { ...(await readTableParallel(job.destinationTable!, readPart(options))), job, source: 'storage-read' };
+  return { ...(await readTableParallel(job.destinationTable!, destinationRead(sql, options))), job, source: 'storage-read' };
 }
 
 /**
@@ -67,7 +81,7 @@ export async function readQuery(sql: string, options: QueryOptions = {}): Promis
 export async function readQueryBatches(sql: string, options: QueryOptions = {}): Promise<QueryBatchStream> {
   const { job, inline } = await completed(sql, options);
   if (inline || job.dryRun) return fromJobsResponse(job, inline, options.signal);
-  const stream = readBatches(job.destinationTable!, readPart(options));
+  const stream = readBatches(job.destinationTable!, destinationRead(sql, options));
   return Object.assign(stream, { job, source: 'storage-read' as const });
 }
 

@@ -38,7 +38,8 @@ export interface Job {
   };
   readonly statistics?: {
     readonly totalBytesProcessed?: string;
-    readonly query?: { readonly totalBytesProcessed?: string; readonly cacheHit?: boolean };
+    /** `schema`: a dry run's result schema. */
+    readonly query?: { readonly totalBytesProcessed?: string; readonly cacheHit?: boolean; readonly schema?: TableSchema };
   };
   readonly configuration?: { readonly query?: { readonly destinationTable?: TableReferenceJson } };
 }

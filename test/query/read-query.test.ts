@@ -83,6 +83,21 @@ test('a result beyond inlineMaxRows, or beyond the first page, is read through t
   assert.deepEqual(rows(exact), rows(few));
 });
 
+test('an ORDER BY result keeps its order through the Storage Read API: one stream, read in order', async () => {
+  const sql = `SELECT id, f_string FROM ${DEMO} WHERE id >= 100 ORDER BY id DESC`;
+  const table = await readQuery(sql, { ...options, inlineMaxRows: 0 });
+  assert.equal(table.session.streams.length, 1);
+  const ids = canonicalRows(table.table).map((r) => Number((r as { id: string }).id));
+  assert.deepEqual(ids, Array.from({ length: 2900 }, (_, i) => 2999 - i));
+  const streamed: number[] = [];
+  for await (const batch of await readQueryBatches(sql, { ...options, inlineMaxRows: 0 })) {
+    for (const row of canonicalRows([batch])) streamed.push(Number((row as { id: string }).id));
+  }
+  assert.deepEqual(streamed, ids);
+  const unordered = await readQuery(`SELECT id FROM ${DEMO} WHERE id >= 100`, { ...options, inlineMaxRows: 0 });
+  assert.ok(unordered.session.streams.length > 1, 'without ORDER BY the session decides the streams');
+});
+
 test('zero rows and one row: the schema on both paths', async () => {
   for (const filter of ['id < 0', 'id = 42']) {
     const sql = `SELECT id, f_string, r_int64, rec FROM ${DEMO} WHERE ${filter}`;
