@@ -31,3 +31,20 @@ test('FLOAT64, NUMERIC, REPEATED and RECORD cells, NULLs, across batches and fro
   ]);
   assert.deepEqual(jsonRows(table, 4, 10, { int64Timestamp: true }), []);
 });
+
+test('RANGE cells are "[start, end)" text with UNBOUNDED open bounds, each bound as its type\'s cell', () => {
+  const ranges = tableFromNdjson([
+    '{"d":"[2020-01-01, UNBOUNDED)","dt":"[2020-01-01T12:00:00, 2020-12-31T12:00:00.5)","ts":"[UNBOUNDED, 1970-01-01 00:00:01Z)"}',
+    '{"d":null,"dt":"[UNBOUNDED, UNBOUNDED)","ts":"[1970-01-01 00:00:00Z, UNBOUNDED)"}',
+  ].join('\n'), [
+    { name: 'd', type: 'RANGE', rangeElementType: { type: 'DATE' } },
+    { name: 'dt', type: 'RANGE', rangeElementType: { type: 'DATETIME' } },
+    { name: 'ts', type: 'RANGE', rangeElementType: { type: 'TIMESTAMP' } },
+  ]);
+  const cells = (int64Timestamp: boolean) => jsonRows(ranges, 0, 2, { int64Timestamp }).map((row) => row.f.map((cell) => cell.v));
+  assert.deepEqual(cells(true), [
+    ['[2020-01-01, UNBOUNDED)', '[2020-01-01T12:00:00, 2020-12-31T12:00:00.5)', '[UNBOUNDED, 1000000)'],
+    [null, '[UNBOUNDED, UNBOUNDED)', '[0, UNBOUNDED)'],
+  ]);
+  assert.deepEqual(cells(false)[0]![2], '[UNBOUNDED, 1.0)');
+});
