@@ -49,6 +49,11 @@ export interface EmulatorOptions {
   readonly restPort?: number;
   /** How long a query job stays PENDING then RUNNING (half each) before it is DONE; default 0. */
   readonly jobLatencyMs?: number;
+  /**
+   * Most query jobs kept; default 1000. Past it the oldest job is let go (jobs.get then answers
+   * 404) with its anonymous result table, so a suite running queries by the thousand stays bounded.
+   */
+  readonly maxJobs?: number;
   readonly tables?: readonly EmulatorTable[];
   /** Reject calls without the right `x-goog-request-params` header, as the service does; default true. */
   readonly requireRoutingHeader?: boolean;
@@ -137,6 +142,7 @@ const DEFAULTS = {
   location: 'us',
   restPort: 0,
   jobLatencyMs: 0,
+  maxJobs: 1000,
 };
 
 function checkRouting(metadata: Metadata, key: string, expected: string, required: boolean): void {
@@ -185,6 +191,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     storageBlockBytes: settings.storageBlockBytes,
   };
   if (!(settings.jobLatencyMs >= 0)) throw new RangeError(`jobLatencyMs must be a non-negative number (got ${settings.jobLatencyMs})`);
+  if (!Number.isInteger(settings.maxJobs) || settings.maxJobs < 1) throw new RangeError(`maxJobs must be a positive integer (got ${settings.maxJobs})`);
   const requireRouting = options.requireRoutingHeader ?? true;
   const store = new TableStore();
   const catalog = new Catalog(store);
@@ -321,7 +328,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   sweeper.unref();
   const bound = listener.address() as net.AddressInfo;
   const host = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
-  const queries = new QueryService({ catalog, location: restLocation(settings.location), jobLatencyMs: settings.jobLatencyMs });
+  const queries = new QueryService({
+    catalog, location: restLocation(settings.location), jobLatencyMs: settings.jobLatencyMs, maxJobs: settings.maxJobs,
+  });
   const rest = await startRestServer({ host: settings.host, port: settings.restPort, service: queries, requireToken: options.requireToken, pace })
     .catch(async (error: unknown) => {
       await new Promise<void>((resolve) => listener.close(() => resolve()));

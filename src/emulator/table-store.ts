@@ -76,6 +76,11 @@ export class TableStore {
     return stored;
   }
 
+  /** Drops a table (a let-go job's anonymous result); false when there was none. */
+  delete(path: TablePath): boolean {
+    return this.tables.delete(formatTablePath(path));
+  }
+
   get(path: TablePath): StoredTable | undefined {
     return this.tables.get(formatTablePath(path));
   }

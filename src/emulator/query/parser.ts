@@ -44,9 +44,8 @@ class StatementParser {
       p.fail(`Unexpected ${describe(first)}`, first);
     }
     const modifier = p.peek();
-    if (p.isKeyword(modifier, 'DISTINCT') || (modifier.kind === 'identifier' && /^AS$/i.test(modifier.text))) {
-      throw unsupported(`SELECT ${modifier.text.toUpperCase()}`, modifier.position);
-    }
+    if (p.isKeyword(modifier, 'DISTINCT')) throw unsupported('SELECT DISTINCT', modifier.position);
+    if (p.isKeyword(modifier, 'AS')) throw unsupported('SELECT AS STRUCT or AS VALUE', modifier.position);
     p.acceptKeyword('ALL');
     const items = [this.selectItem()];
     while (p.acceptSymbol(',')) items.push(this.selectItem());

@@ -84,8 +84,11 @@ export class Job {
   }
 }
 
+/** The jobs a project's REST calls see, the oldest let go past `maxJobs` (`evicted` is told which). */
 export class JobStore {
   private readonly jobs = new Map<string, Job>();
+
+  constructor(private readonly maxJobs: number, private readonly evicted: (job: Job) => void) {}
 
   private static key(projectId: string, jobId: string): string {
     return `${projectId}\u0000${jobId}`;
@@ -97,6 +100,12 @@ export class JobStore {
 
   add(job: Job): void {
     this.jobs.set(JobStore.key(job.reference.projectId, job.reference.jobId), job);
+    for (const [key, oldest] of this.jobs) {
+      if (this.jobs.size <= this.maxJobs) break;
+      this.jobs.delete(key);
+      oldest.dispose();
+      this.evicted(oldest);
+    }
   }
 
   get(projectId: string, jobId: string): Job | undefined {

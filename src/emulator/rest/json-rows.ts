@@ -1,7 +1,9 @@
 // Rows of an Arrow table in BigQuery's REST JSON (TableRow, TableCell): each row {"f": [{"v": ...}]},
 // every scalar a string in the text BigQuery writes (INT64 and NUMERIC digits, FLOAT64 with NaN
 // and Infinity, BOOL true/false, BYTES base64, DATE/TIME/DATETIME ISO text, GEOGRAPHY WKT, JSON
-// its text, INTERVAL canonical), REPEATED an array of {"v"}, RECORD {"f": [...]}, NULL null.
+// its text, INTERVAL canonical), REPEATED an array of {"v"}, RECORD {"f": [...]}, NULL null;
+// RANGE "[start, end)", each bound as its type's cell, UNBOUNDED where open (the text
+// @google-cloud/bigquery's BigQueryRange.fromStringValue_ parses).
 // TIMESTAMP is microseconds since the epoch as an integer string under formatOptions.useInt64Timestamp
 // (which Google's clients ask for), else seconds as a floating-point string ("1.6E9").
 // https://cloud.google.com/bigquery/docs/reference/rest/v2/DataFormatOptions
@@ -10,6 +12,7 @@ import { bqTypeOf, repeatedItem } from '../../bq-type.js';
 import { scalarPlanOf } from '../../sinks/values.js';
 import { scalarTextOf } from '../../sinks/text/value-text.js';
 import { isValid } from '../../sinks/text/column-data.js';
+import { rangeElementTypeOf } from '../sources/bq-schema.js';
 
 export interface JsonCell { readonly v: JsonValue }
 export type JsonValue = string | null | readonly JsonCell[] | { readonly f: readonly JsonCell[] };
@@ -53,6 +56,11 @@ function cellOf(field: Field, format: RowFormat): CellOf {
     };
   }
   const type = field.type as DataType;
+  if (rangeElementTypeOf(type)) {
+    const [start, end] = type.children.map((bound) => cellOf(bound as Field, format)) as [CellOf, CellOf];
+    const text = (cell: CellOf, data: Data, i: number) => (cell(data, i) as string | null) ?? 'UNBOUNDED';
+    return (data, i) => (isValid(data, i) ? `[${text(start, data.children[0]!, i)}, ${text(end, data.children[1]!, i)})` : null);
+  }
   if (DataType.isStruct(type)) {
     const children = type.children.map((child) => cellOf(child, format));
     return (data, i) => (isValid(data, i) ? { f: children.map((child, k) => ({ v: child(data.children[k]!, i) })) } : null);

@@ -20,6 +20,8 @@ export interface QueryServiceOptions {
   readonly location: string;
   /** How long a job stays PENDING and RUNNING before it is DONE. */
   readonly jobLatencyMs: number;
+  /** Most jobs kept; past it the oldest is let go, with its anonymous result table. */
+  readonly maxJobs: number;
 }
 
 /** A query request's fields, shared by jobs.insert's configuration.query and jobs.query's body. */
@@ -36,6 +38,8 @@ interface QueryFields {
 
 /** What one getQueryResults (or jobs.query) page holds. */
 export interface PageRequest {
+  /** The job's location, when the caller names it. */
+  readonly location?: string;
   readonly startIndex?: number;
   readonly pageToken?: string;
   readonly maxResults?: number;
@@ -65,9 +69,15 @@ const restErrorOfProto = (error: ErrorProto) =>
   new RestError(HTTP_STATUS_OF_REASON[error.reason] ?? 400, error.reason, error.message, error.location);
 
 export class QueryService {
-  readonly jobs = new JobStore();
+  private readonly jobs: JobStore;
 
-  constructor(private readonly options: QueryServiceOptions) {}
+  constructor(private readonly options: QueryServiceOptions) {
+    this.jobs = new JobStore(options.maxJobs, (job) => {
+      const planned = job.planned;
+      // BigQuery keeps anonymous results a day; here they go with their job, named ones stay.
+      if (planned.kind === 'result' && planned.destination.datasetId.startsWith('_')) options.catalog.tables.delete(planned.destination);
+    });
+  }
 
   /** jobs.insert: a query job (or, with dryRun, its statistics and no job). */
   insertJob(projectId: string, body: Record<string, unknown>): object {
@@ -106,16 +116,16 @@ export class QueryService {
     });
   }
 
-  getJob(projectId: string, jobId: string): object {
-    return jobJson(this.job(projectId, jobId), Date.now());
+  getJob(projectId: string, jobId: string, location: string | undefined): object {
+    return jobJson(this.job(projectId, jobId, location), Date.now());
   }
 
   async getQueryResults(projectId: string, jobId: string, request: PageRequest): Promise<object> {
-    return this.page(this.job(projectId, jobId), 'bigquery#getQueryResultsResponse', request);
+    return this.page(this.job(projectId, jobId, request.location), 'bigquery#getQueryResultsResponse', request);
   }
 
-  cancelJob(projectId: string, jobId: string): object {
-    const job = this.job(projectId, jobId);
+  cancelJob(projectId: string, jobId: string, location: string | undefined): object {
+    const job = this.job(projectId, jobId, location);
     job.cancel(Date.now());
     return { kind: 'bigquery#jobCancelResponse', job: jobJson(job, Date.now()) };
   }
@@ -124,7 +134,7 @@ export class QueryService {
     const { catalog, location } = this.options;
     const view = catalog.view(path);
     if (view) {
-      const result = this.runText(view.sql, path.projectId, undefined);
+      const result = this.evaluate(path.projectId, { query: view.sql, useLegacySql: false });
       return tableJson({
         path, schema: result.table.schema, numRows: 0, numBytes: 0, createdMs: view.createdAtMs, modifiedMs: view.createdAtMs, location, viewQuery: view.sql,
       });
@@ -141,23 +151,27 @@ export class QueryService {
     this.jobs.close();
   }
 
-  private job(projectId: string, jobId: string): Job {
+  /** A job by id; asked for in another location, it is not found, as the service's jobs are regional. */
+  private job(projectId: string, jobId: string, location: string | undefined): Job {
     const job = this.jobs.get(projectId, jobId);
-    if (!job) throw notFound(`Not found: Job ${projectId}:${jobId}`);
+    if (!job || (location !== undefined && location.toLowerCase() !== job.reference.location.toLowerCase())) {
+      throw notFound(`Not found: Job ${projectId}:${location ? `${location}.` : ''}${jobId}`);
+    }
     return job;
   }
 
   /**
-   * Runs the query now and makes its job. An invalid query fails the job (jobs.insert) or, for
-   * jobs.query (`failFast`), the call itself, as the service does.
+   * Runs the query now and makes its job. A query that fails (QueryError) fails the job
+   * (jobs.insert) or, for jobs.query (`failFast`), the call itself, as the service does; a bad
+   * request (no query text, legacy SQL) fails the call either way.
    */
   private startJob(reference: JobReference, fields: QueryFields, configuration: Record<string, unknown>, failFast = false): Job {
     let outcome: JobOutcome;
     try {
       outcome = this.outcomeOf(reference.projectId, fields);
     } catch (error) {
-      if (failFast) throw error;
-      outcome = { kind: 'error', error: asRestError(error).proto };
+      if (failFast || !(error instanceof QueryError)) throw error;
+      outcome = { kind: 'error', error: restErrorOf(error).proto };
     }
     if (failFast && outcome.kind === 'error') throw restErrorOfProto(outcome.error);
     const now = Date.now();
@@ -205,21 +219,13 @@ export class QueryService {
     const parameters = Array.isArray(fields.queryParameters) ? fields.queryParameters as QueryParameter[] : [];
     const dataset = fields.defaultDataset;
     const defaultDataset = dataset?.datasetId ? { projectId: dataset.projectId ?? projectId, datasetId: dataset.datasetId } : undefined;
-    try {
-      return runQuery(fields.query, {
-        defaultProject: projectId,
-        defaultDataset,
-        location: this.options.location,
-        parameters: new QueryParameters(parameters, typeof fields.parameterMode === 'string' ? fields.parameterMode : undefined),
-        lookup: (path) => this.options.catalog.lookup(path),
-      });
-    } catch (error) {
-      throw asRestError(error);
-    }
-  }
-
-  private runText(sql: string, projectId: string, dataset: QueryFields['defaultDataset']): QueryResult {
-    return this.evaluate(projectId, { query: sql, useLegacySql: false, defaultDataset: dataset });
+    return runQuery(fields.query, {
+      defaultProject: projectId,
+      defaultDataset,
+      location: this.options.location,
+      parameters: new QueryParameters(parameters, typeof fields.parameterMode === 'string' ? fields.parameterMode : undefined),
+      lookup: (path) => this.options.catalog.lookup(path),
+    });
   }
 
   private dryRun(projectId: string, location: string, query: QueryFields, configuration: Record<string, unknown>): object {
@@ -292,12 +298,6 @@ function pageStart(token: string): number {
   const start = Number(Buffer.from(token, 'base64url').toString());
   if (!Number.isSafeInteger(start) || start < 0) throw invalid(`Invalid page token: ${token}`);
   return start;
-}
-
-function asRestError(error: unknown): RestError {
-  if (error instanceof RestError) return error;
-  if (error instanceof QueryError) return restErrorOf(error);
-  throw error;
 }
 
 /** Arrow bytes of a table's buffers, the emulator's stand-in for BigQuery's logical bytes. */

@@ -2,13 +2,26 @@
 // (https://cloud.google.com/bigquery/docs/reference/rest/v2/tables#Table,
 // https://cloud.google.com/bigquery/docs/reference/rest/v2/Job).
 import type * as arrow from 'apache-arrow';
-import { bqSchemaFromArrow } from '../../bq-type.js';
+import { bqSchemaField, repeatedItem } from '../../bq-type.js';
+import { childFields, schemaFields } from '../../arrow/child-fields.js';
+import { rangeElementTypeOf } from '../sources/bq-schema.js';
 import type { TablePath } from '../../protocol/names.js';
 import type { Job } from './jobs.js';
 
 export const tableReferenceJson = (path: TablePath) => ({ projectId: path.projectId, datasetId: path.datasetId, tableId: path.tableId });
 
-export const schemaJson = (schema: arrow.Schema) => ({ fields: bqSchemaFromArrow(schema) });
+export const schemaJson = (schema: arrow.Schema) => ({ fields: schemaFields(schema).map(restField) });
+
+/** A TableFieldSchema: as `bq show --schema` writes the field, with RANGEs the emulator made named as such. */
+function restField(field: arrow.Field<arrow.DataType>): object {
+  const item = repeatedItem(field) as arrow.Field<arrow.DataType> | undefined;
+  const valueField = item ?? field;
+  const mode = item ? 'REPEATED' : field.nullable ? 'NULLABLE' : 'REQUIRED';
+  const element = rangeElementTypeOf(valueField.type);
+  if (element) return { name: field.name, type: 'RANGE', mode, rangeElementType: { type: element } };
+  const described = bqSchemaField(field);
+  return described.type === 'RECORD' ? { ...described, fields: childFields(valueField.type).map(restField) } : described;
+}
 
 export interface TableFacts {
   readonly path: TablePath;

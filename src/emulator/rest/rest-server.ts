@@ -6,7 +6,8 @@ import type net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ServicePace } from '../pace.js';
 import type { PageRequest, QueryService } from './query-service.js';
-import { invalid, notFound, RestError } from './rest-error.js';
+import { QueryError } from '../query/errors.js';
+import { invalid, notFound, RestError, restErrorOf } from './rest-error.js';
 
 export interface RestServerOptions {
   readonly host: string;
@@ -42,8 +43,8 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
   const routes: Route[] = [
     route('POST', '/jobs', (m, body) => service.insertJob(decode(m, 1), body)),
     route('POST', '/queries', (m, body) => service.query(decode(m, 1), body)),
-    route('GET', `/jobs/${SEGMENT}`, (m) => service.getJob(decode(m, 1), decode(m, 2))),
-    route('POST', `/jobs/${SEGMENT}/cancel`, (m) => service.cancelJob(decode(m, 1), decode(m, 2))),
+    route('GET', `/jobs/${SEGMENT}`, (m, _body, query) => service.getJob(decode(m, 1), decode(m, 2), query.get('location') ?? undefined)),
+    route('POST', `/jobs/${SEGMENT}/cancel`, (m, _body, query) => service.cancelJob(decode(m, 1), decode(m, 2), query.get('location') ?? undefined)),
     route('GET', `/queries/${SEGMENT}`, (m, _body, query) => service.getQueryResults(decode(m, 1), decode(m, 2), pageRequest(query))),
     route('GET', `/datasets/${SEGMENT}/tables/${SEGMENT}`, (m) =>
       service.getTable({ projectId: decode(m, 1), datasetId: decode(m, 2), tableId: decode(m, 3) })),
@@ -63,6 +64,7 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
       return [200, await found.handler(found.path.exec(url.pathname)!, body, url.searchParams)];
     } catch (error) {
       if (error instanceof RestError) return [error.httpStatus, error.body()];
+      if (error instanceof QueryError) return [restErrorOf(error).httpStatus, restErrorOf(error).body()];
       return [500, new RestError(500, 'internalError', `emulator error: ${(error as Error).message}`).body()];
     } finally {
       await pace(options.pace, started);
@@ -126,6 +128,7 @@ function pageRequest(query: URLSearchParams): PageRequest {
     return value;
   };
   return {
+    location: query.get('location') ?? undefined,
     startIndex: number('startIndex'),
     pageToken: query.get('pageToken') ?? undefined,
     maxResults: number('maxResults'),

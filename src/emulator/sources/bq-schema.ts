@@ -284,6 +284,16 @@ function metadataOf(f: NormalizedBqField): Map<string, string> | null {
   }
 }
 
+/**
+ * The RANGE struct types made here, with their element type. Their Arrow form alone cannot tell a
+ * RANGE from a RECORD of `start` and `end` (README, "RANGE and RECORD"), and the Read API sends no
+ * more; the emulator's REST API, which names the type in schemas and writes RANGE cells as text,
+ * asks here. A table given as Arrow (an IPC file) has no entry: its structs stay RECORDs.
+ */
+const RANGE_TYPES = new WeakMap<arrow.DataType, RangeElementType>();
+
+export const rangeElementTypeOf = (type: arrow.DataType): RangeElementType | undefined => RANGE_TYPES.get(type);
+
 /** Arrow type of one bound of a RANGE (the bounds carry no metadata: unverified). */
 function rangeBoundType(element: RangeElementType): arrow.DataType {
   switch (element) {
@@ -316,7 +326,9 @@ function arrowTypeOf(f: NormalizedBqField): arrow.DataType {
     // Storage Read API docs, "Arrow schema details": a struct of `start` and `end`, NULL meaning unbounded.
     case 'RANGE': {
       const bound = rangeBoundType(f.rangeElementType!.type);
-      return new arrow.Struct([new arrow.Field('start', bound, true), new arrow.Field('end', bound, true)]);
+      const range = new arrow.Struct([new arrow.Field('start', bound, true), new arrow.Field('end', bound, true)]);
+      RANGE_TYPES.set(range, f.rangeElementType!.type);
+      return range;
     }
     // Unverified: Arrow's calendar interval holds BigQuery's months, days and sub-day time exactly.
     case 'INTERVAL': return new arrow.IntervalMonthDayNano();

@@ -155,8 +155,26 @@ test('what the subset leaves out is refused as unsupported, at its position', ()
     ['SELECT id FROM ds.people UNION ALL SELECT id FROM ds.people', /^UNION is not supported by the bqread emulator's SQL subset at \[1:26\]$/],
     ['WITH x AS (SELECT 1) SELECT * FROM x', /^WITH is not supported by the bqread emulator's SQL subset at \[1:1\]$/],
     ['SELECT DISTINCT id FROM ds.people', /^SELECT DISTINCT is not supported by the bqread emulator's SQL subset at \[1:8\]$/],
+    ['SELECT AS STRUCT 1 AS a', /^SELECT AS STRUCT or AS VALUE is not supported by the bqread emulator's SQL subset at \[1:8\]$/],
     ['SELECT * FROM (SELECT 1)', /^A subquery in FROM is not supported by the bqread emulator's SQL subset at \[1:15\]$/],
     ['INSERT INTO ds.people (id) VALUES (1)', /^The statement INSERT is not supported by the bqread emulator's SQL subset at \[1:1\]$/],
   ];
   for (const [sql, pattern] of cases) refused(sql, 'invalidQuery', pattern);
+});
+
+test('the text around a query: backquoted name parts, implicit aliases, comments, a trailing semicolon', () => {
+  assert.deepEqual(
+    rows('-- the first two\nSELECT id n, `name` AS `the name` /* both */ FROM `p`.ds.`people` WHERE id < 3;'),
+    [{ n: '1', 'the name': 'ann' }, { n: '2', 'the name': 'bob' }],
+  );
+});
+
+test('positional and named parameters as values and in WHERE; a named one matches case-insensitively', () => {
+  const named: QueryParameter[] = [{ name: 'Lo', parameterType: { type: 'INT64' }, parameterValue: { value: '4' } }];
+  assert.deepEqual(rows('SELECT id, @lo AS lo FROM ds.people WHERE id >= @LO', named), [{ id: '4', lo: '4' }, { id: '5', lo: '4' }]);
+  const positional: QueryParameter[] = [
+    { parameterType: { type: 'STRING' }, parameterValue: { value: 'bob' } },
+    { parameterType: { type: 'INT64' }, parameterValue: { value: '2' } },
+  ];
+  assert.deepEqual(canonicalRows(runQuery('SELECT id FROM ds.people WHERE name = ? AND id > ?', context(positional, 'POSITIONAL')).table), [{ id: '5' }]);
 });

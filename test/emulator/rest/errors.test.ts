@@ -110,3 +110,11 @@ test('a required token is checked on the REST API too: 401 without one', async (
     await guarded.close();
   }
 });
+
+test('a bad request fails jobs.insert itself (no job is made): no query text, legacy SQL', async () => {
+  const missing = await rest(emulator, 'POST', `projects/${PROJECT}/jobs`, { jobReference: { jobId: 'no_query' }, configuration: { query: { useLegacySql: false } } });
+  assertErrorBody(missing, 400, 'INVALID_ARGUMENT', 'invalid', /^Required parameter is missing: query$/);
+  const legacy = await rest(emulator, 'POST', `projects/${PROJECT}/jobs`, { jobReference: { jobId: 'legacy' }, configuration: { query: { query: 'SELECT 1' } } });
+  assertErrorBody(legacy, 400, 'INVALID_ARGUMENT', 'invalid', /runs GoogleSQL only/);
+  assert.equal((await rest(emulator, 'GET', `projects/${PROJECT}/jobs/no_query`)).status, 404);
+});

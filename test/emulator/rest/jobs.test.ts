@@ -124,3 +124,35 @@ test('the REST paths answer without the /bigquery/v2 prefix too (a BIGQUERY_EMUL
   assert.equal(response.status, 200);
   assert.equal(((await response.json()) as { type: string }).type, 'TABLE');
 });
+
+test('a job asked for in another location is not found, as the service\'s jobs are regional', async () => {
+  await insertQueryJob(emulator, PROJECT, 'SELECT 1 AS x', {}, { jobId: 'located_1', location: 'US' });
+  assert.equal((await rest(emulator, 'GET', `projects/${PROJECT}/jobs/located_1?location=us`)).status, 200);
+  const elsewhere = await rest(emulator, 'GET', `projects/${PROJECT}/queries/located_1?location=EU`);
+  assert.equal(elsewhere.status, 404);
+  assert.equal(elsewhere.body.error!.message, `Not found: Job ${PROJECT}:EU.located_1`);
+});
+
+test('past maxJobs the oldest job is let go with its anonymous result table; a named destination stays', async () => {
+  const small = await startEmulator({ tables: [{ table: `${PROJECT}.ds.numbers`, data: numbers }], maxJobs: 2 });
+  try {
+    const destinationOf = async (jobId: string) => {
+      const job = await rest(small, 'GET', `projects/${PROJECT}/jobs/${jobId}`);
+      const { projectId, datasetId, tableId } = (job.body.configuration as { query: { destinationTable: Record<string, string> } }).query.destinationTable;
+      return `projects/${projectId}/datasets/${datasetId}/tables/${tableId}`;
+    };
+    await insertQueryJob(small, PROJECT, 'SELECT id FROM ds.numbers', {}, { jobId: 'first' });
+    const anonymous = await destinationOf('first');
+    await insertQueryJob(small, PROJECT, 'SELECT id FROM ds.numbers', { destinationTable: { datasetId: 'out', tableId: 'kept' } }, { jobId: 'second' });
+    assert.equal((await rest(small, 'GET', anonymous)).status, 200);
+    await insertQueryJob(small, PROJECT, 'SELECT id FROM ds.numbers', {}, { jobId: 'third' });
+    await insertQueryJob(small, PROJECT, 'SELECT id FROM ds.numbers', {}, { jobId: 'fourth' });
+    assert.equal((await rest(small, 'GET', `projects/${PROJECT}/jobs/first`)).status, 404);
+    assert.equal((await rest(small, 'GET', `projects/${PROJECT}/jobs/second`)).status, 404);
+    assert.equal((await rest(small, 'GET', anonymous)).status, 404);
+    assert.equal((await rest(small, 'GET', `projects/${PROJECT}/datasets/out/tables/kept`)).status, 200);
+    assert.equal((await rest(small, 'GET', `projects/${PROJECT}/jobs/fourth`)).status, 200);
+  } finally {
+    await small.close();
+  }
+});

@@ -124,3 +124,42 @@ test('a bad query rejects with BigQuery\'s reason and position', async () => {
     return true;
   });
 });
+
+test('RANGE columns come back as the client\'s BigQueryRange, bounds decoded by their type', async () => {
+  const [rows] = await bigquery.query('SELECT id, f_range_date, f_range_timestamp FROM ds.all_types WHERE id < 40 ORDER BY id');
+  const bound = (name: string, side: 'start' | 'end', row: number): bigint | number | null => {
+    let first = 0;
+    for (const batch of source.batches) {
+      if (row < first + batch.numRows) {
+        const range = batch.getChild(name)!.data[0]!;
+        if (!range.getValid(row - first)) return null;
+        const data = range.children[side === 'start' ? 0 : 1]!;
+        return data.getValid(row - first) ? (data.values as Int32Array | BigInt64Array)[row - first]! : null;
+      }
+      first += batch.numRows;
+    }
+    throw new RangeError(`no row ${row}`);
+  };
+  type Range = { elementType: string; start?: { value: string }; end?: { value: string } } | null;
+  let ranges = 0;
+  for (const row of rows as { id: number; f_range_date: Range; f_range_timestamp: Range }[]) {
+    const date = row.f_range_date;
+    const timestamp = row.f_range_timestamp;
+    if (date) {
+      ranges++;
+      assert.equal(date.elementType, 'DATE');
+      for (const side of ['start', 'end'] as const) {
+        const days = bound('f_range_date', side, row.id) as number | null;
+        assert.equal(date[side]?.value ?? null, days === null ? null : formatDate(days));
+      }
+    }
+    if (timestamp) {
+      assert.equal(timestamp.elementType, 'TIMESTAMP');
+      for (const side of ['start', 'end'] as const) {
+        const micros = bound('f_range_timestamp', side, row.id) as bigint | null;
+        assert.equal(timestamp[side]?.value ?? null, micros === null ? null : isoText(micros));
+      }
+    }
+  }
+  assert.ok(ranges > 20);
+});

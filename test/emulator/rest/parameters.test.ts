@@ -38,9 +38,8 @@ const EVERY_TYPE: [string, Record<string, unknown>, Record<string, unknown>, unk
   [
     'RANGE<DATE>',
     { parameterType: { type: 'RANGE', rangeElementType: { type: 'DATE' } }, parameterValue: { rangeValue: { start: { value: '2020-01-01' }, end: { value: null } } } },
-    // The Read API's Arrow form of a RANGE is a struct of start and end, which is all a schema here can say.
-    { type: 'RECORD', mode: 'NULLABLE', fields: [{ name: 'start', type: 'DATE', mode: 'NULLABLE' }, { name: 'end', type: 'DATE', mode: 'NULLABLE' }] },
-    { f: [{ v: '2020-01-01' }, { v: null }] },
+    { type: 'RANGE', mode: 'NULLABLE', rangeElementType: { type: 'DATE' } },
+    '[2020-01-01, UNBOUNDED)',
   ],
   [
     'ARRAY<INT64>',
