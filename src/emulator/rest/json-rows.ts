@@ -57,7 +57,7 @@ function cellOf(field: Field, format: RowFormat): CellOf {
   }
   const type = field.type as DataType;
   if (rangeElementTypeOf(type)) {
-    const [start, end] = type.children.map((bound) => cellOf(bound as Field, format)) as [CellOf, CellOf];
+    const [start, end] = type.children.map((bound) => cellOf(bound, format)) as [CellOf, CellOf];
     const text = (cell: CellOf, data: Data, i: number) => (cell(data, i) as string | null) ?? 'UNBOUNDED';
     return (data, i) => (isValid(data, i) ? `[${text(start, data.children[0]!, i)}, ${text(end, data.children[1]!, i)})` : null);
   }
