@@ -46,7 +46,7 @@ export function queryCommand(): Command {
   addApiEndpointFlag(command);
   addOutputFlags(command);
   addParallelismFlags(command);
-  addConnectionFlags(command);
+  addConnectionFlags(command, 'project that runs and pays for the job and owns the read session of its result (default: $GOOGLE_CLOUD_PROJECT)');
   return command
     .addHelpText('after', `
 Examples:
