@@ -52,7 +52,7 @@ export function queryCommand(): Command {
 Examples:
   bqread query 'SELECT id, amount FROM \`my-proj.sales.orders\` WHERE amount > @min' --param min:NUMERIC:100 --billing-project my-proj --out big.parquet
   bqread query 'SELECT * FROM \`my-proj.sales.orders\`' --billing-project my-proj --dry-run
-  BIGQUERY_EMULATOR_HOST=127.0.0.1:9050 BIGQUERY_STORAGE_EMULATOR_HOST=127.0.0.1:9060 bqread query 'SELECT id, f_string FROM \`bqread-demo.samples.all_types\` WHERE id < 10' --billing-project bqread-demo`)
+  BIGQUERY_EMULATOR_HOST=http://127.0.0.1:9050 BIGQUERY_STORAGE_EMULATOR_HOST=127.0.0.1:9060 bqread query 'SELECT id, f_string FROM \`bqread-demo.samples.all_types\` WHERE id < 10' --billing-project bqread-demo`)
     .action(async (sql: string, flags: QueryCommandFlags) => {
       const plan = flags.dryRun ? undefined : planOutput(flags);
       const options = {

@@ -1,8 +1,10 @@
 // Where BigQuery's REST API is and how a request to it is authorized. The REST side follows the
 // same emulator convention as the Read API side: an explicit endpoint, or the environment
 // variable Google's own BigQuery clients read (BIGQUERY_EMULATOR_HOST: nodejs-bigquery's
-// src/bigquery.ts and python-bigquery's client.py), means an emulator, reached without
-// credentials unless some are given.
+// src/bigquery.ts, where an explicit apiEndpoint wins over it too, and python-bigquery's
+// client.py), means an emulator, reached without credentials unless some are given. A value
+// without a scheme is plain HTTP here, as every emulator serves; nodejs-bigquery's
+// sanitizeEndpoint makes it https://, so write the scheme for both to agree.
 import type { GoogleAuth } from 'google-auth-library';
 import { READ_API_SCOPES } from '../client/connection.js';
 import { fetchAccessToken } from '../read/access-token.js';

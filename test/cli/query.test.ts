@@ -118,13 +118,13 @@ test('read on a view: refused (exit 3) with how to read it; --materialize-view r
 
 test('the README\'s query of the demo table runs as written, against an emulator serving the demo table', async () => {
   const readme = readFileSync(fileURLToPath(new URL('../../../README.md', import.meta.url)), 'utf8');
-  const line = readme.split('\n').find((l) => l.startsWith('BIGQUERY_EMULATOR_HOST=127.0.0.1:9050 ') && l.includes(' query '));
+  const line = readme.split('\n').find((l) => l.startsWith('BIGQUERY_EMULATOR_HOST=http://127.0.0.1:9050 ') && l.includes(' query '));
   assert.ok(line, 'the README has the demo query line');
   const args = line.replace(/^.*node dist\/src\/cli\/main\.js query /, '');
   const demo = await startEmulator({ tables: [{ table: DEMO_TABLE, data: generateDemoTable({ rows: 100_000 }) }] });
   try {
     const cwd = mkdtempSync(path.join(dir, 'readme-'));
-    const command = `BIGQUERY_EMULATOR_HOST=${demo.restUrl.replace('http://', '')} BIGQUERY_STORAGE_EMULATOR_HOST=${demo.address} "${process.execPath}" "${CLI}" query ${args}`;
+    const command = `BIGQUERY_EMULATOR_HOST=${demo.restUrl} BIGQUERY_STORAGE_EMULATOR_HOST=${demo.address} "${process.execPath}" "${CLI}" query ${args}`;
     const run = await execFileAsync('sh', ['-c', command], { cwd, timeout: 60_000 });
     assert.match(run.stderr, /rows read/);
     const out = /--out (\S+)/.exec(args)![1]!;
