@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { DEMO_FIELDS, generateDemoTable } from '../../src/emulator/sources/demo.js';
 import type { BqField } from '../../src/emulator/sources/bq-schema.js';
 import { tableFromNdjson } from '../../src/emulator/sources/ndjson.js';
+import { inlineable } from '../../src/query/arrow-schema.js';
 import { batchFromJsonRows } from '../../src/query/json-rows.js';
 import type { JsonRow, TableFieldSchema } from '../../src/query/rest-types.js';
 import { canonicalRows } from '../helpers/canonical.js';
@@ -49,4 +50,10 @@ test('TIMESTAMP as float seconds (the API without useInt64Timestamp) and as text
   const fields: TableFieldSchema[] = [{ name: 'ts', type: 'TIMESTAMP' }];
   const batch = batchFromJsonRows(fields, [{ f: [{ v: '1.700000000123456E9' }] }, { f: [{ v: '2023-11-14 22:13:20.123456+01:00' }] }, { f: [{ v: '0001-01-01 00:00:00 UTC' }] }]);
   assert.deepEqual(canonicalRows([batch]), [{ ts: '1700000000123456' }, { ts: '1699996400123456' }, { ts: '-62135596800000000' }]);
+});
+
+test('a picosecond TIMESTAMP, whose Arrow form the read session chooses, keeps a result off the jobs-response path', () => {
+  assert.equal(inlineable([{ name: 'id', type: 'INT64' }, { name: 'ts', type: 'TIMESTAMP' }]), true);
+  assert.equal(inlineable([{ name: 'ts', type: 'TIMESTAMP', timestampPrecision: '12' }]), false);
+  assert.equal(inlineable([{ name: 'rec', type: 'RECORD', fields: [{ name: 'ts', type: 'TIMESTAMP', timestampPrecision: 12 }] }]), false);
 });
