@@ -136,3 +136,13 @@ test('the README\'s query of the demo table runs as written, against an emulator
     await demo.close();
   }
 });
+
+test('--out DIR/ --parts N writes a query\'s result as Parquet part files with their manifest, from either path', async () => {
+  for (const cutover of ['10000', '0']) {
+    const out = path.join(dir, `parts-${cutover}/`);
+    const run = await runCli(['query', `SELECT id, f_string FROM ${DEMO} WHERE id < 900`, '--out', out, '--parts', '2', '--inline-max-rows', cutover, ...flags]);
+    assert.equal(run.code, 0, run.stderr);
+    const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')) as { rows: number };
+    assert.equal(manifest.rows, 900);
+  }
+});
