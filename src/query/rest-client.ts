@@ -13,37 +13,44 @@ import type { Job, JobReference, QueryResults } from './rest-types.js';
 /** The gRPC status closest to an HTTP one (google.rpc.Code's mapping), so exit codes and `status` read as for a Read API failure. */
 const GRPC_OF_HTTP: Readonly<Record<number, number>> = {
   400: Status.INVALID_ARGUMENT, 401: Status.UNAUTHENTICATED, 403: Status.PERMISSION_DENIED, 404: Status.NOT_FOUND,
-  409: Status.ALREADY_EXISTS, 429: Status.RESOURCE_EXHAUSTED, 499: Status.CANCELLED, 500: Status.INTERNAL,
-  501: Status.UNIMPLEMENTED, 503: Status.UNAVAILABLE, 504: Status.DEADLINE_EXCEEDED,
+  409: Status.ALREADY_EXISTS, 429: Status.RESOURCE_EXHAUSTED, 500: Status.INTERNAL, 501: Status.UNIMPLEMENTED,
+  503: Status.UNAVAILABLE, 504: Status.DEADLINE_EXCEEDED,
 };
 
-/** The HTTP status BigQuery answers each error reason with (https://cloud.google.com/bigquery/docs/error-messages). */
-const HTTP_OF_REASON: Readonly<Record<string, number>> = {
-  invalidQuery: 400, invalid: 400, notFound: 404, duplicate: 409, accessDenied: 403, billingNotEnabled: 403,
-  bytesBilledLimitExceeded: 400, quotaExceeded: 403, rateLimitExceeded: 403, responseTooLarge: 403, stopped: 499,
-  backendError: 500, internalError: 500, timeout: 504,
+/**
+ * The gRPC status of BigQuery's error reasons (https://cloud.google.com/bigquery/docs/error-messages),
+ * where the HTTP status says less: quotaExceeded and rateLimitExceeded are 403s but no permission problem.
+ */
+const GRPC_OF_REASON: Readonly<Record<string, number>> = {
+  invalidQuery: Status.INVALID_ARGUMENT, invalid: Status.INVALID_ARGUMENT, bytesBilledLimitExceeded: Status.INVALID_ARGUMENT,
+  responseTooLarge: Status.INVALID_ARGUMENT, notFound: Status.NOT_FOUND, duplicate: Status.ALREADY_EXISTS,
+  accessDenied: Status.PERMISSION_DENIED, billingNotEnabled: Status.PERMISSION_DENIED, quotaExceeded: Status.RESOURCE_EXHAUSTED,
+  rateLimitExceeded: Status.RESOURCE_EXHAUSTED, stopped: Status.CANCELLED, backendError: Status.INTERNAL,
+  internalError: Status.INTERNAL, timeout: Status.DEADLINE_EXCEEDED,
 };
 
-/** The gRPC status of a job's error reason, as if its HTTP status had answered a call. */
+/** The gRPC status of an error reason (a failed job's errorResult has no HTTP status). */
 export const grpcCodeOfReason = (reason: string | undefined): number | undefined =>
-  reason === undefined ? undefined : GRPC_OF_HTTP[HTTP_OF_REASON[reason] ?? 400];
+  reason === undefined ? undefined : GRPC_OF_REASON[reason] ?? Status.UNKNOWN;
 
+// What the error-messages page says to retry with backoff: 5xx answers, backendError, rateLimitExceeded.
 const RETRIED_HTTP: ReadonlySet<number> = new Set([500, 502, 503, 504]);
+const RETRIED_REASONS: ReadonlySet<string> = new Set(['backendError', 'rateLimitExceeded']);
 
 interface ErrorBody {
   readonly error?: { readonly code?: number; readonly message?: string; readonly errors?: BigQueryErrorEntry[] };
 }
 
-/** The error of a refused call; a refused query (invalidQuery and the like) is a QueryError. */
-export function apiError(httpStatus: number, body: ErrorBody, what: string, job?: string): BigQueryApiError {
+/** The error of a refused call; a refused query (invalidQuery) is a QueryError. */
+function apiError(httpStatus: number, body: ErrorBody, what: string): BigQueryApiError {
   const errors = body.error?.errors ?? [];
   const message = body.error?.message ?? errors[0]?.message ?? `HTTP ${httpStatus}`;
   const reason = errors[0]?.reason;
-  const context = { httpStatus, reason, errors, job, code: GRPC_OF_HTTP[httpStatus] };
+  const context = { httpStatus, reason, errors, code: GRPC_OF_REASON[reason ?? ''] ?? GRPC_OF_HTTP[httpStatus] ?? Status.UNKNOWN };
   return reason === 'invalidQuery' ? new QueryError(message, context) : new BigQueryApiError(`${what} failed: ${message}`, context);
 }
 
-export interface RestCallOptions {
+interface RestCallOptions {
   readonly signal?: AbortSignal;
   readonly query?: Record<string, string | number | boolean | undefined>;
   readonly body?: unknown;
@@ -56,10 +63,6 @@ export class BigQueryRestClient {
     /** Deadline of one HTTP request. */
     private readonly requestTimeoutMs: number,
   ) {}
-
-  get baseUrl(): string {
-    return this.endpoint.baseUrl;
-  }
 
   insertJob(projectId: string, job: unknown, signal?: AbortSignal): Promise<Job> {
     return this.call('POST', `projects/${enc(projectId)}/jobs`, 'jobs.insert', { body: job, signal });
@@ -106,11 +109,13 @@ export class BigQueryRestClient {
       }
       const text = await response.text();
       if (response.ok) return (text === '' ? {} : JSON.parse(text)) as T;
-      if (RETRIED_HTTP.has(response.status) && attempt <= this.retry.maxRetries) {
+      const body = parseErrorBody(text);
+      const retried = RETRIED_HTTP.has(response.status) || RETRIED_REASONS.has(body.error?.errors?.[0]?.reason ?? '');
+      if (retried && attempt <= this.retry.maxRetries) {
         await this.pause(attempt, options.signal);
         continue;
       }
-      throw apiError(response.status, parseErrorBody(text), what);
+      throw apiError(response.status, body, what);
     }
   }
 
