@@ -2,19 +2,10 @@
 // (https://cloud.google.com/bigquery/docs/reference/rest/v2/jobs/getQueryResults), turned into
 // the number Arrow stores for it. Every date and time is computed in integer arithmetic over
 // BigQuery's whole range (years 0001-9999), which JS's Date cannot do below year 100.
+import { daysFromCivil } from '../civil-date.js';
 
 const MICROS_PER_SECOND = 1_000_000n;
 const MICROS_PER_DAY = 86_400_000_000n;
-
-/** Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
-export function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
 
 const DATE = /^(\d{4})-(\d{1,2})-(\d{1,2})$/;
 const TIME = /^(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?$/;
