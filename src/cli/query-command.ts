@@ -29,7 +29,7 @@ const MB = 1e6;
 function jobLine(stream: QueryBatchStream): string {
   const { job } = stream;
   const from = stream.source === 'jobs-response' ? 'read from the jobs response' : 'read through the Storage Read API';
-  return `query job ${job.id}: ${(job.totalBytesProcessed / MB).toFixed(1)} MB processed${job.cacheHit ? ' (cached)' : ''}, ${job.totalRows.toLocaleString('en-US')} rows ${from}`;
+  return `query job ${job.id}: done in ${(job.jobMs / 1000).toFixed(2)} s, ${(job.totalBytesProcessed / MB).toFixed(1)} MB processed${job.cacheHit ? ' (cached)' : ''}, ${job.totalRows.toLocaleString('en-US')} rows ${from}`;
 }
 
 export function queryCommand(): Command {

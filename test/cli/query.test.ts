@@ -49,11 +49,11 @@ test('bqread query --param ... --out x.parquet writes the result, read through e
   assert.deepEqual(outputs[0], outputs[1]);
 });
 
-test('without --quiet: the job line (bytes processed, where the rows came from), then the read\'s summary line', async () => {
+test('without --quiet: the job line (its time, bytes processed, where the rows came from), then the read\'s summary line', async () => {
   const run = await runCli(['query', `SELECT id FROM ${DEMO} WHERE id < 3`, '--format', 'csv', ...flags.filter((f) => f !== '--quiet')]);
   assert.equal(run.code, 0, run.stderr);
   assert.deepEqual(run.stdout.toString('utf8').trimEnd().split('\n').sort(), ['0', '1', '2', 'id']);
-  assert.match(run.stderr, /^query job test-project:US\.bqread_[\w-]+: [\d.]+ MB processed, 3 rows read from the jobs response\n3 rows, 1 column \|/);
+  assert.match(run.stderr, /^query job test-project:US\.bqread_[\w-]+: done in \d+\.\d\d s, [\d.]+ MB processed, 3 rows read from the jobs response\n3 rows, 1 column \|/);
 });
 
 test('BIGQUERY_EMULATOR_HOST and BIGQUERY_STORAGE_EMULATOR_HOST name the endpoints, and NDJSON goes to a pipe', async () => {
