@@ -73,17 +73,10 @@ Examples:
         process.stdout.write(`${job.totalBytesProcessed} bytes would be processed (dry run)\n`);
         return;
       }
-      let label = sql;
       await readToOutput({
         flags, plan, maxBufferedBytes: options.maxBufferedBytes,
-        get label() {
-          return label;
-        },
-        open: async (signal, onProgress): Promise<ReadSource> => {
-          const stream = await readQueryBatches(sql, { ...options, onProgress, signal });
-          label = stream.job.id;
-          return stream as ReadSource;
-        },
+        label: (source) => (source as QueryBatchStream).job.id,
+        open: async (signal, onProgress) => (await readQueryBatches(sql, { ...options, onProgress, signal })) as ReadSource,
         preamble: (source) => jobLine(source as QueryBatchStream),
       });
     });

@@ -91,8 +91,8 @@ export interface ReadToOutput {
   readonly plan: PlannedOutput;
   /** The reader's byte budget, which a Parquet row group (and the parts) stay within. */
   readonly maxBufferedBytes?: number;
-  /** What the summary line and --stats-json name as the table read. */
-  readonly label: string;
+  /** What the summary line and --stats-json name as the table read (a query's job, known once it ran). */
+  readonly label: string | ((source: ReadSource) => string);
   /** Starts the read; the signal is a stop signal's, the callback the progress bar's. */
   readonly open: (signal: AbortSignal, onProgress: (progress: ReadProgress) => void) => ReadSource | Promise<ReadSource>;
   /** A line for stderr once the read has begun (before the bar), unless --quiet. */
@@ -122,7 +122,7 @@ export async function readToOutput({ flags, plan, maxBufferedBytes, label, open,
             path: toStdout ? 'stdout' : flags.out!,
           };
       progress.stop();
-      const report = { table: label, session: await source.session, stats: source.stats, output };
+      const report = { table: typeof label === 'string' ? label : label(source), session: await source.session, stats: source.stats, output };
       if (!flags.quiet) process.stderr.write(`${summaryLine(report)}\n`);
       if (flags.statsJson) await writeStatsJson(flags.statsJson, report);
     } finally {

@@ -56,6 +56,16 @@ test('without --quiet: the job line (its time, bytes processed, where the rows c
   assert.match(run.stderr, /^query job test-project:US\.bqread_[\w-]+: done in \d+\.\d\d s, [\d.]+ MB processed, 3 rows read from the jobs response\n3 rows, 1 column \|/);
 });
 
+test('--stats-json names the job as the table read, with the read\'s statistics', async () => {
+  const stats = path.join(dir, 'stats.json');
+  const run = await runCli(['query', `SELECT id FROM ${DEMO} WHERE id < 1500`, '--inline-max-rows', '0', '--format', 'csv', '--stats-json', stats, ...flags]);
+  assert.equal(run.code, 0, run.stderr);
+  const report = JSON.parse(readFileSync(stats, 'utf8')) as { table: string; rows: number; streams: number; output: { rows: number } };
+  assert.match(report.table, /^test-project:US\.bqread_/);
+  assert.deepEqual([report.rows, report.output.rows], [1500, 1500]);
+  assert.ok(report.streams >= 1);
+});
+
 test('BIGQUERY_EMULATOR_HOST and BIGQUERY_STORAGE_EMULATOR_HOST name the endpoints, and NDJSON goes to a pipe', async () => {
   const run = await runCli(['query', `SELECT id, f_bool FROM ${DEMO} WHERE id = ?`, '--param', ':INT64:7', '--billing-project', PROJECT, '--quiet'], {
     env: { BIGQUERY_EMULATOR_HOST: emulator.restUrl.replace('http://', ''), BIGQUERY_STORAGE_EMULATOR_HOST: emulator.address },
