@@ -41,11 +41,11 @@ interface EmulatorFlags extends PaceFlags {
 
 export function emulatorCommand(): Command {
   return new Command('emulator')
-    .description('serve tables over the BigQuery Storage Read API (v1) on loopback')
+    .description('serve tables over the BigQuery Storage Read API (v1), and queries over BigQuery\'s REST API, on loopback')
     .option('--host <host>', 'interface to bind', '127.0.0.1')
     .option('--port <port>', 'port to bind (0 picks a free one)', integer('--port', 0), 9060)
     .option('--rest-port <port>', 'port of the REST API (jobs, tables); default 9050, or a free one when --port is 0', integer('--rest-port', 0))
-    .option('--job-latency-ms <ms>', 'how long a query job stays PENDING, then RUNNING, before DONE', integer('--job-latency-ms', 0))
+    .option('--job-latency-ms <ms>', 'how long a query job stays PENDING, then RUNNING, before DONE (default 0)', integer('--job-latency-ms', 0))
     .option('--table <name=file>', 'serve FILE (Arrow IPC, or ROWS.ndjson:SCHEMA.json) as table NAME (repeatable)', collect, [])
     .option('--demo', `serve the demo table ${DEMO_TABLE} (every BigQuery type)`)
     .option('--demo-rows <n>', 'rows in the demo table', integer('--demo-rows', 0), 100_000)

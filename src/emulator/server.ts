@@ -323,9 +323,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       resolve();
     });
   });
-  // Expired sessions are released between calls too, not only when the next session is created.
-  const sweeper = setInterval(() => sessions.sweep(Date.now()), Math.min(Math.max(settings.sessionLifetimeMs, 50), 60_000));
-  sweeper.unref();
   const bound = listener.address() as net.AddressInfo;
   const host = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
   const queries = new QueryService({
@@ -333,9 +330,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   });
   const rest = await startRestServer({ host: settings.host, port: settings.restPort, service: queries, requireToken: options.requireToken, pace })
     .catch(async (error: unknown) => {
+      // The REST port is taken: let go of the gRPC side already bound.
+      injector.destroy();
+      server.forceShutdown();
       await new Promise<void>((resolve) => listener.close(() => resolve()));
       throw error;
     });
+  // Expired sessions are released between calls too, not only when the next session is created.
+  const sweeper = setInterval(() => sessions.sweep(Date.now()), Math.min(Math.max(settings.sessionLifetimeMs, 50), 60_000));
+  sweeper.unref();
 
   let closed: Promise<void> | undefined;
   return {

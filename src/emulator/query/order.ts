@@ -1,6 +1,8 @@
 // ORDER BY over one batch: a permutation of its rows by the key columns, with BigQuery's order
-// of values (NULL, then NaN, then numbers for FLOAT64; strings by code point, i.e. UTF-8 bytes)
-// and its default NULL placement (first ascending, last descending).
+// of values (NULL, then NaN, then numbers for FLOAT64, -0 equal to 0; strings by code point, i.e.
+// UTF-8 bytes) and its default NULL placement (first ascending, last descending), as GoogleSQL's
+// data types page states under "Ordering NULLs" and "Ordering floating points"
+// (https://cloud.google.com/bigquery/docs/reference/standard-sql/data-types).
 import * as arrow from 'apache-arrow';
 
 export interface SortKey {

@@ -23,12 +23,16 @@ export function takeData(field: arrow.Field<arrow.DataType>, data: arrow.Data, r
   return takeRows(new arrow.RecordBatch(new arrow.Schema([field]), single), rows).data.children[0]!;
 }
 
-/** A schema column, or a field of a STRUCT column (NULL where the STRUCT is). */
+/**
+ * A schema column, or a field of a STRUCT column: NULL where the STRUCT is, or for a REPEATED field
+ * an empty array, as BigQuery has no NULL arrays (a REPEATED column stays a non-nullable List).
+ */
 export function columnOutput(name: string, column: ColumnRef, schema: arrow.Schema): OutputColumn {
   let source: arrow.Field<arrow.DataType> = schemaFields(schema)[column.indices[0]!]!;
   for (const index of column.indices.slice(1)) source = childFields(source.type)[index]!;
   const nested = column.indices.length > 1;
-  const field = new arrow.Field(name, source.type, nested || source.nullable, source.metadata);
+  const repeated = arrow.DataType.isList(source.type);
+  const field = new arrow.Field(name, source.type, (nested && !repeated) || source.nullable, source.metadata);
   return {
     field,
     values(batch, rows) {
@@ -39,6 +43,7 @@ export function columnOutput(name: string, column: ColumnRef, schema: arrow.Sche
       const bound = bindColumn(batch, column);
       const chosen = rows ?? allRows(batch.numRows);
       const taken = takeData(field, bound.data, chosen);
+      if (repeated) return emptyWhere(taken, (j) => bound.isNull(chosen[j]!));
       // The leaf's own validity misses a NULL enclosing STRUCT: rebuild it from the whole path.
       const bitmap = new Uint8Array((chosen.length + 7) >> 3);
       let nulls = 0;
@@ -49,6 +54,19 @@ export function columnOutput(name: string, column: ColumnRef, schema: arrow.Sche
       return new arrow.Data(taken.type, 0, taken.length, nulls, [taken.valueOffsets, taken.values, nulls ? bitmap : undefined], taken.children);
     },
   };
+}
+
+/** A List whose rows `isNull` picks are empty (their items dropped); compact at offset 0 in and out. */
+function emptyWhere(list: arrow.Data, isNull: (row: number) => boolean): arrow.Data {
+  const offsets = list.valueOffsets as Int32Array;
+  const kept = new Int32Array(list.length + 1);
+  const items: number[] = [];
+  for (let j = 0; j < list.length; j++) {
+    if (!isNull(j)) for (let k = offsets[j]!; k < offsets[j + 1]!; k++) items.push(k);
+    kept[j + 1] = items.length;
+  }
+  const item = childFields(list.type)[0]!;
+  return new arrow.Data(list.type, 0, list.length, 0, [kept, undefined, undefined], [takeData(item, list.children[0]!, Int32Array.from(items))]);
 }
 
 /** The same value on every row: `data` is one row of it. */

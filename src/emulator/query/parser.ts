@@ -1,7 +1,7 @@
 import { tokenize, type Token } from '../row-restriction/lexer.js';
 import { describe, ExpressionParser, type ExpressionDialect } from '../row-restriction/parser.js';
 import { RowRestrictionError } from '../row-restriction/errors.js';
-import type { Named, OrderKey, SelectItem, SelectStatement } from './ast.js';
+import type { Count, Named, OrderKey, SelectItem, SelectStatement } from './ast.js';
 import { QueryError, unsupported } from './errors.js';
 
 export const QUERY_DIALECT: ExpressionDialect = { subject: "the bqread emulator's SQL subset", parameters: true };
@@ -57,11 +57,11 @@ class StatementParser {
       p.expectKeyword('BY');
       do orderBy.push(this.orderKey()); while (p.acceptSymbol(','));
     }
-    let limit: bigint | undefined;
-    let offset: bigint | undefined;
+    let limit: Count | undefined;
+    let offset: Count | undefined;
     if (p.acceptKeyword('LIMIT')) {
-      limit = this.count('LIMIT');
-      if (this.acceptWord('OFFSET')) offset = this.count('OFFSET');
+      limit = this.count();
+      if (this.acceptWord('OFFSET')) offset = this.count();
     }
     this.refuseClause();
     p.acceptSymbol(';');
@@ -72,7 +72,10 @@ class StatementParser {
   private selectItem(): SelectItem {
     const p = this.expressions;
     const token = p.peek();
-    if (p.isSymbol(token, '*')) {
+    const qualified = token.kind === 'identifier' && p.isSymbol(p.peek(1), '.') && p.isSymbol(p.peek(2), '*');
+    if (p.isSymbol(token, '*') || qualified) {
+      const qualifier = qualified ? this.name() : undefined;
+      if (qualified) p.next();
       p.next();
       const except: Named[] = [];
       if (p.acceptKeyword('EXCEPT')) {
@@ -82,10 +85,7 @@ class StatementParser {
       } else if (p.peek().kind === 'identifier' && /^REPLACE$/i.test(p.peek().text) && p.isSymbol(p.peek(1), '(')) {
         throw unsupported('SELECT * REPLACE', p.peek().position);
       }
-      return { kind: 'star', except, position: token.position };
-    }
-    if (token.kind === 'identifier' && p.isSymbol(p.peek(1), '.') && p.isSymbol(p.peek(2), '*')) {
-      throw unsupported('SELECT expression.*', token.position);
+      return { kind: 'star', qualifier, except, position: token.position };
     }
     const expr = p.parseExpression();
     let alias: string | undefined;
@@ -105,11 +105,12 @@ class StatementParser {
       parts.push(this.name().name);
     }
     const path = parts.flatMap((part) => part.split('.'));
+    if (p.isSymbol(p.peek(), '(')) throw unsupported('A table-valued function', p.peek().position);
+    const aliased = p.acceptKeyword('AS') || (p.peek().kind === 'identifier' && !this.isWord(p.peek(), 'OFFSET'));
+    const alias = aliased ? this.name().name : path[path.length - 1]!;
     const next = p.peek();
     if (p.isSymbol(next, ',')) throw unsupported('A comma join', next.position);
-    if (p.isKeyword(next, 'AS') || next.kind === 'identifier') throw unsupported('A table alias', next.position);
-    if (p.isSymbol(next, '(')) throw unsupported('A table-valued function', next.position);
-    return { path, position: start.position };
+    return { path, alias, position: start.position };
   }
 
   private orderKey(): OrderKey {
@@ -126,15 +127,21 @@ class StatementParser {
     return { expr, descending, nullsFirst };
   }
 
-  /** LIMIT's and OFFSET's count: an INT64 literal that is not negative. */
-  private count(clause: string): bigint {
+  /** LIMIT's and OFFSET's count: an INT64 literal (not negative), or a query parameter. */
+  private count(): Count {
     const p = this.expressions;
-    const token = p.next();
-    if (token.kind === 'parameter') throw unsupported(`A query parameter in ${clause}`, token.position);
+    const token = p.peek();
+    if (token.kind === 'parameter') {
+      // Parsed as an expression, so a positional ? takes its place in the count of them.
+      const expr = p.parseExpression();
+      if (expr.kind !== 'parameter') throw unsupported('An expression in LIMIT or OFFSET', token.position);
+      return { kind: 'parameter', parameter: expr.parameter, position: token.position };
+    }
+    p.next();
     if (token.kind !== 'integer') p.fail(`Unexpected ${describe(token)}`, token);
     const value = BigInt(token.text);
     if (value >= 2n ** 63n) throw new QueryError(`Invalid integer literal: ${token.text}`, 'invalidQuery', token.position);
-    return value;
+    return { kind: 'literal', value };
   }
 
   private refuseClause(): void {

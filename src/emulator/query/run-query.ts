@@ -9,7 +9,7 @@ import type { Expr } from '../row-restriction/ast.js';
 import { RowRestrictionError, type SourcePosition } from '../row-restriction/errors.js';
 import { compilePredicate, filterRows } from '../row-restriction/evaluate.js';
 import { isScalar, sqlTypeOfField, typeName } from '../row-restriction/types.js';
-import type { SelectItem, SelectStatement } from './ast.js';
+import type { Count, SelectItem, SelectStatement } from './ast.js';
 import { concatBatches } from './concat.js';
 import { constantColumn } from './constants.js';
 import { QueryError } from './errors.js';
@@ -17,6 +17,7 @@ import { sortedRows, type SortKey } from './order.js';
 import { columnOutput, conditionOutput, constantOutput, type OutputColumn } from './output-columns.js';
 import type { QueryParameters } from './parameters.js';
 import { parseQuery, QUERY_DIALECT } from './parser.js';
+import { withoutQualifier } from './qualifiers.js';
 
 /** What a query's FROM names: a table's rows, or a logical view's SQL. */
 export type QuerySource = { readonly kind: 'table'; readonly table: arrow.Table } | { readonly kind: 'view'; readonly sql: string };
@@ -60,13 +61,14 @@ interface Source {
 class QueryRun {
   private readonly options: AnalyzeOptions;
 
-  constructor(private readonly statement: SelectStatement, private readonly context: QueryContext, private readonly depth: number) {
+  constructor(private statement: SelectStatement, private readonly context: QueryContext, private readonly depth: number) {
     this.options = { subject: QUERY_DIALECT.subject, parameter: (ref) => context.parameters.value(ref) };
   }
 
   run(): QueryResult {
-    const { statement } = this;
+    // The source first: it takes the table's qualifier off the statement's column names.
     const source = this.source();
+    const { statement } = this;
     const outputs = this.outputs(source.schema);
     const names = new Set<string>();
     for (const output of outputs) {
@@ -97,7 +99,7 @@ class QueryRun {
       }));
       result = [takeRows(all, sortedRows(all.numRows, sortKeys))];
     }
-    result = limitRows(result, statement.offset ?? 0n, statement.limit);
+    result = limitRows(result, this.count(statement.offset, 'OFFSET') ?? 0n, this.count(statement.limit, 'LIMIT'));
     const outputSchema = new arrow.Schema(outputs.map((c) => c.field));
     const visible = result.map((batch) => new arrow.RecordBatch(outputSchema, arrow.makeData({
       type: new arrow.Struct(outputSchema.fields), length: batch.numRows, nullCount: 0, children: batch.data.children.slice(0, outputs.length),
@@ -120,15 +122,36 @@ class QueryRun {
     if (found.kind === 'view') {
       if (this.depth >= MAX_VIEW_DEPTH) throw new QueryError(`View ${shown} nests views more than ${MAX_VIEW_DEPTH} deep`, 'invalidQuery', from.position);
       const inner = runQuery(found.sql, { ...this.context, defaultProject: path.projectId, defaultDataset: undefined }, this.depth + 1);
+      this.statement = withoutQualifier(this.statement, from.alias, inner.table.schema);
       return { schema: inner.table.schema, batches: inner.table.batches, bytesProcessed: inner.bytesProcessed };
     }
     const table = found.table;
+    this.statement = withoutQualifier(this.statement, from.alias, table.schema);
     const used = this.referencedColumns(table.schema);
     let bytes = 0;
     for (const batch of table.batches) {
       for (const [i, field] of table.schema.fields.entries()) if (used.has(field.name)) bytes += dataBytes(batch.data.children[i]!);
     }
     return { schema: table.schema, batches: table.batches, bytesProcessed: bytes };
+  }
+
+  /** A LIMIT or OFFSET count, reading a parameter's value (a non-negative INT64). */
+  private count(count: Count | undefined, clause: string): bigint | undefined {
+    if (count?.kind !== 'parameter') return count?.value;
+    let found: ReturnType<QueryParameters['value']>;
+    try {
+      found = this.context.parameters.value(count.parameter);
+    } catch (error) {
+      if (error instanceof RowRestrictionError) throw new QueryError(error.detail, 'invalidQuery', count.position);
+      throw error;
+    }
+    const name = count.parameter.mode === 'named' ? `'${count.parameter.name}'` : `number ${count.parameter.index + 1}`;
+    if (!found) throw new QueryError(`Query parameter ${name} not found`, 'invalidQuery', count.position);
+    if (found.type.kind !== 'INT64') throw new QueryError(`${clause} expects an integer literal or parameter`, 'invalidQuery', count.position);
+    if (found.value === null || (found.value as bigint) < 0n) {
+      throw new QueryError(`${clause} expects a non-negative integer, got ${found.value === null ? 'NULL' : String(found.value)}`, 'invalidQuery', count.position);
+    }
+    return found.value as bigint;
   }
 
   private tablePath(parts: readonly string[], position: SourcePosition): TablePath {
@@ -177,7 +200,11 @@ class QueryRun {
   }
 
   private star(item: Extract<SelectItem, { kind: 'star' }>, schema: arrow.Schema): OutputColumn[] {
-    if (!this.statement.from) throw new QueryError('SELECT * must have a FROM clause', 'invalidQuery', item.position);
+    const from = this.statement.from;
+    if (!from) throw new QueryError('SELECT * must have a FROM clause', 'invalidQuery', item.position);
+    if (item.qualifier && item.qualifier.name.toLowerCase() !== from.alias.toLowerCase()) {
+      throw new QueryError(`Unrecognized name: ${item.qualifier.name}`, 'invalidQuery', item.qualifier.position);
+    }
     const except = new Map(item.except.map((e) => [e.name.toLowerCase(), e]));
     for (const [key, named] of except) {
       if (!schema.fields.some((field) => field.name.toLowerCase() === key)) {

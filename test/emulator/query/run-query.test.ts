@@ -28,7 +28,12 @@ const empty = tableFromNdjson('', [{ name: 'id', type: 'INT64' }, { name: 'name'
 const demo = generateDemoTable({ rows: 300, seed: 3, batchRows: 70 });
 const types = typesTable(40, 9);
 
-const TABLES: Record<string, Table> = { 'p.ds.people': people, 'p.ds.empty': empty, 'p.ds.demo': demo, 'p.ds.types': types };
+const nested = tableFromNdjson('{"id":1,"rec":{"tags":["a","b"]}}\n{"id":2,"rec":null}\n{"id":3,"rec":{"tags":[]}}', [
+  { name: 'id', type: 'INT64' },
+  { name: 'rec', type: 'RECORD', fields: [{ name: 'tags', type: 'STRING', mode: 'REPEATED' }] },
+]);
+
+const TABLES: Record<string, Table> = { 'p.ds.people': people, 'p.ds.empty': empty, 'p.ds.demo': demo, 'p.ds.types': types, 'p.ds.nested': nested };
 
 function context(parameters: readonly QueryParameter[] = [], mode?: string) {
   return {
@@ -150,7 +155,8 @@ test('what the subset leaves out is refused as unsupported, at its position', ()
     ['SELECT COUNT(*) FROM ds.people', /^Function calls are not supported in the bqread emulator's SQL subset: COUNT\(\) at \[1:8\]$/],
     ['SELECT id + 1 FROM ds.people', /^Syntax error: Operator "\+" is not supported in the bqread emulator's SQL subset at \[1:11\]$/],
     ['SELECT id FROM ds.people GROUP BY id', /^GROUP BY is not supported by the bqread emulator's SQL subset at \[1:26\]$/],
-    ['SELECT a.id FROM ds.people a JOIN ds.people b ON a.id = b.id', /^A table alias is not supported by the bqread emulator's SQL subset at \[1:28\]$/],
+    ['SELECT a.id FROM ds.people a JOIN ds.people b ON a.id = b.id', /^JOIN is not supported by the bqread emulator's SQL subset at \[1:30\]$/],
+    ['SELECT id FROM ds.people, ds.demo', /^A comma join is not supported by the bqread emulator's SQL subset at \[1:25\]$/],
     ['SELECT id FROM ds.people JOIN ds.demo USING (id)', /^JOIN is not supported by the bqread emulator's SQL subset at \[1:26\]$/],
     ['SELECT id FROM ds.people UNION ALL SELECT id FROM ds.people', /^UNION is not supported by the bqread emulator's SQL subset at \[1:26\]$/],
     ['WITH x AS (SELECT 1) SELECT * FROM x', /^WITH is not supported by the bqread emulator's SQL subset at \[1:1\]$/],
@@ -177,4 +183,32 @@ test('positional and named parameters as values and in WHERE; a named one matche
     { parameterType: { type: 'INT64' }, parameterValue: { value: '2' } },
   ];
   assert.deepEqual(canonicalRows(runQuery('SELECT id FROM ds.people WHERE name = ? AND id > ?', context(positional, 'POSITIONAL')).table), [{ id: '5' }]);
+});
+
+test('columns qualified with the table\'s alias or name, and alias.*', () => {
+  assert.deepEqual(rows('SELECT p.id, p.address.city FROM ds.people AS p WHERE p.id < 3 ORDER BY p.id DESC'), [{ id: '2', city: null }, { id: '1', city: 'Oslo' }]);
+  assert.deepEqual(rows('SELECT people.name FROM `p.ds.people` WHERE people.id = 1'), [{ name: 'ann' }]);
+  assert.deepEqual(rows('SELECT x.* EXCEPT (tags, address, score) FROM ds.people x LIMIT 1'), [{ id: '1', name: 'ann' }]);
+  // A column named like the alias is the column: here address.city is the STRUCT's field.
+  assert.deepEqual(rows('SELECT address.city FROM ds.people address WHERE id = 4'), [{ city: 'Bergen' }]);
+  refused('SELECT q.* FROM ds.people p', 'invalidQuery', /^Unrecognized name: q at \[1:8\]$/);
+});
+
+test('a REPEATED field of a NULL STRUCT is an empty array, as BigQuery has no NULL arrays', () => {
+  const result = runQuery('SELECT id, rec.tags FROM ds.nested', context()).table;
+  assert.equal(result.schema.fields[1]!.nullable, false);
+  assert.deepEqual(canonicalRows(result), [{ id: '1', tags: ['a', 'b'] }, { id: '2', tags: [] }, { id: '3', tags: [] }]);
+});
+
+test('LIMIT and OFFSET take INT64 parameters, named or positional (counted in place)', () => {
+  const int64 = (value: string | null, name?: string): QueryParameter => ({ ...(name && { name }), parameterType: { type: 'INT64' }, parameterValue: { value } });
+  const ids = (result: Table) => canonicalRows(result).map((row) => (row as Record<string, Canonical>).id);
+  assert.deepEqual(ids(runQuery('SELECT id FROM ds.people ORDER BY id LIMIT @n OFFSET @skip', context([int64('2', 'n'), int64('1', 'skip')])).table), ['2', '3']);
+  assert.deepEqual(ids(runQuery('SELECT id FROM ds.people WHERE id > ? LIMIT ?', context([int64('1'), int64('1')], 'POSITIONAL')).table), ['2']);
+  const failing = (sql: string, parameters: QueryParameter[], pattern: RegExp) =>
+    assert.throws(() => runQuery(sql, context(parameters)), (error: unknown) => error instanceof QueryError && pattern.test(error.message));
+  failing('SELECT id FROM ds.people LIMIT @n', [int64('-1', 'n')], /^LIMIT expects a non-negative integer, got -1 at \[1:32\]$/);
+  failing('SELECT id FROM ds.people LIMIT @n', [int64(null, 'n')], /^LIMIT expects a non-negative integer, got NULL at \[1:32\]$/);
+  failing('SELECT id FROM ds.people LIMIT @n', [{ name: 'n', parameterType: { type: 'STRING' }, parameterValue: { value: '1' } }], /^LIMIT expects an integer literal or parameter at \[1:32\]$/);
+  failing('SELECT id FROM ds.people LIMIT 1 OFFSET @gone', [], /^Query parameter 'gone' not found at \[1:41\]$/);
 });

@@ -4,6 +4,7 @@ import { startEmulator, type Emulator } from '../../../src/emulator/server.js';
 import { tableFromNdjson } from '../../../src/emulator/sources/ndjson.js';
 import { emulatorClient, readRows, sessionRequest } from '../../helpers/read-api.js';
 import type { ReadApiClient } from '../../../src/client/read-client.js';
+import { leftOver, liveResources } from '../../helpers/leaks.js';
 import { cells, insertQueryJob, rest, runQuery } from './rest-calls.js';
 
 const PROJECT = 'test-project';
@@ -155,4 +156,22 @@ test('past maxJobs the oldest job is let go with its anonymous result table; a n
   } finally {
     await small.close();
   }
+});
+
+test('getQueryResults with maxResults=0 only waits for the job: no rows, and a token for the first', async () => {
+  const { body } = await insertQueryJob(emulator, PROJECT, 'SELECT id FROM ds.numbers');
+  const jobId = (body.jobReference as { jobId: string }).jobId;
+  const waited = await rest(emulator, 'GET', `projects/${PROJECT}/queries/${jobId}?maxResults=0`);
+  assert.equal(waited.body.jobComplete, true);
+  assert.equal(waited.body.totalRows, '5');
+  assert.equal(waited.body.rows, undefined);
+  const next = await rest(emulator, 'GET', `projects/${PROJECT}/queries/${jobId}?pageToken=${String(waited.body.pageToken)}`);
+  assert.deepEqual(cells(next.body.rows), [['1'], ['2'], ['3'], ['4'], ['5']]);
+});
+
+test('a REST port in use fails startEmulator with EADDRINUSE and leaves nothing listening', async () => {
+  const port = Number(new URL(emulator.restUrl).port);
+  const baseline = liveResources();
+  await assert.rejects(startEmulator({ restPort: port }), /EADDRINUSE/);
+  assert.equal(await leftOver(baseline), '');
 });

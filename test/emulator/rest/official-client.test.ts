@@ -163,3 +163,15 @@ test('RANGE columns come back as the client\'s BigQueryRange, bounds decoded by 
   }
   assert.ok(ranges > 20);
 });
+
+test('BIGQUERY_EMULATOR_HOST points the client at the emulator too (its base URL has no /bigquery/v2)', async () => {
+  const saved = process.env.BIGQUERY_EMULATOR_HOST;
+  process.env.BIGQUERY_EMULATOR_HOST = emulator.restUrl;
+  try {
+    const [rows] = await new BigQuery({ projectId: PROJECT }).query('SELECT id FROM ds.all_types WHERE id = 5');
+    assert.deepEqual(rows, [{ id: 5 }]);
+  } finally {
+    if (saved === undefined) delete process.env.BIGQUERY_EMULATOR_HOST;
+    else process.env.BIGQUERY_EMULATOR_HOST = saved;
+  }
+});
