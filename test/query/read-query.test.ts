@@ -136,6 +136,19 @@ test('a bad query fails with one QueryError: BigQuery\'s reason, message and the
   assert.ok(err.job?.startsWith(`${PROJECT}:`));
 });
 
+test('the job carries the prefix, labels, location and byte limit asked for; over the limit it fails with BigQuery\'s reason', async () => {
+  const result = await readQuery(`SELECT id FROM ${DEMO} WHERE id < 5`, { ...options, jobIdPrefix: 'etl_step_', labels: { team: 'etl', run: 'r1' }, location: 'US', maximumBytesBilled: 10n ** 12n });
+  assert.match(result.job.reference.jobId, /^etl_step_[0-9a-f-]{36}$/);
+  assert.equal(result.job.reference.location, 'US');
+  const job = await fetch(`${emulator.restUrl}/bigquery/v2/projects/${PROJECT}/jobs/${result.job.reference.jobId}?location=US`)
+    .then((r) => r.json() as Promise<{ configuration: { labels?: Record<string, string>; query: { maximumBytesBilled?: string } } }>);
+  assert.deepEqual(job.configuration.labels, { team: 'etl', run: 'r1' });
+  assert.equal(job.configuration.query.maximumBytesBilled, '1000000000000');
+  const err = await readQuery(`SELECT * FROM ${DEMO}`, { ...options, maximumBytesBilled: 1 }).then(() => undefined, (e: unknown) => e);
+  assert.ok(err instanceof QueryError, String(err));
+  assert.equal(err.reason, 'bytesBilledLimitExceeded');
+});
+
 test('options that choose rows, and a query with no project, are refused before anything is sent', async () => {
   await assert.rejects(readQuery(`SELECT 1 FROM ${DEMO}`, { ...options, rowRestriction: 'id < 3' } as QueryOptions), (e: unknown) => e instanceof ReadOptionsError && /say it in the SQL/.test(e.message));
   const { billingProject: _, ...unbilled } = options;
