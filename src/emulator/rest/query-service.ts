@@ -265,22 +265,51 @@ export class QueryService {
     if (!outcome) return { kind, jobReference: job.reference, jobComplete: false };
     if (outcome.kind === 'error') throw restErrorOfProto(outcome.error);
     const table = outcome.table;
-    const start = request.pageToken !== undefined ? pageStart(request.pageToken) : request.startIndex ?? 0;
-    const format = { int64Timestamp: request.int64Timestamp };
-    const rows = pageRows(table, start, request.maxResults ?? Infinity, format);
-    const next = start + rows.length;
     return {
       kind,
       schema: schemaJson(table.schema),
       jobReference: job.reference,
-      totalRows: String(table.numRows),
-      ...(next < table.numRows && { pageToken: Buffer.from(String(next)).toString('base64url') }),
-      ...(rows.length > 0 && { rows }),
+      ...rowsPage(table, request),
       totalBytesProcessed: String(outcome.bytesProcessed),
       jobComplete: true,
       cacheHit: false,
     };
   }
+
+  /**
+   * tabledata.list: a page of a table's rows, of the `selectedFields` (top-level columns, comma
+   * separated) when given; a view has none to list, as the service says.
+   */
+  listRows(path: TablePath, request: PageRequest, selectedFields: string | undefined): object {
+    if (this.options.catalog.view(path)) throw invalid('Cannot list a table of type VIEW.');
+    const stored = this.options.catalog.tables.get(path);
+    if (!stored) throw notFound(`Not found: Table ${path.projectId}:${path.datasetId}.${path.tableId}`);
+    const table = stored.asTable();
+    return { kind: 'bigquery#tableDataList', ...rowsPage(selectedFields ? selectColumns(table, selectedFields) : table, request) };
+  }
+}
+
+function selectColumns(table: arrow.Table, selectedFields: string): arrow.Table {
+  const names = table.schema.fields.map((field) => field.name.toLowerCase());
+  const indices = selectedFields.split(',').map((name) => name.trim()).filter((name) => name !== '').map((name) => {
+    if (name.includes('.')) throw invalid(`selectedFields ${name}: the bqread emulator lists whole top-level columns only`);
+    const index = names.indexOf(name.toLowerCase());
+    if (index < 0) throw invalid(`selectedFields ${name} does not name a column of the table`);
+    return index;
+  });
+  return table.selectAt(indices);
+}
+
+/** totalRows, the page's rows (left out when none) and the token of the next page (none after the last). */
+function rowsPage(table: arrow.Table, request: PageRequest): { totalRows: string; pageToken?: string; rows?: JsonRow[] } {
+  const start = request.pageToken !== undefined ? pageStart(request.pageToken) : request.startIndex ?? 0;
+  const rows = pageRows(table, start, request.maxResults ?? Infinity, { int64Timestamp: request.int64Timestamp });
+  const next = start + rows.length;
+  return {
+    totalRows: String(table.numRows),
+    ...(next < table.numRows && { pageToken: Buffer.from(String(next)).toString('base64url') }),
+    ...(rows.length > 0 && { rows }),
+  };
 }
 
 /** Rows from `start`: at most `maxResults`, and at most a page's bytes (at least one row). */

@@ -48,6 +48,8 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
     route('GET', `/queries/${SEGMENT}`, (m, _body, query) => service.getQueryResults(decode(m, 1), decode(m, 2), pageRequest(query))),
     route('GET', `/datasets/${SEGMENT}/tables/${SEGMENT}`, (m) =>
       service.getTable({ projectId: decode(m, 1), datasetId: decode(m, 2), tableId: decode(m, 3) })),
+    route('GET', `/datasets/${SEGMENT}/tables/${SEGMENT}/data`, (m, _body, query) =>
+      service.listRows({ projectId: decode(m, 1), datasetId: decode(m, 2), tableId: decode(m, 3) }, pageRequest(query), query.get('selectedFields') ?? undefined)),
   ];
 
   const answer = async (request: http.IncomingMessage): Promise<[number, object]> => {

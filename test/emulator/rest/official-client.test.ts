@@ -175,3 +175,8 @@ test('BIGQUERY_EMULATOR_HOST points the client at the emulator too (its base URL
     else process.env.BIGQUERY_EMULATOR_HOST = saved;
   }
 });
+
+test('table.getRows() lists a table through tabledata.list', async () => {
+  const [rows] = await bigquery.dataset('ds').table('all_types').getRows({ maxResults: 3, selectedFields: 'id' });
+  assert.deepEqual((rows as { id: number }[]).map((row) => row.id), [0, 1, 2]);
+});

@@ -45,3 +45,18 @@ test('the Read API refuses a view as the service does: INVALID_ARGUMENT, non-tab
     /non-table entities cannot be read with the storage API/,
   );
 });
+
+test('tabledata.list pages a table\'s rows and refuses a view as the service does', async () => {
+  const first = await rest(emulator, 'GET', `projects/${PROJECT}/datasets/ds/tables/people/data?maxResults=2`);
+  assert.equal(first.status, 200);
+  assert.equal(first.body.kind, 'bigquery#tableDataList');
+  assert.equal(first.body.totalRows, '3');
+  assert.deepEqual(cells(first.body.rows), [['1', 'a'], ['2', 'b']]);
+  const second = await rest(emulator, 'GET', `projects/${PROJECT}/datasets/ds/tables/people/data?pageToken=${String(first.body.pageToken)}`);
+  assert.deepEqual(cells(second.body.rows), [['3', null]]);
+  assert.equal(second.body.pageToken, undefined);
+  const view = await rest(emulator, 'GET', `projects/${PROJECT}/datasets/ds/tables/people_view/data`);
+  assert.equal(view.status, 400);
+  // The body users report from the service (n8n-io/n8n#2622).
+  assert.deepEqual([view.body.error!.message, view.body.error!.errors[0]!.reason], ['Cannot list a table of type VIEW.', 'invalid']);
+});
