@@ -53,7 +53,7 @@ test('without --quiet: the job line (its time, bytes processed, where the rows c
   const run = await runCli(['query', `SELECT id FROM ${DEMO} WHERE id < 3`, '--format', 'csv', ...flags.filter((f) => f !== '--quiet')]);
   assert.equal(run.code, 0, run.stderr);
   assert.deepEqual(run.stdout.toString('utf8').trimEnd().split('\n').sort(), ['0', '1', '2', 'id']);
-  assert.match(run.stderr, /^query job test-project:US\.bqread_[\w-]+: done in \d+\.\d\d s, [\d.]+ MB processed, 3 rows read from the jobs response\n3 rows, 1 column \|/);
+  assert.match(run.stderr, /^query job test-project:US\.bqread_[\w-]+: done in \d+\.\d\d s, [\d.]+ MB processed, 3 rows read from the jobs response\n3 rows, 1 column \|.*\| no read session, 0 retries \|/);
 });
 
 test('--stats-json names the job as the table read, with the read\'s statistics', async () => {
