@@ -41,12 +41,12 @@ const ORDER_BY = /ORDER\s+BY/i;
 
 /**
  * The destination table's read: the query's options less the job's, and for an ordered result one
- * stream (unless maxStreams says otherwise) read in session order, as python-bigquery reads one,
+ * stream read in session order (unless maxStreams or ordered say otherwise), as python-bigquery reads one,
  * so the rows keep the order the query gave them.
  */
 function destinationRead(sql: string, options: QueryOptions): ReadOptions {
   const read = readPart(options);
-  return ORDER_BY.test(sql) ? { ...read, maxStreams: read.maxStreams ?? 1, ordered: true } : read;
+  return ORDER_BY.test(sql) ? { ...read, maxStreams: read.maxStreams ?? 1, ordered: read.ordered ?? true } : read;
 }
 
 /** Runs the query (jobs.insert, then jobs.getQueryResults until done); an abort cancels the job. */
