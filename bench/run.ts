@@ -18,6 +18,7 @@ import type { PlateauResult } from './stream-plateau.js';
 import { CONSUMER_DELAY_MS, measureRun, RUN_TIMEOUT_MS, type World } from './reader-run.js';
 import { benchHead, benchSmallReads, SMALL_READ_ROWS, type SmallReadResult } from './small-reads.js';
 import { benchSkewedReads, printSkewedReads, SKEW_ROWS } from './skewed-reads.js';
+import { benchQueryReads, printQueryReads } from './query-reads.js';
 import { benchSinks, FLAT_COLUMNS, formatSinkTable, type SinkBench } from './sinks.js';
 import { benchShardedSection } from './sharded-reads.js';
 import { formatWorkerStart, type WorkerStartResult } from './worker-start.js';
@@ -229,6 +230,9 @@ async function main(): Promise<number> {
     for (const target of small.targets) process.stdout.write(`${target.line}\n`);
     for (const d of small.disagreements) process.stdout.write(`WRONG  ${d.label}: ${d.problem}\n`);
   }
+  process.stderr.write('query results:\n');
+  const queryReads = await benchQueryReads();
+  printQueryReads(queryReads);
   process.stderr.write('skewed sessions:\n');
   const skewedReads = await benchSkewedReads(SKEW_ROWS);
   printSkewedReads(skewedReads);
@@ -250,6 +254,7 @@ async function main(): Promise<number> {
     plateau,
     serviceLike: serviceResults,
     smallReads,
+    queryReads,
     skewedReads,
     shardedReads,
     head,

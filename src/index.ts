@@ -16,6 +16,7 @@ export {
   ReadAbortedError,
   TableReferenceError,
   SessionExpiredError,
+  ViewReadError,
 } from './read/errors.js';
 export { parseTableReference, type TableReference } from './table-ref.js';
 export { EMULATOR_HOST_ENV, READ_API_ENDPOINT } from './client/connection.js';
@@ -29,3 +30,9 @@ export { shardFromEnvironment, type EngineShard } from './plan/shard-environment
 export { verifyPlanParts, type PartsVerification } from './plan/verify-parts.js';
 export type { ShardManifest } from './plan/part-manifest.js';
 export { PlanError } from './plan/plan-error.js';
+export { readQuery, readQueryBatches, type QueryTableResult, type QueryBatchStream, type QueryResultSource } from './query/read-query.js';
+export { DEFAULT_QUERY_OPTIONS, type QueryOptions } from './query/options.js';
+export type { QueryJobInfo } from './query/query-job.js';
+export type { QueryParameters, QueryParameterTypes, QueryParameterValue } from './query/parameters.js';
+export { BIGQUERY_EMULATOR_HOST_ENV, BIGQUERY_API_ENDPOINT } from './query/rest-endpoint.js';
+export { BigQueryApiError, QueryError, type BigQueryErrorEntry, type SqlPosition } from './query/errors.js';

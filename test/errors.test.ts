@@ -19,8 +19,9 @@ function errorClasses(module: object): [string, ErrorClass][] {
 test('every entry point exports its error classes', () => {
   assert.deepEqual(Object.fromEntries(Object.entries(ENTRIES).map(([entry, module]) => [entry, errorClasses(module).map(([name]) => name)])), {
     bqread: [
-      'BqReadError', 'CallbackError', 'EndpointUnreachableError', 'PlanError', 'ReadAbortedError', 'ReadOptionsError', 'SessionCreateError',
-      'SessionExpiredError', 'StreamReadError', 'TableReferenceError', 'UnsupportedArrowTypeError', 'WorkerThreadsGoneError',
+      'BigQueryApiError', 'BqReadError', 'CallbackError', 'EndpointUnreachableError', 'PlanError', 'QueryError', 'ReadAbortedError', 'ReadOptionsError',
+      'SessionCreateError', 'SessionExpiredError', 'StreamReadError', 'TableReferenceError', 'UnsupportedArrowTypeError', 'ViewReadError',
+      'WorkerThreadsGoneError',
     ],
     'bqread/sinks': ['CsvNestedDataError', 'SinkOutputError'],
     'bqread/emulator': ['ArrowIpcError', 'NdjsonError', 'SchemaError'],

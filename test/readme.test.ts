@@ -116,7 +116,7 @@ describe('the README\'s command lines run against an emulator', () => {
     writeFileSync(path.join(bin, 'bqread'), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`);
     chmodSync(path.join(bin, 'bqread'), 0o755);
     cwd = mkdtempSync(path.join(dir, 'sh-'));
-    env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, BIGQUERY_STORAGE_EMULATOR_HOST: emulator.address };
+    env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, BIGQUERY_STORAGE_EMULATOR_HOST: emulator.address, BIGQUERY_EMULATOR_HOST: emulator.restUrl };
   });
   after(async () => emulator.close());
 
@@ -148,6 +148,7 @@ describe('the README\'s command lines run against an emulator', () => {
 
   test('the lines wrote what they name', () => {
     assert.ok(readFileSync(path.join(cwd, 'orders.parquet')).subarray(0, 4).equals(Buffer.from('PAR1')));
+    assert.ok(readFileSync(path.join(cwd, 'big.parquet')).subarray(0, 4).equals(Buffer.from('PAR1')));
     const csv = readFileSync(path.join(cwd, 'jan.csv'), 'utf8').trimEnd().split('\n');
     assert.deepEqual([csv[0], csv.length - 1], ['id,amount,ts', orders.filter((o) => o.ts >= '2026').length]);
     assert.ok(Array.isArray(JSON.parse(readFileSync(path.join(cwd, 'orders.schema.json'), 'utf8'))));

@@ -7,6 +7,7 @@ import {
   WorkerThreadsGoneError,
 } from '../read/errors.js';
 import { PlanError } from '../plan/plan-error.js';
+import { BigQueryApiError } from '../query/errors.js';
 import { SinkOutputError } from '../sinks/output.js';
 import { CsvNestedDataError } from '../sinks/csv-nested-error.js';
 import { UsageError } from './read-flags.js';
@@ -17,7 +18,7 @@ export const EXIT = {
   FAILED: 1,
   /** Bad flags, bad table name, an option the reader rejects, CSV of nested data, a plan file that is no plan. */
   USAGE: 2,
-  /** The service refused the session: no such table or column, bad filter, bad snapshot time; a plan's session expired. */
+  /** The service refused the session (no such table or column, bad filter, bad snapshot time; a plan's session expired) or the query (a bad query, its job failed), or the table is a view. */
   REFUSED: 3,
   /** Credentials missing, invalid or without permission. */
   AUTH: 4,
@@ -44,7 +45,7 @@ export function exitCodeOf(err: unknown): number {
   if (err instanceof UsageError || err instanceof ReadOptionsError || err instanceof CsvNestedDataError || err instanceof PlanError) return EXIT.USAGE;
   if (err instanceof BqReadError && err.code !== undefined && AUTH_CODES.has(err.code)) return EXIT.AUTH;
   if (err instanceof EndpointUnreachableError) return EXIT.UNREACHABLE;
-  if (err instanceof SessionCreateError || err instanceof SessionExpiredError) return EXIT.REFUSED;
+  if (err instanceof SessionCreateError || err instanceof SessionExpiredError || err instanceof BigQueryApiError) return EXIT.REFUSED;
   if (err instanceof SinkOutputError) return EXIT.OUTPUT;
   if (READ_FAILURES.some((kind) => err instanceof kind)) return EXIT.READ;
   return EXIT.FAILED;

@@ -5,6 +5,7 @@ import { emulatorCommand } from './emulator-command.js';
 import { reportFailure } from './exit.js';
 import { headCommand } from './head-command.js';
 import { planCommand } from './plan-command.js';
+import { queryCommand } from './query-command.js';
 import { readCommand } from './read-command.js';
 import { schemaCommand } from './schema-command.js';
 
@@ -12,6 +13,7 @@ const program = new Command('bqread')
   .description('Read BigQuery tables fast, in parallel, through the Storage Read API')
   .version(API_CLIENT_HEADER.version)
   .addCommand(readCommand())
+  .addCommand(queryCommand())
   .addCommand(headCommand())
   .addCommand(schemaCommand())
   .addCommand(planCommand())
@@ -20,6 +22,7 @@ const program = new Command('bqread')
   .addHelpText('after', `
 Examples:
   bqread read my-proj.ds.events --out events.parquet
+  bqread query 'SELECT * FROM \`my-proj.ds.events\` WHERE day = @day' --param day:DATE:2026-01-01 --out day.parquet
   bqread head my-proj.ds.events -n 5
   bqread schema my-proj.ds.events
   bqread plan my-proj.ds.events --shards 8 --out plan.json

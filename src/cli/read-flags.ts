@@ -48,9 +48,9 @@ export function addParallelismFlags(command: Command): Command {
 }
 
 /** Where to connect and as whom. */
-export function addConnectionFlags(command: Command): Command {
+export function addConnectionFlags(command: Command, billing = "project that owns and pays for the read session (default: the table's)"): Command {
   return command
-    .option('--billing-project <project>', "project that owns and pays for the read session (default: the table's)")
+    .option('--billing-project <project>', billing)
     .option('--endpoint <host:port>', `an emulator's address (plaintext unless --tls); default $${EMULATOR_HOST_ENV}, else the real service`)
     .option('--tls', 'use TLS with --endpoint')
     .option('--ca-cert <file>', 'PEM root certificates to trust for --tls')

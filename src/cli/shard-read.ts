@@ -28,7 +28,7 @@ export interface ShardReadFlags extends ReadFlags {
 const SESSION_FLAGS = ['columns', 'where', 'snapshot', 'sample', 'picosPrecision', 'maxStreams', 'compression', 'billingProject'] as const;
 
 /** Part files are Parquet (the default) or Arrow IPC files: another --format is refused. */
-export function partFormatOf(flags: ShardReadFlags): PartFormat {
+export function partFormatOf(flags: { readonly format?: SinkFormat }): PartFormat {
   const format = flags.format ?? 'parquet';
   if (format !== 'parquet' && format !== 'arrow') throw new UsageError(`part files are Parquet or Arrow IPC files: drop --format ${format}, or give --format parquet or arrow`);
   return format;

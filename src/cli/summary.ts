@@ -35,8 +35,9 @@ export function summaryLine({ session, stats, output }: ReadReport): string {
   ].join(' | ');
 }
 
-/** The session's streams, and the remainders rebalancing split off them. */
+/** The session's streams, and the remainders rebalancing split off them; none for a query result the jobs response held (no session). */
 function streamCount(session: ReadSessionInfo, stats: ReadStats): string {
+  if (session.name === '') return 'no read session';
   const streams = count(session.streams.length, 'stream');
   return stats.splits > 0 ? `${streams} (+${stats.splits} split off)` : streams;
 }

@@ -17,6 +17,15 @@ export class SessionCreateError extends BqReadError {
   override name = 'SessionCreateError';
 }
 
+/**
+ * The table is a view (logical or materialized), which the Storage Read API does not read; the
+ * message says how to read it: as a query (`readQuery('SELECT * FROM ...')`, `bqread query`), or
+ * with `bqread read --materialize-view`.
+ */
+export class ViewReadError extends SessionCreateError {
+  override name = 'ViewReadError';
+}
+
 /** The endpoint could not be reached at all. */
 export class EndpointUnreachableError extends BqReadError {
   override name = 'EndpointUnreachableError';

@@ -5,7 +5,7 @@ import { ReadApiClient } from '../client/read-client.js';
 import { backoffMs } from '../client/retry.js';
 import type { CreateReadSessionRequest, TableReadOptions, Timestamp } from '../protocol/messages.js';
 import { loadArrowParts, type ArrowParts } from './arrow-parts.js';
-import { abortError, describeStatus, EndpointUnreachableError, SessionCreateError } from './errors.js';
+import { abortError, describeStatus, EndpointUnreachableError, SessionCreateError, ViewReadError } from './errors.js';
 import { preferredMinStreamsFor, type ResolvedReadOptions } from './options.js';
 
 /** What the coordinator keeps of a ReadSession. */
@@ -23,6 +23,15 @@ export interface ReadSessionInfo {
 
 const COMPRESSION = { lz4: 'LZ4_FRAME', zstd: 'ZSTD', none: 'COMPRESSION_UNSPECIFIED' } as const;
 const PICOS_PRECISION = { micros: 'TIMESTAMP_PRECISION_MICROS', nanos: 'TIMESTAMP_PRECISION_NANOS', picos: 'TIMESTAMP_PRECISION_PICOS' } as const;
+// The service's refusal of a view or a materialized view, as users report it
+// (coiled/dask-bigquery#41, awslabs/aws-athena-query-federation#1347).
+const NOT_A_TABLE = /non-table entities cannot be read with the storage API/i;
+
+function viewHint({ table }: ResolvedReadOptions): string {
+  const name = `\`${table.projectId}.${table.datasetId}.${table.tableId}\``;
+  return `It is a view: read it as a query, readQuery('SELECT * FROM ${name}') or bqread query 'SELECT * FROM ${name}', or with bqread read --materialize-view`;
+}
+
 /** CreateReadSession is idempotent, so a failed connection attempt is retried a few times. */
 const CONNECT_ATTEMPTS = 3;
 
@@ -108,6 +117,7 @@ export async function createReadSession(
             code: e.code, table, retryable: true, cause: err,
           });
         }
+        if (e.code === Status.INVALID_ARGUMENT && NOT_A_TABLE.test(e.details ?? '')) throw new ViewReadError(`${message}. ${viewHint(options)}`, { code: e.code, table, cause: err });
         throw new SessionCreateError(message, { code: e.code, table, cause: err });
       }
     }

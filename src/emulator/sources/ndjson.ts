@@ -13,6 +13,7 @@
 import { readFileSync } from 'node:fs';
 import * as arrow from 'apache-arrow';
 import { BqReadError } from '../../errors.js';
+import { daysFromCivil } from '../../civil-date.js';
 import {
   bqSchemaToArrow, decimalPrecisionScale, normalizeBqFields, parseBqSchemaJson,
   type BqField, type NormalizedBqField, type RangeElementType,
@@ -551,16 +552,6 @@ function epochDay(yearText: string, monthText: string, dayText: string, text: st
     throw new ValueProblem(`invalid date in ${JSON.stringify(text)}`);
   }
   return daysFromCivil(year, month, day);
-}
-
-/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm). */
-function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yearOfEra = y - era * 400;
-  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
-  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
-  return era * 146097 + dayOfEra - 719468;
 }
 
 function microsOfDay(h: string, mi: string, s: string, fraction: string | undefined, text: string): number {
