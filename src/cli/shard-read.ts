@@ -2,37 +2,22 @@
 // a read into a directory (part files, then a manifest), under names of the shard's own.
 import { availableParallelism } from 'node:os';
 import type { ReadOptions } from '../read/options.js';
-import type { SinkFormat } from '../sinks/formats.js';
-import type { PartFormat } from '../sinks/parts/part-messages.js';
-import { DEFAULT_ROW_GROUP_BYTES, type ParquetCompression } from '../sinks/parquet-options.js';
+import { DEFAULT_ROW_GROUP_BYTES } from '../sinks/parquet-options.js';
 import { loadPlanFile } from './plan-command.js';
 import type { startProgress } from './progress.js';
 import { UsageError, type ReadFlags } from './read-flags.js';
 import { stoppable } from './stop-signals.js';
+import { partFormatOf, type OutputFlags } from './table-output.js';
 import { partsPath, summaryLine, writeStatsJson } from './summary.js';
 
-export interface ShardReadFlags extends ReadFlags {
+export interface ShardReadFlags extends ReadFlags, OutputFlags {
   readonly plan?: string;
   readonly shard?: string;
   readonly shardCount?: number;
-  readonly format?: SinkFormat;
-  readonly out?: string;
-  readonly parquetCompression?: ParquetCompression;
-  readonly quiet?: boolean;
-  readonly statsJson?: string;
-  readonly parts?: number;
-  readonly partSize?: number;
 }
 
 /** Flags that shape a session: a plan's session is already shaped. */
 const SESSION_FLAGS = ['columns', 'where', 'snapshot', 'sample', 'picosPrecision', 'maxStreams', 'compression', 'billingProject'] as const;
-
-/** Part files are Parquet (the default) or Arrow IPC files: another --format is refused. */
-export function partFormatOf(flags: { readonly format?: SinkFormat }): PartFormat {
-  const format = flags.format ?? 'parquet';
-  if (format !== 'parquet' && format !== 'arrow') throw new UsageError(`part files are Parquet or Arrow IPC files: drop --format ${format}, or give --format parquet or arrow`);
-  return format;
-}
 
 /** A shard's flags that cannot work, refused before the plan is read. */
 export function checkShardFlags(table: string | undefined, flags: ShardReadFlags): void {

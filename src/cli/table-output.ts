@@ -14,7 +14,6 @@ import { byteSize, integer } from './flag-parsers.js';
 import { startProgress } from './progress.js';
 import { stoppable } from './stop-signals.js';
 import { UsageError } from './read-flags.js';
-import { partFormatOf } from './shard-read.js';
 import { partsPath, summaryLine, writeStatsJson } from './summary.js';
 
 export interface OutputFlags {
@@ -68,6 +67,13 @@ function partsOf(flags: OutputFlags, toStdout: boolean): { parts: number; format
   if (flags.parts === undefined && flags.partSize === undefined && !intoDirectory) return undefined;
   if (toStdout) throw new UsageError(`${flags.parts === undefined ? '--part-size' : '--parts'} writes files into a directory: give --out DIR/`);
   return { parts: flags.parts ?? availableParallelism(), format: partFormatOf(flags) };
+}
+
+/** Part files are Parquet (the default) or Arrow IPC files: another --format is refused. */
+export function partFormatOf(flags: { readonly format?: SinkFormat }): PartFormat {
+  const format = flags.format ?? 'parquet';
+  if (format !== 'parquet' && format !== 'arrow') throw new UsageError(`part files are Parquet or Arrow IPC files: drop --format ${format}, or give --format parquet or arrow`);
+  return format;
 }
 
 export interface PlannedOutput {

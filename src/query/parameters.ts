@@ -4,6 +4,7 @@
 // an explicit type wherever a value cannot say it (NULL, an empty array, NUMERIC from a string,
 // DATE, JSON, ...). Named (`@name`) from an object, positional (`?`) from an array.
 import { ReadOptionsError } from '../read/errors.js';
+import type { QueryParameter as WireParameter, QueryParameterValue as WireValue } from '../protocol/query-parameter.js';
 import { formatParameterType, parseParameterType, type ParameterType } from './parameter-type.js';
 
 export type QueryParameterValue =
@@ -16,23 +17,9 @@ export type QueryParameters = Readonly<Record<string, QueryParameterValue>> | re
 /** Types written as GoogleSQL writes them (`NUMERIC`, `ARRAY<DATE>`), by name or by position; only where a value cannot say its own. */
 export type QueryParameterTypes = Readonly<Record<string, string>> | readonly (string | undefined)[];
 
-/** QueryParameterValue JSON. */
-export interface ParameterValueJson {
-  readonly value?: string;
-  readonly arrayValues?: readonly ParameterValueJson[];
-  readonly structValues?: Readonly<Record<string, ParameterValueJson>>;
-  readonly rangeValue?: { readonly start?: ParameterValueJson; readonly end?: ParameterValueJson };
-}
-
-export interface QueryParameterJson {
-  readonly name?: string;
-  readonly parameterType: ParameterType;
-  readonly parameterValue: ParameterValueJson;
-}
-
 export interface ParametersJson {
   readonly parameterMode?: 'NAMED' | 'POSITIONAL';
-  readonly queryParameters?: readonly QueryParameterJson[];
+  readonly queryParameters?: readonly WireParameter[];
 }
 
 class ParameterProblem extends Error {}
@@ -130,7 +117,7 @@ function scalarText(type: string, value: QueryParameterValue): string {
   throw new ParameterProblem(`is not a ${type}: ${describe(value)}`);
 }
 
-function valueJson(type: ParameterType, value: QueryParameterValue): ParameterValueJson {
+function valueJson(type: ParameterType, value: QueryParameterValue): WireValue {
   if (value === null || value === undefined) return {};
   if (type.type === 'ARRAY') {
     if (!Array.isArray(value)) throw new ParameterProblem(`is not an array (${formatParameterType(type)}): ${describe(value)}`);
@@ -150,7 +137,7 @@ function valueJson(type: ParameterType, value: QueryParameterValue): ParameterVa
 }
 
 /** A RANGE from `{ start, end }` (NULL or missing: unbounded) or from its text `[start, end)`. */
-function rangeJson(element: ParameterType, value: QueryParameterValue): { start?: ParameterValueJson; end?: ParameterValueJson } {
+function rangeJson(element: ParameterType, value: QueryParameterValue): { start?: WireValue; end?: WireValue } {
   let bounds: [QueryParameterValue, QueryParameterValue];
   if (typeof value === 'string') {
     const m = /^\[\s*([^,]*?)\s*,\s*([^,]*?)\s*\)$/.exec(value.trim());
@@ -175,7 +162,7 @@ function describe(value: unknown): string {
   }
 }
 
-function parameterJson(label: string, name: string | undefined, value: QueryParameterValue, typeText: string | undefined): QueryParameterJson {
+function parameterJson(label: string, name: string | undefined, value: QueryParameterValue, typeText: string | undefined): WireParameter {
   try {
     const parameterType = typeText === undefined ? inferType(value) : parseParameterType(typeText);
     return { ...(name === undefined ? {} : { name }), parameterType, parameterValue: valueJson(parameterType, value) };

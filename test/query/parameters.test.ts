@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ReadOptionsError } from '../../src/read/errors.js';
-import { parametersJson, type QueryParameterJson } from '../../src/query/parameters.js';
+import type { QueryParameter } from '../../src/protocol/query-parameter.js';
+import { parametersJson } from '../../src/query/parameters.js';
 import { parseParameterType } from '../../src/query/parameter-type.js';
 import { parseParamFlags } from '../../src/cli/query-params.js';
 
-const named = (parameters: readonly QueryParameterJson[]) => (name: string): QueryParameterJson => {
+const named = (parameters: readonly QueryParameter[]) => (name: string): QueryParameter => {
   const found = parameters.find((p) => p.name === name);
   assert.ok(found, `no parameter ${name}`);
   return found;

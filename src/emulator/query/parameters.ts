@@ -12,26 +12,8 @@ import { isScalar, sqlTypeOfField, typeName } from '../row-restriction/types.js'
 import type { SqlValue } from '../row-restriction/values.js';
 import { RowRestrictionError } from '../row-restriction/errors.js';
 import { QueryError } from './errors.js';
+import type { QueryParameter, QueryParameterType, QueryParameterValue } from '../../protocol/query-parameter.js';
 
-export interface QueryParameterType {
-  readonly type: string;
-  readonly arrayType?: QueryParameterType;
-  readonly structTypes?: readonly { readonly name?: string; readonly type: QueryParameterType }[];
-  readonly rangeElementType?: QueryParameterType;
-}
-
-export interface QueryParameterValue {
-  readonly value?: string | null;
-  readonly arrayValues?: readonly QueryParameterValue[];
-  readonly structValues?: Readonly<Record<string, QueryParameterValue>>;
-  readonly rangeValue?: { readonly start?: QueryParameterValue; readonly end?: QueryParameterValue };
-}
-
-export interface QueryParameter {
-  readonly name?: string;
-  readonly parameterType: QueryParameterType;
-  readonly parameterValue?: QueryParameterValue;
-}
 
 /** A parameter's value as a one-row Arrow column named `v`, and its field (type, mode, metadata). */
 export interface ParameterColumn {

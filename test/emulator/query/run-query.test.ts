@@ -5,7 +5,8 @@ import { compileRowRestriction } from '../../../src/emulator/row-restriction/ind
 import { tableFromNdjson } from '../../../src/emulator/sources/ndjson.js';
 import { generateDemoTable } from '../../../src/emulator/sources/demo.js';
 import { QueryError } from '../../../src/emulator/query/errors.js';
-import { QueryParameters, type QueryParameter } from '../../../src/emulator/query/parameters.js';
+import type { QueryParameter } from '../../../src/protocol/query-parameter.js';
+import { QueryParameters } from '../../../src/emulator/query/parameters.js';
 import { runQuery, type QuerySource } from '../../../src/emulator/query/run-query.js';
 import { takeRows } from '../../../src/arrow/take.js';
 import { canonicalRows, type Canonical } from '../../helpers/canonical.js';
