@@ -182,6 +182,17 @@ test('a reader of stdout that stops early (`| head`) ends the read quietly with 
   assert.equal(stderr, '');
 });
 
+/** Each part is a valid Parquet file of the rows its manifest entry says, and together they hold every row. */
+function assertPartsHoldEveryRow(out: string, files: readonly { path: string; rows: number }[]): void {
+  let rows = 0;
+  for (const file of files) {
+    const table = tableFromIPC(parquet.readParquet(readFileSync(path.join(out, file.path))).intoIPCStream());
+    assert.equal(table.numRows, file.rows, file.path);
+    rows += table.numRows;
+  }
+  assert.equal(rows, ROWS);
+}
+
 test('--out DIR/ --parts 3 writes three Parquet parts and a manifest; together they hold every row', async () => {
   const out = path.join(dir, 'parts/');
   const run = await runCli(['read', DEMO, '--endpoint', emulator.address, '--workers', '2', '--out', out, '--parts', '3']);
@@ -190,13 +201,7 @@ test('--out DIR/ --parts 3 writes three Parquet parts and a manifest; together t
   assert.deepEqual(readdirSync(out).sort(), ['manifest.json', 'part-00000.parquet', 'part-00001.parquet', 'part-00002.parquet']);
   const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')) as { rows: number; files: { path: string; rows: number }[] };
   assert.equal(manifest.rows, ROWS);
-  let rows = 0;
-  for (const file of manifest.files) {
-    const table = tableFromIPC(parquet.readParquet(readFileSync(path.join(out, file.path))).intoIPCStream());
-    assert.equal(table.numRows, file.rows, file.path);
-    rows += table.numRows;
-  }
-  assert.equal(rows, ROWS);
+  assertPartsHoldEveryRow(out, manifest.files);
 });
 
 test('--part-size rolls the parts: more files than --parts, each a valid Parquet file, together every row', async () => {
@@ -205,13 +210,7 @@ test('--part-size rolls the parts: more files than --parts, each a valid Parquet
   assert.equal(run.code, 0, run.stderr);
   const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')) as { rows: number; files: { path: string; rows: number; bytes: number }[] };
   assert.ok(manifest.files.length > 2, `${manifest.files.length} parts`);
-  let rows = 0;
-  for (const file of manifest.files) {
-    const table = tableFromIPC(parquet.readParquet(readFileSync(path.join(out, file.path))).intoIPCStream());
-    assert.equal(table.numRows, file.rows, file.path);
-    rows += table.numRows;
-  }
-  assert.equal(rows, ROWS);
+  assertPartsHoldEveryRow(out, manifest.files);
   const bad = await runCli(['read', DEMO, '--endpoint', emulator.address, '--out', path.join(dir, 'bad-size/'), '--part-size', '12 parsecs']);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--part-size must be a size such as 256MB/);
