@@ -29,7 +29,16 @@ const CANCELLED: ErrorProto = { reason: 'stopped', message: 'Job execution was c
 
 export class Job {
   private cancelledAtMs: number | undefined;
+  /**
+   * When the job's result was committed. DONE is this, not the clock passing doneMs: a timer can
+   * fire after Date.now() reaches its due time (or a wait on it end before), and a job said to be
+   * DONE must already have its destination table for the Read API to serve.
+   */
+  private finishedAtMs: number | undefined;
   private commitTimer: NodeJS.Timeout | undefined;
+  private settle!: () => void;
+  /** Resolves when the job is DONE: finished or cancelled. */
+  readonly settled = new Promise<void>((resolve) => (this.settle = resolve));
 
   constructor(
     readonly reference: JobReference,
@@ -44,26 +53,27 @@ export class Job {
     const finish = () => {
       this.commitTimer = undefined;
       commit(outcomeWhenDone);
+      this.finishedAtMs = Math.max(Date.now(), doneMs);
+      this.settle();
     };
     if (doneMs <= createdMs) finish();
     else this.commitTimer = setTimeout(finish, doneMs - createdMs).unref();
   }
 
   state(nowMs: number): JobState {
-    if (this.cancelledAtMs !== undefined || nowMs >= this.doneMs) return 'DONE';
+    if (this.cancelledAtMs !== undefined || this.finishedAtMs !== undefined) return 'DONE';
     return nowMs < this.createdMs + (this.doneMs - this.createdMs) / 2 ? 'PENDING' : 'RUNNING';
   }
 
   /** When the job ended (cancelled or done), or undefined while it runs. */
-  endMs(nowMs: number): number | undefined {
-    if (this.cancelledAtMs !== undefined) return this.cancelledAtMs;
-    return nowMs >= this.doneMs ? this.doneMs : undefined;
+  endMs(): number | undefined {
+    return this.cancelledAtMs ?? this.finishedAtMs;
   }
 
   /** The outcome once DONE; a job cancelled before it finished has failed with `stopped`. */
-  outcome(nowMs: number): JobOutcome | undefined {
-    if (this.state(nowMs) !== 'DONE') return undefined;
-    return this.cancelledAtMs !== undefined ? { kind: 'error', error: CANCELLED } : this.outcomeWhenDone;
+  outcome(): JobOutcome | undefined {
+    if (this.cancelledAtMs !== undefined) return { kind: 'error', error: CANCELLED };
+    return this.finishedAtMs !== undefined ? this.outcomeWhenDone : undefined;
   }
 
   /** Statistics known from the start (the query ran when the job was made). */
@@ -77,6 +87,7 @@ export class Job {
     this.cancelledAtMs = nowMs;
     clearTimeout(this.commitTimer);
     this.commitTimer = undefined;
+    this.settle();
   }
 
   dispose(): void {

@@ -245,10 +245,12 @@ export class QueryService {
 
   /** A page of a job's result once it is DONE, waiting for it at most timeoutMs. */
   private async page(job: Job, kind: string, request: PageRequest): Promise<object> {
-    const waitMs = Math.min(request.timeoutMs ?? DEFAULT_WAIT_MS, job.doneMs - Date.now());
-    if (waitMs > 0 && job.state(Date.now()) !== 'DONE') await sleep(waitMs, undefined, { ref: false });
-    const now = Date.now();
-    const outcome = job.outcome(now);
+    if (job.state(Date.now()) !== 'DONE') {
+      const waited = new AbortController();
+      await Promise.race([job.settled, sleep(request.timeoutMs ?? DEFAULT_WAIT_MS, undefined, { ref: false, signal: waited.signal }).catch(() => undefined)]);
+      waited.abort();
+    }
+    const outcome = job.outcome();
     if (!outcome) return { kind, jobReference: job.reference, jobComplete: false };
     if (outcome.kind === 'error') throw restErrorOfProto(outcome.error);
     const table = outcome.table;

@@ -55,9 +55,9 @@ export function tableJson(facts: TableFacts): object {
 export function jobJson(job: Job, nowMs: number): object {
   const { projectId, jobId, location } = job.reference;
   const state = job.state(nowMs);
-  const outcome = job.outcome(nowMs);
+  const outcome = job.outcome();
   const planned = job.planned;
-  const endMs = job.endMs(nowMs);
+  const endMs = job.endMs();
   const startedMs = state === 'PENDING' ? undefined : job.createdMs + (job.doneMs - job.createdMs) / 2;
   const bytes = planned.kind === 'result' ? planned : undefined;
   const destination = planned.kind === 'result' ? tableReferenceJson(planned.destination) : undefined;

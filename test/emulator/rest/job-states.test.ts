@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startEmulator, type Emulator } from '../../../src/emulator/server.js';
+import { Job } from '../../../src/emulator/rest/jobs.js';
 import { tableFromNdjson } from '../../../src/emulator/sources/ndjson.js';
 import { emulatorClient, sessionRequest } from '../../helpers/read-api.js';
 import { cells, insertQueryJob, rest, runQuery } from './rest-calls.js';
@@ -105,4 +106,23 @@ test('cancelling a DONE job changes nothing', async () => {
   assert.deepEqual((cancelled.body.job as JobBody).status, { state: 'DONE' });
   const results = await rest(emulator, 'GET', `projects/${PROJECT}/queries/cancel_2`);
   assert.deepEqual(cells(results.body.rows), [['1'], ['2']]);
+});
+
+test('a job is DONE once its result is committed, not once the clock passes its due time', async () => {
+  // Timers fire late on a busy machine (and a wait on one can end a little early): a job the
+  // clock alone called DONE answered jobComplete with rows while its destination table was not
+  // there yet for the Read API, and Google's client paged a result of 20 rows in 4 pages.
+  const committed: string[] = [];
+  const outcome = { kind: 'result' as const, table: tableFromNdjson('{"id":1}', [{ name: 'id', type: 'INT64' }]), destination: { projectId: PROJECT, datasetId: '_d', tableId: 't' }, bytesProcessed: 8, bytesBilled: 8 };
+  const created = Date.now();
+  const job = new Job({ projectId: PROJECT, jobId: 'j', location: 'US' }, { query: {} }, outcome, created, created + 20, (done) => committed.push(done.kind));
+  const pastDue = created + 1000;
+  assert.equal(job.state(pastDue), 'RUNNING');
+  assert.equal(job.outcome(), undefined);
+  assert.equal(job.endMs(), undefined);
+  await job.settled;
+  assert.deepEqual(committed, ['result']);
+  assert.equal(job.state(Date.now()), 'DONE');
+  assert.equal(job.outcome(), outcome);
+  assert.ok(job.endMs()! >= created + 20);
 });
