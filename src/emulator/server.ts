@@ -28,6 +28,7 @@ import type { StreamState } from './session-state.js';
 import { splitStream } from './split.js';
 import { TableStore } from './table-store.js';
 import { Catalog } from './query/catalog.js';
+import { listenOn } from './listen.js';
 import { QueryService } from './rest/query-service.js';
 import { startRestServer } from './rest/rest-server.js';
 
@@ -316,15 +317,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     });
     injector.injectConnection(socket);
   });
-  await new Promise<void>((resolve, reject) => {
-    listener.once('error', reject);
-    listener.listen(settings.port, settings.host, () => {
-      listener.off('error', reject);
-      resolve();
-    });
-  });
-  const bound = listener.address() as net.AddressInfo;
-  const host = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
+  const bound = await listenOn(listener, settings.port, settings.host);
+  const { host } = bound;
   const queries = new QueryService({
     catalog, location: restLocation(settings.location), jobLatencyMs: settings.jobLatencyMs, maxJobs: settings.maxJobs,
   });

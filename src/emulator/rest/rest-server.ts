@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ServicePace } from '../pace.js';
 import type { PageRequest } from './pages.js';
 import type { QueryService } from './query-service.js';
+import { listenOn } from '../listen.js';
 import { QueryError } from '../query/errors.js';
 import { invalid, notFound, RestError, restErrorOf } from './rest-error.js';
 
@@ -87,19 +88,11 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as net.AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const { host, port } = await listenOn(server, options.port, options.host);
   let closed: Promise<void> | undefined;
   return {
-    url: `http://${host}:${address.port}`,
-    port: address.port,
+    url: `http://${host}:${port}`,
+    port,
     close: () => {
       closed ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
