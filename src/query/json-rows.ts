@@ -4,7 +4,8 @@
 import * as arrow from 'apache-arrow';
 import { arrowSchema, canonicalType, decimalShape } from './arrow-schema.js';
 import type { JsonCell, JsonRow, TableFieldSchema } from './rest-types.js';
-import { dateDays, datetimeMicros, intervalParts, rangeBounds, scaledDecimal, timeMicros, timestampMicros } from './value-text.js';
+import { parseDecimal } from '../decimal-text.js';
+import { dateDays, datetimeMicros, intervalParts, rangeBounds, timeMicros, timestampMicros } from './value-text.js';
 
 /** Stands in for the cells of a NULL record's fields: NULL where nullable, a zero value where REQUIRED. */
 const UNDER_NULL = Symbol('under a NULL record');
@@ -70,7 +71,7 @@ function values(field: TableFieldSchema, type: arrow.DataType, cells: readonly C
       const words = bitWidth / 32;
       const data = new Uint32Array(n * words);
       each((text, i) => {
-        let value = BigInt.asUintN(bitWidth, scaledDecimal(text, scale) ?? fail(field, text));
+        let value = BigInt.asUintN(bitWidth, parseDecimal(text, scale) ?? fail(field, text));
         for (let w = 0; w < words; w++, value >>= 32n) data[i * words + w] = Number(value & 0xffffffffn);
       });
       return arrow.makeData({ type: type as arrow.Decimal, length: n, ...nulls, data });

@@ -2,40 +2,20 @@
 // (https://cloud.google.com/bigquery/docs/reference/rest/v2/jobs/getQueryResults), turned into
 // the number Arrow stores for it. Every date and time is computed in integer arithmetic over
 // BigQuery's whole range (years 0001-9999), which JS's Date cannot do below year 100.
-import { daysFromCivil } from '../civil-date.js';
-
-const MICROS_PER_SECOND = 1_000_000n;
-const MICROS_PER_DAY = 86_400_000_000n;
-
-const DATE = /^(\d{4})-(\d{1,2})-(\d{1,2})$/;
-const TIME = /^(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?$/;
+import { parseDecimal } from '../decimal-text.js';
+import { parseDate, parseDatetime, parseTime, parseTimestamp } from '../temporal-text.js';
 
 function fail(type: string, text: string): never {
   throw new TypeError(`not a BigQuery ${type}: ${JSON.stringify(text)}`);
 }
 
-export function dateDays(text: string): number {
-  const m = DATE.exec(text);
-  if (!m) fail('DATE', text);
-  return daysFromCivil(Number(m[1]), Number(m[2]), Number(m[3]));
-}
+export const dateDays = (text: string): number => parseDate(text) ?? fail('DATE', text);
 
 /** Microseconds since midnight. */
-export function timeMicros(text: string): bigint {
-  const m = TIME.exec(text);
-  if (!m) fail('TIME', text);
-  const seconds = Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]);
-  return BigInt(seconds) * MICROS_PER_SECOND + BigInt((m[4] ?? '').padEnd(6, '0'));
-}
+export const timeMicros = (text: string): bigint => parseTime(text) ?? fail('TIME', text);
 
 /** Microseconds since 1970-01-01T00:00 of a civil date and time (`2026-01-02T03:04:05.123456`, a space for the T as well). */
-export function datetimeMicros(text: string): bigint {
-  const [date, time] = text.split(/[T ]/);
-  if (date === undefined) fail('DATETIME', text);
-  return BigInt(dateDays(date)) * MICROS_PER_DAY + (time === undefined ? 0n : timeMicros(time));
-}
-
-const OFFSET = /(?:\s*(?:UTC|Z)|([+-])(\d{1,2})(?::?(\d{2}))?)$/i;
+export const datetimeMicros = (text: string): bigint => parseDatetime(text) ?? fail('DATETIME', text);
 
 /**
  * Microseconds since the epoch of a TIMESTAMP: an integer of microseconds (formatOptions.useInt64Timestamp),
@@ -43,35 +23,8 @@ const OFFSET = /(?:\s*(?:UTC|Z)|([+-])(\d{1,2})(?::?(\d{2}))?)$/i;
  */
 export function timestampMicros(text: string): bigint {
   if (/^[+-]?\d+$/.test(text)) return BigInt(text);
-  if (/^[+-]?[\d.]+(?:E[+-]?\d+)?$/i.test(text)) return scaledDecimal(text, 6) ?? fail('TIMESTAMP', text);
-  const offset = OFFSET.exec(text);
-  const local = offset ? text.slice(0, offset.index).trim() : text;
-  let micros = datetimeMicros(local);
-  if (offset?.[1]) {
-    const minutes = Number(offset[2]) * 60 + Number(offset[3] ?? 0);
-    micros -= BigInt((offset[1] === '-' ? -1 : 1) * minutes) * 60n * MICROS_PER_SECOND;
-  }
-  return micros;
-}
-
-/**
- * A decimal's text (`-12.5`, `1.2E-5`) times 10^scale as an exact bigint, digits past the scale
- * rounded half away from zero (as BigQuery rounds); undefined for text that is no decimal.
- */
-export function scaledDecimal(text: string, scale: number): bigint | undefined {
-  const m = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text.trim());
-  if (!m || (m[2] === '' && (m[3] ?? '') === '')) return undefined;
-  const digits = `${m[2]}${m[3] ?? ''}`;
-  const shift = scale - (m[3] ?? '').length + Number(m[4] ?? 0);
-  let magnitude: bigint;
-  if (shift >= 0) {
-    magnitude = BigInt(digits) * 10n ** BigInt(shift);
-  } else {
-    const divisor = 10n ** BigInt(-shift);
-    const whole = BigInt(digits);
-    magnitude = whole / divisor + (2n * (whole % divisor) >= divisor ? 1n : 0n);
-  }
-  return m[1] === '-' ? -magnitude : magnitude;
+  if (/^[+-]?[\d.]+(?:E[+-]?\d+)?$/i.test(text)) return parseDecimal(text, 6) ?? fail('TIMESTAMP', text);
+  return parseTimestamp(text) ?? fail('TIMESTAMP', text);
 }
 
 export interface Interval {

@@ -4,7 +4,7 @@ import type * as arrow from 'apache-arrow';
 import { schemaFields } from '../../arrow/child-fields.js';
 import { formatDate } from '../../sinks/text/value-text.js';
 import { tableFromNdjson } from '../sources/ndjson.js';
-import { splitMicros } from '../row-restriction/temporal.js';
+import { splitMicros } from '../../temporal-text.js';
 import { castValue, type SqlValue } from '../row-restriction/values.js';
 import type { ScalarTypeName } from '../row-restriction/types.js';
 

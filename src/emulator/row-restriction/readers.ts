@@ -1,8 +1,9 @@
 import { DataType, type Data, type RecordBatch } from 'apache-arrow';
 import { ALWAYS, NEVER, bindColumn, type RowTest } from './columns.js';
-import { decimalToDouble, pow10 } from './decimal.js';
+import { decimalToDouble } from './decimal.js';
+import { pow10 } from '../../decimal-text.js';
 import type { ColumnRef, ValueExpr } from './ir.js';
-import { MICROS_PER_DAY } from './temporal.js';
+import { MICROS_PER_DAY } from '../../temporal-text.js';
 import { BIGNUMERIC_SCALE, NUMERIC_SCALE, type ScalarTypeName } from './types.js';
 import type { SqlValue } from './values.js';
 

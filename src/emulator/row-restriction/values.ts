@@ -1,7 +1,6 @@
-import {
-  decimalFromDouble, decimalToDouble, fitsBigNumeric, fitsNumeric, parseDecimal, pow10, roundDiv,
-} from './decimal.js';
-import { MICROS_PER_DAY, parseDate, parseDatetime, parseTime, parseTimestamp, splitMicros } from './temporal.js';
+import { decimalFromDouble, decimalToDouble, fitsBigNumeric, fitsNumeric } from './decimal.js';
+import { parseDecimal, pow10, roundDiv } from '../../decimal-text.js';
+import { MICROS_PER_DAY, parseDate, parseDatetime, parseTime, parseTimestamp, splitMicros } from '../../temporal-text.js';
 import { BIGNUMERIC_SCALE, NUMERIC_SCALE, type ScalarTypeName } from './types.js';
 
 /**

@@ -13,7 +13,7 @@
 import { readFileSync } from 'node:fs';
 import * as arrow from 'apache-arrow';
 import { BqReadError } from '../../errors.js';
-import { daysFromCivil } from '../../civil-date.js';
+import { daysFromCivil } from '../../temporal-text.js';
 import {
   bqSchemaToArrow, decimalPrecisionScale, normalizeBqFields, parseBqSchemaJson,
   type BqField, type NormalizedBqField, type RangeElementType,

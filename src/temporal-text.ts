@@ -1,10 +1,23 @@
 /**
- * Parsing of GoogleSQL date/time text (literals, string coercions and casts) into the
- * representations the Storage API's Arrow columns use: DATE as days since 1970-01-01,
- * DATETIME/TIMESTAMP as microseconds since 1970-01-01 00:00 (civil / UTC), TIME as microseconds of the day.
+ * Parsing of GoogleSQL date/time text into the representations the Storage API's Arrow columns
+ * use: DATE as days since 1970-01-01, DATETIME/TIMESTAMP as microseconds since 1970-01-01 00:00
+ * (civil / UTC), TIME as microseconds of the day. Both sides need it (the emulator's literals,
+ * string coercions and casts; the reader turning a query's JSON rows into Arrow), so it is at the
+ * bottom floor and neither imports the other.
  */
 
-import { daysFromCivil } from '../../civil-date.js';
+/**
+ * Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil), exact
+ * over BigQuery's whole range (years 0001-9999), which JS's Date is not below year 100.
+ */
+export function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146097 + dayOfEra - 719468;
+}
 
 export const MICROS_PER_DAY = 86_400_000_000n;
 const MICROS_PER_SECOND = 1_000_000n;
