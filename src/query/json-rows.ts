@@ -5,7 +5,8 @@ import * as arrow from 'apache-arrow';
 import { arrowSchema, canonicalType, decimalShape } from './arrow-schema.js';
 import type { JsonCell, JsonRow, TableFieldSchema } from './rest-types.js';
 import { parseDecimal } from '../decimal-text.js';
-import { dateDays, datetimeMicros, intervalParts, rangeBounds, timeMicros, timestampMicros } from './value-text.js';
+import { parseIntervalText, writeIntervalParts } from '../interval-text.js';
+import { dateDays, datetimeMicros, rangeBounds, timeMicros, timestampMicros } from './value-text.js';
 
 /** Stands in for the cells of a NULL record's fields: NULL where nullable, a zero value where REQUIRED. */
 const UNDER_NULL = Symbol('under a NULL record');
@@ -91,9 +92,9 @@ function values(field: TableFieldSchema, type: arrow.DataType, cells: readonly C
     case 'INTERVAL': {
       const data = new Int32Array(4 * n);
       each((text, i) => {
-        const { months, days, nanos } = intervalParts(text);
-        const bits = BigInt.asUintN(64, nanos);
-        data.set([months, days, Number(bits & 0xffffffffn) | 0, Number(bits >> 32n) | 0], 4 * i);
+        const parts = parseIntervalText(text);
+        if (typeof parts === 'string') fail(field, text);
+        writeIntervalParts(data, i, parts);
       });
       return arrow.makeData({ type: type as arrow.IntervalMonthDayNano, length: n, ...nulls, data });
     }

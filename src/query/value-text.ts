@@ -27,28 +27,6 @@ export function timestampMicros(text: string): bigint {
   return parseTimestamp(text) ?? fail('TIMESTAMP', text);
 }
 
-export interface Interval {
-  readonly months: number;
-  readonly days: number;
-  readonly nanos: bigint;
-}
-
-// INTERVAL's canonical text: [sign]Y-M [sign]D [sign]H:M:S[.F] (GoogleSQL's interval type docs).
-const INTERVAL = /^([+-]?)(\d+)-(\d+) ([+-]?)(\d+) ([+-]?)(\d+):(\d+):(\d+)(?:\.(\d{1,9}))?$/;
-
-export function intervalParts(text: string): Interval {
-  const m = INTERVAL.exec(text.trim());
-  if (!m) fail('INTERVAL', text);
-  const sign = (s: string | undefined) => (s === '-' ? -1 : 1);
-  const seconds = BigInt(Number(m[7]) * 3600 + Number(m[8]) * 60 + Number(m[9]));
-  const nanos = seconds * 1_000_000_000n + BigInt((m[10] ?? '').padEnd(9, '0'));
-  return {
-    months: sign(m[1]) * (Number(m[2]) * 12 + Number(m[3])),
-    days: sign(m[4]) * Number(m[5]),
-    nanos: BigInt(sign(m[6])) * nanos,
-  };
-}
-
 /** A RANGE's bounds as text, NULL for an unbounded side: `[2026-01-01, UNBOUNDED)`. */
 export function rangeBounds(text: string): [string | null, string | null] {
   const m = /^\[\s*([^,]*?)\s*,\s*([^,]*?)\s*\)$/.exec(text.trim());

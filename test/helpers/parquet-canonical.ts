@@ -6,7 +6,7 @@ import { DataType, type Field, type Schema } from 'apache-arrow';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import type { Canonical } from './canonical.js';
-import { parseIntervalText } from '../../src/emulator/sources/interval-text.js';
+import { parseIntervalText } from '../../src/interval-text.js';
 
 const raw = (value: unknown) => value;
 const PARSERS = {

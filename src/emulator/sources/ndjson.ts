@@ -18,7 +18,7 @@ import {
   bqSchemaToArrow, decimalPrecisionScale, normalizeBqFields, parseBqSchemaJson,
   type BqField, type NormalizedBqField, type RangeElementType,
 } from './bq-schema.js';
-import { parseIntervalText, writeIntervalParts } from './interval-text.js';
+import { parseIntervalText, writeIntervalParts } from '../../interval-text.js';
 import { childFields } from '../../arrow/child-fields.js';
 import { formatPicosTimestamp } from './picos-timestamp.js';
 import { isWkt } from './wkt.js';

@@ -1,7 +1,8 @@
 // BigQuery INTERVAL values in their canonical text form, as `bq load` reads them from JSON and
 // the REST API prints them: `[sign]Y-M [sign]D [sign]H:M:S[.F]` (GoogleSQL data types, "Interval
 // type"), e.g. `1-2 3 4:5:6.789` or `-0-3 0 -12:0:0`. The Storage Read API form is Arrow's
-// month-day-nano interval: months = 12 * Y + M, days = D, nanoseconds of the H:M:S part.
+// month-day-nano interval: months = 12 * Y + M, days = D, nanoseconds of the H:M:S part. Both
+// sides read it (the emulator's NDJSON tables; the reader turning a query's JSON rows into Arrow).
 
 /** One INTERVAL as Arrow's MONTH_DAY_NANO triple. */
 export interface IntervalParts {
