@@ -84,9 +84,9 @@ type BatchText = (packed: PackedBatch) => Uint8Array;
 
 /** The read is written as text: the formatters load on the first batch, never for a plain read. */
 async function batchText(plan: TextPlan): Promise<BatchText> {
-  const { packedBatchText, rowTextOf } = await import('../src/sinks/text/row-text.js');
-  const row = rowTextOf(plan);
-  return (packed) => packedBatchText(row, packed);
+  const [{ rowsTextOf, rowWriterOf }, { columnsOfPacked }] = await Promise.all([import('../src/sinks/text/row-text.js'), import('../src/sinks/text/column-data.js')]);
+  const rowsText = rowsTextOf(rowWriterOf(plan));
+  return (packed) => rowsText(columnsOfPacked(packed), 0, packed.numRows);
 }
 
 /** Auth whose tokens are renewed, so an UNAUTHENTICATED after expiry deserves one more try with a fresh one. */

@@ -4,7 +4,7 @@
 import { DataType, type RecordBatch, type Schema } from 'apache-arrow';
 import { bqTypeOf } from '../bq-type.js';
 import { CsvNestedDataError } from './csv-nested-error.js';
-import { csvHeader, rowsText, rowTextOf } from './text/row-text.js';
+import { csvHeader, rowsTextOf, rowWriterOf } from './text/row-text.js';
 import type { TextFormat, TextPlan } from './text/text-plan.js';
 import { fieldPlansOf } from './values.js';
 
@@ -34,13 +34,13 @@ export function textHeader(plan: TextPlan): string {
 
 /** Formats `plan`'s rows on this thread, after its header, with the code a worker formats them with. */
 export function textEncoder(plan: TextPlan) {
-  const row = rowTextOf(plan);
+  const rowsText = rowsTextOf(rowWriterOf(plan));
   const header = textHeader(plan);
   return async function* encode(batches: AsyncIterable<RecordBatch>): AsyncGenerator<string | Uint8Array> {
     if (header) yield header;
     for await (const batch of batches) {
       for (let start = 0; start < batch.numRows; start += ROWS_PER_CHUNK) {
-        yield rowsText(row, batch.data, start, Math.min(batch.numRows, start + ROWS_PER_CHUNK));
+        yield rowsText(batch.data, start, Math.min(batch.numRows, start + ROWS_PER_CHUNK));
       }
     }
   };

@@ -59,7 +59,7 @@ function words(value: bigint, count: number): Uint32Array {
 }
 
 test('NUMERIC and BIGNUMERIC text for every value, near 2^53 (where doubles stop) too', () => {
-  for (const [count, scale] of [[4, 9], [8, 38], [4, 0]] as const) {
+  for (const [count, scale] of [[4, 9], [8, 38], [4, 0], [4, 3], [4, 10]] as const) {
     const text = scalarTextOf({ kind: 'decimal', words: count, scale });
     const max = 2n ** BigInt(count * 32 - 1) - 1n;
     const near53 = fc.bigInt(-5000n, 5000n).chain((d) => fc.constantFrom(2n ** 53n + d, -(2n ** 53n) + d, 2n ** 64n + d, -(2n ** 64n) + d, d));
