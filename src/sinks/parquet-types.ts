@@ -11,7 +11,9 @@
 import { DataType, Field, List, makeData, RecordBatch, Schema, Struct, Utf8, type Data } from 'apache-arrow';
 import { childTypes } from '../arrow/child-fields.js';
 import { isValid } from './text/column-data.js';
-import { scalarText } from './values.js';
+import { TextBytes } from './text/text-bytes.js';
+import { scalarWriterOf } from './text/value-text.js';
+import { scalarPlanOf } from './values.js';
 
 /**
  * Where a field keeps the BigQuery type its extension name gave, spelled as `bq show --schema` does
@@ -23,7 +25,6 @@ const EXTENSION_NAME = 'ARROW:extension:name';
 const EXTENSION_METADATA = 'ARROW:extension:metadata';
 const BIGQUERY_EXTENSION = /^google:sqlType:(\w+)$/;
 
-const encoder = new TextEncoder();
 /** A typical INTERVAL text's length (`0-0 10 12:30:45.123456`), to size the buffer once. */
 const INTERVAL_TEXT_BYTES = 24;
 
@@ -74,24 +75,14 @@ function validityOf(data: Data): { nullCount: number; nullBitmap?: Uint8Array } 
 function convertData(data: Data, from: DataType, to: DataType): Data {
   if (!typeNeedsConversion(from)) return data;
   if (DataType.isInterval(from)) {
-    const text = scalarText(new Field('interval', from));
+    const write = scalarWriterOf(scalarPlanOf(new Field('interval', from)));
     const offsets = new Int32Array(data.length + 1);
-    // The text is ASCII: each value encoded straight into one buffer, grown as it fills.
-    let values = new Uint8Array(Math.max(64, data.length * INTERVAL_TEXT_BYTES));
-    let size = 0;
+    const text = new TextBytes(Math.max(64, data.length * INTERVAL_TEXT_BYTES));
     for (let i = 0; i < data.length; i++) {
-      if (isValid(data, i)) {
-        const value = text(data, i);
-        if (values.byteLength - size < value.length) {
-          const grown = new Uint8Array(2 * values.byteLength + value.length);
-          grown.set(values.subarray(0, size));
-          values = grown;
-        }
-        size += encoder.encodeInto(value, values.subarray(size)).written;
-      }
-      offsets[i + 1] = size;
+      if (isValid(data, i)) write(text, data, i);
+      offsets[i + 1] = text.length;
     }
-    return makeData({ type: to as Utf8, length: data.length, ...validityOf(data), valueOffsets: offsets, data: values.subarray(0, size) });
+    return makeData({ type: to as Utf8, length: data.length, ...validityOf(data), valueOffsets: offsets, data: text.written() });
   }
   if (DataType.isList(from)) {
     const child = convertData(data.children[0]!, childTypes(from)[0]!, childTypes(to)[0]!);

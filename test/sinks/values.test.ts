@@ -7,8 +7,7 @@ import {
 import { bqSchemaToArrow } from '../../src/emulator/sources/bq-schema.js';
 import { tableFromNdjson } from '../../src/emulator/sources/ndjson.js';
 import { csvCell } from '../../src/sinks/text/row-text.js';
-import { formatInterval } from '../../src/sinks/text/time-bytes.js';
-import { formatDate } from '../../src/sinks/text/value-text.js';
+import { formatDate, formatInterval } from '../../src/sinks/text/value-text.js';
 import { objectText, scalarText } from '../../src/sinks/values.js';
 
 test('dates cover BigQuery\'s whole range', () => {

@@ -6,6 +6,7 @@ import type { ValueWriter } from './value-text.js';
 const COLON = 0x3a;
 const DASH = 0x2d;
 const DOT = 0x2e;
+const SPACE = 0x20;
 
 /** Proleptic Gregorian date of a day number (days since 1970-01-01), exact for years 1..9999. */
 export function writeDate(out: TextBytes, days: number): void {
@@ -109,15 +110,15 @@ export function writeTimePoint(out: TextBytes, count: number | bigint, unit: num
   else writeNanos(out, count * NANOS_PER_UNIT[unit]!, separator);
 }
 
-/** INTERVAL text, `Y-M D H:M:S[.F]`, written by formatInterval (rare enough that a string per value costs little). */
+/** INTERVAL text, `Y-M D H:M:S[.F]`, of each of Arrow's interval units. */
 export function intervalWriter(unit: number): ValueWriter {
-  if (unit === 0) return (out, data, i) => out.ascii(formatInterval((data.values as Int32Array)[i]!, 0, 0n)); // YEAR_MONTH
+  if (unit === 0) return (out, data, i) => writeInterval(out, (data.values as Int32Array)[i]!, 0, 0); // YEAR_MONTH
   if (unit === 1) {
     // DAY_TIME: days and milliseconds.
     return (out, data, i) => {
       const v = data.values as Int32Array;
       // Milliseconds of an int32 are below 2^31 * 10^6 < 2^53 as nanoseconds.
-      out.ascii(formatInterval(0, v[2 * i]!, v[2 * i + 1]! * 1_000_000));
+      writeInterval(out, 0, v[2 * i]!, v[2 * i + 1]! * 1_000_000);
     };
   }
   return (out, data, i) => {
@@ -125,19 +126,13 @@ export function intervalWriter(unit: number): ValueWriter {
     const v = data.values as Int32Array;
     const high = v[4 * i + 3]!;
     const nanos = high >= -SAFE_HIGH_WORD && high < SAFE_HIGH_WORD ? high * TWO_32 + (v[4 * i + 2]! >>> 0) : (BigInt(high) << 32n) | BigInt(v[4 * i + 2]! >>> 0);
-    out.ascii(formatInterval(v[4 * i]!, v[4 * i + 1]!, nanos));
+    writeInterval(out, v[4 * i]!, v[4 * i + 1]!, nanos);
   };
 }
 
-/** A fraction of a second as text, `digits` wide, trailing zeros dropped; empty when zero. */
-function fraction(value: number, digits = 6): string {
-  if (value === 0) return '';
-  let width = digits;
-  while (value % 10 === 0) {
-    value /= 10;
-    width--;
-  }
-  return `.${String(value).padStart(width, '0')}`;
+function writeSigned(out: TextBytes, value: number): void {
+  if (value < 0) out.byte(DASH);
+  out.digits(Math.abs(value));
 }
 
 /**
@@ -145,22 +140,34 @@ function fraction(value: number, digits = 6): string {
  * as a number must be an exact integer below 2^53 in magnitude: most are, and BigInt arithmetic
  * leaves a BigInt of garbage per step.
  */
-export function formatInterval(months: number, days: number, nanos: bigint | number): string {
+export function writeInterval(out: TextBytes, months: number, days: number, nanos: bigint | number): void {
+  if (months < 0) out.byte(DASH);
   const m = Math.abs(months);
-  const ym = `${months < 0 ? '-' : ''}${Math.floor(m / 12)}-${m % 12}`;
+  out.digits(Math.floor(m / 12));
+  out.byte(DASH);
+  out.digits(m % 12);
+  out.byte(SPACE);
+  writeSigned(out, days);
+  out.byte(SPACE);
   if (typeof nanos === 'number') {
     // Each quotient of an exact multiple, so every step stays an exact integer.
     const micros = (nanos - (nanos % 1000)) / 1000;
     const abs = Math.abs(micros);
     const fractionMicros = abs % 1_000_000;
     const seconds = (abs - fractionMicros) / 1_000_000;
-    const hms = `${micros < 0 ? '-' : ''}${Math.floor(seconds / 3600)}:${Math.floor(seconds / 60) % 60}:${seconds % 60}${fraction(fractionMicros)}`;
-    return `${ym} ${days} ${hms}`;
+    if (micros < 0) out.byte(DASH);
+    out.digits(Math.floor(seconds / 3600));
+    out.byte(COLON);
+    out.digits(Math.floor(seconds / 60) % 60);
+    out.byte(COLON);
+    out.digits(seconds % 60);
+    writeFraction(out, fractionMicros, 6);
+    return;
   }
   // BigQuery keeps microseconds; 2^63 nanoseconds exceed a double's exact integers, so BigInt throughout.
   const micros = nanos / 1000n;
   const abs = micros < 0n ? -micros : micros;
   const seconds = abs / 1_000_000n;
-  const hms = `${micros < 0n ? '-' : ''}${seconds / 3600n}:${(seconds / 60n) % 60n}:${seconds % 60n}${fraction(Number(abs % 1_000_000n))}`;
-  return `${ym} ${days} ${hms}`;
+  out.ascii(`${micros < 0n ? '-' : ''}${seconds / 3600n}:${(seconds / 60n) % 60n}:${seconds % 60n}`);
+  writeFraction(out, Number(abs % 1_000_000n), 6);
 }

@@ -8,7 +8,7 @@ import { writeDecimal } from './decimal-bytes.js';
 import { int64Reader } from './int64.js';
 import { TextBytes } from './text-bytes.js';
 import type { FieldPlan, ScalarPlan, ValuePlan } from './text-plan.js';
-import { intervalWriter, NO_DATE, writeDate, writeTimePoint } from './time-bytes.js';
+import { intervalWriter, NO_DATE, writeDate, writeInterval, writeTimePoint } from './time-bytes.js';
 import { byteEscapes, escapedUtf8Writer, utf8Writer } from './utf8-values.js';
 
 /** Writes the text of the non-null value at `index`. */
@@ -210,6 +210,13 @@ const textOf = (write: ValueWriter): TextOf => (data, i) => {
 export function formatDate(days: number): string {
   scratch.length = 0;
   writeDate(scratch, days);
+  return scratch.text();
+}
+
+/** BigQuery's canonical INTERVAL text, `Y-M D H:M:S[.F]` (see writeInterval). */
+export function formatInterval(months: number, days: number, nanos: bigint | number): string {
+  scratch.length = 0;
+  writeInterval(scratch, months, days, nanos);
   return scratch.text();
 }
 
