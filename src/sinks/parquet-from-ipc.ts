@@ -34,6 +34,9 @@ function writerProperties(options: ParquetOptions): () => parquet.WriterProperti
     .build();
 }
 
+/** The WebAssembly memory of this thread's Parquet writer: its high-water mark, as it never shrinks. */
+export const parquetWriterMemoryBytes = (): number => (parquet.wasmMemory() as { buffer: ArrayBuffer }).buffer.byteLength;
+
 /** The record batches of one IPC stream, in WebAssembly memory. */
 function* inWasm(ipc: Uint8Array): Generator<parquet.RecordBatch> {
   const table = parquet.Table.fromIPCStream(ipc);

@@ -9,8 +9,8 @@ import type { Writable } from 'node:stream';
 import { after, before, test } from 'node:test';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import * as parquet from 'parquet-wasm';
 import { ReadPool } from '../../src/read/pool.js';
+import { parquetWriterMemoryBytes } from '../../src/sinks/parquet-from-ipc.js';
 import { readBatches } from '../../src/read/read-batches.js';
 import { heldBytesBound } from '../../src/read/stats.js';
 import { writeParts } from '../../src/sinks/parts/write-parts.js';
@@ -60,7 +60,7 @@ function live(): { js: number; wasm: number } {
   gc();
   gc();
   const { heapUsed, arrayBuffers } = process.memoryUsage();
-  return { js: heapUsed + arrayBuffers, wasm: (parquet.wasmMemory() as { buffer: ArrayBuffer }).buffer.byteLength };
+  return { js: heapUsed + arrayBuffers, wasm: parquetWriterMemoryBytes() };
 }
 
 /**

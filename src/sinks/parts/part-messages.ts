@@ -36,5 +36,15 @@ export type FromPart =
   /** The file's size so far, after each piece the writer gives out (a row group, the footer). */
   | { readonly type: 'wrote'; readonly bytes: number }
   /** The file is in place; its rows are those it was sent. */
-  | { readonly type: 'written'; readonly bytes: number; readonly sha256: string }
+  | { readonly type: 'written'; readonly bytes: number; readonly sha256: string; readonly peak: PartThreadMemory }
   | { readonly type: 'failed'; readonly name: string; readonly message: string };
+
+/**
+ * What a part's thread held at its highest: its V8 heap, sampled as it takes each batch, and the
+ * Parquet writer's WebAssembly memory (0 for an Arrow part), which only ever grows. (Its
+ * ArrayBuffers are left out: sampled, they count batches already dead until a collection runs.)
+ */
+export interface PartThreadMemory {
+  readonly heapBytes: number;
+  readonly wasmBytes: number;
+}

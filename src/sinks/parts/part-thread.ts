@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openFileOutput } from '../output.js';
-import type { FromPart, PartTask, ToPart } from './part-messages.js';
+import type { FromPart, PartTask, PartThreadMemory, ToPart } from './part-messages.js';
 
 const task = workerData as PartTask;
 const port = parentPort!;
@@ -30,8 +30,12 @@ async function next(): Promise<ToPart> {
   return pending.shift()!;
 }
 
+let peak: PartThreadMemory = { heapBytes: 0, wasmBytes: 0 };
+const samplePeak = () => (peak = { ...peak, heapBytes: Math.max(peak.heapBytes, process.memoryUsage().heapUsed) });
+
 async function* ipcs(): AsyncGenerator<Uint8Array> {
   for (;;) {
+    samplePeak();
     const message = await next();
     if (message.type === 'end') return;
     if (message.type === 'abort') throw new PartAbortedError('the write was stopped');
@@ -59,16 +63,16 @@ async function* counted(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8
 try {
   const output = await openFileOutput(task.path);
   try {
-    const encode = task.format === 'parquet'
-      ? (await import('../parquet-from-ipc.js')).parquetFromIpc(task.parquet)
-      : (await import('./arrow-part.js')).arrowFileFromIpc();
+    const parquet = task.format === 'parquet' ? await import('../parquet-from-ipc.js') : undefined;
+    const encode = parquet ? parquet.parquetFromIpc(task.parquet) : (await import('./arrow-part.js')).arrowFileFromIpc();
     await pipeline(ipcs, encode, counted, output.stream);
     await output.commit();
+    peak = { ...peak, wasmBytes: parquet?.parquetWriterMemoryBytes() ?? 0 };
   } catch (err) {
     await output.discard();
     throw err;
   }
-  post({ type: 'written', bytes, sha256: hash.digest('hex') });
+  post({ type: 'written', bytes, sha256: hash.digest('hex'), peak });
 } catch (err) {
   post({ type: 'failed', name: (err as Error).name, message: (err as Error).message });
 } finally {

@@ -3,7 +3,7 @@
 import { Worker } from 'node:worker_threads';
 import { SinkOutputError } from '../output.js';
 import type { PartFile } from './manifest.js';
-import type { FromPart, PartTask, ToPart } from './part-messages.js';
+import type { FromPart, PartTask, PartThreadMemory, ToPart } from './part-messages.js';
 
 const PART_THREAD = new URL('./part-thread.js', import.meta.url);
 /**
@@ -18,6 +18,8 @@ export class PartWriter {
   rowsSent = 0;
   /** The file's size as its thread last reported it (the row groups written so far, not the one being filled). */
   bytesWritten = 0;
+  /** What the part's thread held at its highest, once the part is written. */
+  threadPeak: PartThreadMemory | undefined;
   /** Set once the part has failed, so the write stops at the next batch. */
   error: unknown;
   readonly result: Promise<PartFile>;
@@ -37,6 +39,7 @@ export class PartWriter {
         } else if (message.type === 'written') {
           onWrote?.(message.bytes - this.bytesWritten);
           this.bytesWritten = message.bytes;
+          this.threadPeak = message.peak;
           resolve({ path: name, rows: this.rowsSent, bytes: message.bytes, sha256: message.sha256 });
         } else {
           reject(new SinkOutputError(`cannot write part ${name}: ${message.message}`, task.path));
