@@ -1,6 +1,11 @@
 // The progress bar a person at a terminal sees on stderr while a table is read (cli-progress).
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type cliProgressModule from 'cli-progress';
 import type { ReadProgress } from '../read/stats.js';
+
+// Loaded when a bar is shown, not with the command: a run with no terminal (a job, a pipe, `bqread
+// head`) would spend about 10 ms loading it before its first request.
+const require = createRequire(import.meta.url);
 
 export interface Progress {
   readonly onProgress: (progress: ReadProgress) => void;
@@ -16,6 +21,7 @@ const MB = 1e6;
 export function startProgress(enabled: boolean, stream: NodeJS.WriteStream = process.stderr): Progress {
   if (!enabled) return { onProgress: () => undefined, onWritten: () => undefined, stop: () => undefined };
   const started = performance.now();
+  const cliProgress = require('cli-progress') as typeof cliProgressModule;
   const bar = new cliProgress.SingleBar({
     stream,
     format: ' {bar} {percentage}% | {rows} rows | {mb} MB | {rate} MB/s{output} | streams {streamsDone}/{streamsTotal} | ETA {eta_formatted}',

@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createRequire } from 'node:module';
 import type { MessagePort, ResourceLimits } from 'node:worker_threads';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import { ReadOptionsError, WorkerThreadsGoneError } from './errors.js';
 import { WORKER_LOADED, type StreamTask, type StreamTaskResult, type WorkerLoadedMessage } from '../../workers/stream-task.js';
 
@@ -24,6 +25,10 @@ const MIN_OLD_GENERATION_MB = 16;
 
 /** How long close() waits for starting threads to load before it terminates them anyway. */
 const THREAD_LOAD_TIMEOUT_MS = 30_000;
+
+// piscina (15 modules) is loaded when a pool first starts threads: a read small enough for the
+// calling thread, or `bqread head`, would load it before its session for nothing.
+const require = createRequire(import.meta.url);
 
 /** The piscina entry every worker thread runs. */
 export const WORKER_FILE = new URL('../../workers/entry.js', import.meta.url).href;
@@ -93,7 +98,8 @@ export class ReadPool {
   }
 
   private addGroup(threads: number): void {
-    const piscina = new Piscina({
+    const { Piscina: ThreadPool } = require('piscina') as typeof import('piscina');
+    const piscina = new ThreadPool({
       filename: WORKER_FILE,
       minThreads: threads,
       maxThreads: threads,

@@ -5,10 +5,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { importGraph } from '../helpers/import-graph.js';
 
-test('a read, and `bqread head`, load no apache-arrow before the session is asked for', () => {
+test('a read, and `bqread head`, load no apache-arrow before the session is asked for, nor piscina (threads start once the session says what the read is worth) or the progress bar (shown on a terminal only)', () => {
   const { modules, packages } = importGraph(['src/read/read-batches.js', 'src/cli/first-rows.js', 'src/cli/program.js'], { dynamic: false });
-  assert.ok(modules.includes('src/read/session.js') && packages.has('@grpc/grpc-js'), 'the graph is walked');
+  assert.ok(['src/read/session.js', 'src/read/pool.js', 'src/cli/progress.js'].every((m) => modules.includes(m)) && packages.has('@grpc/grpc-js'), 'the graph is walked');
   assert.ok(!packages.has('apache-arrow'));
+  // Each some 10 ms of a `bqread head` at the service's pace (issue 24: session + first response + 200 ms).
+  assert.ok(!packages.has('piscina') && !packages.has('cli-progress'), [...packages].join(', '));
 });
 
 test('the read loads its Arrow parts, and apache-arrow with them, on its way', () => {
