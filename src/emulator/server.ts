@@ -244,17 +244,24 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     return stream;
   }
 
+  /**
+   * A unary method whose answer leaves `latencyMs` after the request came in. The work is done at
+   * once and counts toward that latency, as the service's own work is part of the latency it is
+   * measured at: waiting first and working after would pace the emulator slower than the service.
+   */
   function unary<Req, Res>(handler: (call: ServerUnaryCall<Req, Res>) => Res, latencyMs = 0) {
     return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => {
-      const answer = () => {
-        try {
-          checkToken(call.metadata, options.requireToken);
-          callback(null, handler(call));
-        } catch (err) {
-          callback(err as ApiError);
-        }
-      };
-      if (latencyMs > 0) setTimeout(answer, latencyMs);
+      const received = performance.now();
+      let answer: () => void;
+      try {
+        checkToken(call.metadata, options.requireToken);
+        const response = handler(call);
+        answer = () => callback(null, response);
+      } catch (err) {
+        answer = () => callback(err as ApiError);
+      }
+      const wait = latencyMs - (performance.now() - received);
+      if (wait > 0) setTimeout(answer, wait);
       else answer();
     };
   }
