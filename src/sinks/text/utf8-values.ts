@@ -3,6 +3,7 @@
 // is read as TextDecoder reads it (malformed bytes as U+FFFD) and escaped as text, so the bytes
 // written are those of the string formatters, whatever the column holds.
 import { isUtf8 } from 'node:buffer';
+import { bufferView } from '../../bytes.js';
 import type { ColumnData } from './column-data.js';
 import type { TextBytes } from './text-bytes.js';
 import type { ValueWriter } from './value-text.js';
@@ -46,7 +47,7 @@ function utf8Spans(): (data: ColumnData, index: number) => Utf8Span {
 }
 
 /** A span's text, as TextDecoder reads it (malformed bytes as U+FFFD). */
-const spanText = ({ bytes, start, end }: Utf8Span) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8', start, end);
+const spanText = ({ bytes, start, end }: Utf8Span) => bufferView(bytes).toString('utf8', start, end);
 
 /** A UTF-8 value's text: its bytes, or the replacement characters TextDecoder would read. */
 export function utf8Writer(): ValueWriter {

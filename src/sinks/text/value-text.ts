@@ -3,6 +3,7 @@
 // written as UTF-8 bytes (text-bytes.ts). Built from a ValuePlan, without apache-arrow, so worker
 // threads format with the same code as the calling thread and the bytes cannot depend on where
 // they were made. The string forms (scalarTextOf, jsonTextOf, ...) are these writers' bytes decoded.
+import { bufferView } from '../../bytes.js';
 import { isValid, type ColumnData } from './column-data.js';
 import { writeDecimal } from './decimal-bytes.js';
 import { int64Reader } from './int64.js';
@@ -39,7 +40,7 @@ function bytesWriter(byteWidth: number): ValueWriter {
   const bufferOf = (values: Uint8Array) => {
     if (values !== seen) {
       seen = values;
-      buffer = Buffer.from(values.buffer, values.byteOffset, values.byteLength);
+      buffer = bufferView(values);
     }
     return buffer;
   };
