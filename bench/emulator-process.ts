@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { startNode, stopNode, waitForLine } from './node-process.js';
+import { startNode, stopNode, waitForLines } from './node-process.js';
 
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 /** Generating 4M demo rows takes seconds on a slow core; listening follows. */
@@ -9,6 +9,8 @@ const STARTUP_TIMEOUT_MS = 120_000;
 export interface EmulatorProcess {
   /** `host:port`. */
   readonly address: string;
+  /** The REST API (jobs, tables) on a port of its own: `http://host:port`. */
+  readonly restUrl: string;
   readonly host: string;
   readonly port: number;
   readonly pid: number;
@@ -26,9 +28,12 @@ export interface EmulatorProcess {
 export async function startEmulatorProcess(rows: number, flags: readonly string[] = []): Promise<EmulatorProcess> {
   const proc = startNode(CLI, ['emulator', '--port', '0', '--demo', '--demo-rows', String(rows), ...flags]);
   try {
-    const [, host, port] = await waitForLine(proc, /^listening on (.+):(\d+)$/, STARTUP_TIMEOUT_MS);
+    // The emulator prints its gRPC address, then its REST API's URL on a line of its own.
+    const [listening, rest] = await waitForLines(proc, [/^listening on (.+):(\d+)$/, /^https?:\/\/\S+$/], STARTUP_TIMEOUT_MS);
+    const [, host, port] = listening!;
     return {
       address: `${host}:${port}`,
+      restUrl: rest![0],
       host: host!.replace(/^\[(.*)\]$/, '$1'),
       port: Number(port),
       pid: proc.child.pid!,

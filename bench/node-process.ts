@@ -59,8 +59,11 @@ export function startProcess(file: string, args: readonly string[], env?: NodeJS
   return { child, exited, stderrTail: () => tail.trim() };
 }
 
-/** Resolves with the first stdout line matching `pattern`; rejects if the process exits or times out first. */
-export function waitForLine(proc: NodeProcess, pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
+/**
+ * Resolves with, for each pattern, the first whole stdout line matching it, once every pattern has
+ * matched; rejects if the process exits or times out first.
+ */
+export function waitForLines(proc: NodeProcess, patterns: readonly RegExp[], timeoutMs: number): Promise<RegExpMatchArray[]> {
   return new Promise((resolve, reject) => {
     let buffered = '';
     const stdout = proc.child.stdout!.setEncoding('utf8');
@@ -68,25 +71,25 @@ export function waitForLine(proc: NodeProcess, pattern: RegExp, timeoutMs: numbe
       clearTimeout(timer);
       stdout.off('data', onData);
     };
+    const wanted = patterns.join(' and ');
     const onData = (text: string) => {
       buffered += text;
-      for (const line of buffered.split('\n')) {
-        const match = pattern.exec(line);
-        if (match) {
-          cleanup();
-          resolve(match);
-          return;
-        }
+      // Whole lines only: a line cut between two chunks could match in part ("...:90" of ":9050").
+      const lines = buffered.split('\n').slice(0, -1);
+      const matches = patterns.map((pattern) => lines.map((line) => pattern.exec(line)).find((match) => match !== null));
+      if (matches.every((match) => match !== undefined)) {
+        cleanup();
+        resolve(matches);
       }
     };
     const timer = setTimeout(() => {
       cleanup();
-      reject(new BenchProcessError(`no line matching ${pattern} within ${timeoutMs} ms; stderr: ${proc.stderrTail() || '(empty)'}`));
+      reject(new BenchProcessError(`no lines matching ${wanted} within ${timeoutMs} ms; stderr: ${proc.stderrTail() || '(empty)'}`));
     }, timeoutMs);
     stdout.on('data', onData);
     void proc.exited.then(({ code, signal }) => {
       cleanup();
-      reject(new BenchProcessError(`exited (${signal ?? `code ${code}`}) before printing a line matching ${pattern}; stderr: ${proc.stderrTail() || '(empty)'}`));
+      reject(new BenchProcessError(`exited (${signal ?? `code ${code}`}) before printing lines matching ${wanted}; stderr: ${proc.stderrTail() || '(empty)'}`));
     });
   });
 }

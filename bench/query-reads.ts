@@ -3,7 +3,6 @@
 // through the Storage Read API) and by the official @google-cloud/bigquery client's query stream
 // (REST pages), time to the first row and to the last; and the sweep that sets readQuery's
 // default cut-over between the two paths (DEFAULT_QUERY_OPTIONS.inlineMaxRows).
-import { createServer } from 'node:net';
 import { BigQuery } from '@google-cloud/bigquery';
 import { DEMO_TABLE } from '../src/cli/demo-table.js';
 import { DEFAULT_QUERY_OPTIONS } from '../src/query/options.js';
@@ -40,14 +39,6 @@ export interface QueryReadsResult {
 
 const sql = (rows?: number) => `SELECT * FROM \`${DEMO_TABLE}\`${rows === undefined ? '' : ` WHERE id < ${rows}`}`;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 async function timeBqread(label: string, emulator: EmulatorProcess, restUrl: string, query: string, inlineMaxRows?: number): Promise<QueryTiming> {
   const started = performance.now();
   const stream = await readQueryBatches(query, { apiEndpoint: restUrl, endpoint: emulator.address, billingProject: PROJECT, workers: WORKERS, inlineMaxRows });
@@ -78,9 +69,9 @@ async function timeOfficial(restUrl: string, query: string): Promise<QueryTiming
 }
 
 export async function benchQueryReads(): Promise<QueryReadsResult> {
-  const restPort = await freePort();
-  const emulator = await startEmulatorProcess(QUERY_TABLE_ROWS, [...PACE_FLAGS, '--rest-port', String(restPort)]);
-  const restUrl = `http://${emulator.host}:${restPort}`;
+  // With --port 0 the emulator takes a free port for its REST API too, and prints its URL.
+  const emulator = await startEmulatorProcess(QUERY_TABLE_ROWS, PACE_FLAGS);
+  const { restUrl } = emulator;
   try {
     // Untimed: the emulator encodes a table's rows on the first session that reads them, which the service does not do.
     await timeBqread('warm-up', emulator, restUrl, sql(), 0);
