@@ -58,3 +58,24 @@ for (const [table, rows] of [[SPARSE, 5], [SMALL, 10]] as const) {
     assert.match(lines[3]!, /^\|\s+0 \|/);
   });
 }
+
+// The text rules on the sparse shapes, byte for byte: an empty STRING or BYTES is "" (CSV tells it
+// from NULL, an empty field), NULLs are left out of NDJSON, empty arrays are [].
+test('the sparse table as NDJSON and CSV is exactly BigQuery\'s text of it', async () => {
+  const ids = [0, 1, 2, 3, 4];
+  const expected = {
+    ndjson: ids.map((id) => `{"id":"${id}","s_empty":"","b_empty":"","ints_empty":[],"strs_empty":[],"rec":{"s":"","tags":[]},"rec_rep":[]}`),
+    csv: ids.map((id) => `${id},"",,"",,`),
+  };
+  for (const ext of ['ndjson', 'csv'] as const) {
+    const out = path.join(dir, `sparse-exact.${ext}`);
+    const columns = ext === 'csv' ? ['--columns', FLAT_SPARSE] : [];
+    const run = await runCli(['read', SPARSE, '--endpoint', emulator.address, '--quiet', '--out', out, ...columns]);
+    assert.equal(run.code, 0, run.stderr);
+    const lines = readFileSync(out, 'utf8').split('\n');
+    assert.equal(lines.pop(), '', `${ext}: ends with a newline`);
+    if (ext === 'csv') assert.equal(lines.shift(), FLAT_SPARSE);
+    const byId = (line: string) => Number(/^\{"id":"(\d+)"|^(\d+),/.exec(line)!.slice(1).find((d) => d !== undefined));
+    assert.deepEqual(lines.sort((a, b) => byId(a) - byId(b)), expected[ext]);
+  }
+});
