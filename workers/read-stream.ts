@@ -11,7 +11,7 @@ import { backoffMs, classifyReadError } from '../src/client/retry.js';
 import { decodeReadRowsResponse } from '../src/protocol/read-rows-response.js';
 import { readApiTypes } from '../src/protocol/protos.js';
 import { CoordinatorLink } from './coordinator-link.js';
-import type { TextPlan } from '../src/sinks/text/text-plan.js';
+import type { OutputPlan } from '../src/sinks/output-plan.js';
 import type { StreamTask, StreamTaskResult } from './stream-task.js';
 
 /**
@@ -80,13 +80,30 @@ async function openPrimary(client: ReadApiClient, primary: string, offset: numbe
   }
 }
 
-type BatchText = (packed: PackedBatch) => Uint8Array;
+/** A batch, as its message and its layout, as the output's bytes. */
+type BatchOutput = (message: Uint8Array, packed: PackedBatch) => Uint8Array;
 
-/** The read is written as text: the formatters load on the first batch, never for a plain read. */
-async function batchText(plan: TextPlan): Promise<BatchText> {
+/**
+ * The read is written to a file: what makes its bytes loads on the first batch, never for a plain
+ * read. Text is made from the batch's layout; the Parquet writer's input from the message itself,
+ * or, where arrow decoded it (compressed buffers), from arrow's batch, as the calling thread would.
+ */
+async function batchOutput(task: StreamTask, plan: OutputPlan): Promise<BatchOutput> {
+  if (plan.format === 'parquet') {
+    if (!task.compressedBuffers) {
+      const parquetIpc = (await import('../src/sinks/parquet-ipc.js')).parquetIpcOf(plan);
+      return (message) => parquetIpc(message);
+    }
+    const [{ decodeSchema }, { unpackBatch }, { parquetIpcStreamOf }] = await Promise.all([
+      import('../src/arrow/schema-message.js'), import('../src/arrow/transfer.js'), import('../src/sinks/parquet-slices.js'),
+    ]);
+    const schema = decodeSchema(task.schemaMessage);
+    const ipcOf = parquetIpcStreamOf();
+    return (_message, packed) => ipcOf(unpackBatch(schema, packed));
+  }
   const [{ rowsTextOf, rowWriterOf }, { columnsOfPacked }] = await Promise.all([import('../src/sinks/text/row-text.js'), import('../src/sinks/text/column-data.js')]);
   const rowsText = rowsTextOf(rowWriterOf(plan));
-  return (packed) => rowsText(columnsOfPacked(packed), 0, packed.numRows);
+  return (_message, packed) => rowsText(columnsOfPacked(packed), 0, packed.numRows);
 }
 
 /** Auth whose tokens are renewed, so an UNAUTHENTICATED after expiry deserves one more try with a fresh one. */
@@ -112,7 +129,7 @@ export async function readStreamWith(task: StreamTask, clients: ReadClients): Pr
     // not worth a framing check twice per message) and a rare misaligned one.
     const layouts = task.layoutPlan && new MessageLayout(task.layoutPlan);
     let viaArrow: ArrowPacker | undefined;
-    let toText: BatchText | undefined;
+    let toOutput: BatchOutput | undefined;
     const brokered = task.connection.auth.kind === 'brokered';
     let stream = task.stream;
     let offset = task.offset;
@@ -164,14 +181,14 @@ export async function readStreamWith(task: StreamTask, clients: ReadClients): Pr
           const responseBytes = next.value.byteLength;
           const message = ownedAlignedMessage(decompressResponseRows(chunk.recordBatch, chunk.uncompressedByteSize), next.value);
           const packed = layouts?.pack(message, chunk.rowCount) ?? (viaArrow ??= await arrowPacker(task.schemaMessage))(message, chunk.rowCount);
-          // What goes out, the batch or its text, is what the credit pays for.
+          // What goes out, the batch or the output's bytes, is what the credit pays for.
           let size: number;
-          if (task.text) {
-            const text = (toText ??= await batchText(task.text))(packed);
-            size = text.byteLength;
+          if (task.output) {
+            const output = (toOutput ??= await batchOutput(task, task.output))(message, packed);
+            size = output.byteLength;
             const arrowBytes = packed.memory.byteLength;
-            link.post({ type: 'text', text, rows: chunk.rowCount, arrowBytes, offset, responseBytes, progress: chunk.progressAtEnd }, [text.buffer as ArrayBuffer]);
-            result.bytesNotDetached += text.buffer.byteLength;
+            link.post({ type: 'output', output, rows: chunk.rowCount, arrowBytes, offset, responseBytes, progress: chunk.progressAtEnd }, [output.buffer as ArrayBuffer]);
+            result.bytesNotDetached += output.buffer.byteLength;
           } else {
             size = packed.memory.byteLength;
             link.post({ type: 'batch', packed, offset, responseBytes, progress: chunk.progressAtEnd }, [packed.memory]);

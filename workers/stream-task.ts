@@ -3,7 +3,7 @@ import type { LayoutPlan } from '../src/arrow/message-layout.js';
 import type { PackedBatch } from '../src/arrow/packed-batch.js';
 import type { ConnectionConfig } from '../src/client/connection.js';
 import type { RetrySettings } from '../src/client/retry.js';
-import type { TextPlan } from '../src/sinks/text/text-plan.js';
+import type { OutputPlan } from '../src/sinks/output-plan.js';
 
 /** The contract of the worker (entry.ts, read-stream.ts): what the coordinator sends it and gets back. */
 
@@ -26,10 +26,11 @@ export interface StreamTask {
    */
   readonly layoutPlan?: LayoutPlan;
   /**
-   * The read is written as NDJSON or CSV: the worker formats each batch's rows and sends their text
-   * instead of the batch (loading the formatters only then), so the coordinator only writes bytes.
+   * The read is written to a file: the worker sends each batch as the output's bytes instead (its
+   * rows as NDJSON or CSV text, or the Parquet writer's input), loading what makes them only then,
+   * so the coordinator only writes bytes.
    */
-  readonly text?: TextPlan;
+  readonly output?: OutputPlan;
   readonly retry: RetrySettings;
   /** Bytes the worker may send before it waits for more credit. */
   readonly initialCredit: number;
@@ -48,7 +49,7 @@ export interface StreamTaskResult {
   stream: string;
   /** Rows sent to the coordinator by this task (from the task's offset). */
   rows: number;
-  /** Bytes sent to the coordinator: Arrow, or text when the task has `text`. */
+  /** Bytes sent to the coordinator: Arrow, or the output's when the task has `output`. */
   bytes: number;
   batches: number;
   retries: number;
@@ -78,11 +79,11 @@ export type WorkerMessage =
    */
   | { readonly type: 'switch-refused'; readonly stream: string; readonly reason: string }
   | {
-      readonly type: 'text';
-      /** The batch's rows as UTF-8 (see StreamTask.text); its buffer is transferred. */
-      readonly text: Uint8Array;
+      readonly type: 'output';
+      /** The batch as the output's bytes (see StreamTask.output); its buffer is transferred. */
+      readonly output: Uint8Array;
       readonly rows: number;
-      /** Size of the Arrow batch the text was made from. */
+      /** Size of the Arrow batch the output was made from. */
       readonly arrowBytes: number;
       readonly offset: number;
       readonly responseBytes: number;

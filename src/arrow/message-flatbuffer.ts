@@ -12,8 +12,8 @@ const TWO_TO_32 = 4294967296;
 /** Message.header_type for a record batch (MessageHeader union). */
 export const RECORD_BATCH_HEADER = 3;
 
-/** The fields read of Message, by their index in Message.fbs. */
-export const MessageField = { headerType: 1, header: 2, bodyLength: 3 } as const;
+/** The fields of Message read (and written, parquet-ipc.ts), by their index in Message.fbs. */
+export const MessageField = { version: 0, headerType: 1, header: 2, bodyLength: 3 } as const;
 /** The fields read of RecordBatch, by their index in Message.fbs. */
 export const RecordBatchField = { length: 0, nodes: 1, buffers: 2, compression: 3 } as const;
 

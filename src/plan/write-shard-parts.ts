@@ -1,9 +1,9 @@
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BatchStream } from '../read/read-batches.js';
-import { openSource } from '../sinks/batch-source.js';
 import { SinkOutputError } from '../sinks/output.js';
 import { partsManifest, writeManifest } from '../sinks/parts/manifest.js';
+import { partFeedOf } from '../sinks/parts/part-feed.js';
 import { resolvePartsOptions } from '../sinks/parts/parts-options.js';
 import { writePartFiles } from '../sinks/parts/write-part-files.js';
 import type { PartsOptions, PartsResult } from '../sinks/parts/write-parts.js';
@@ -36,7 +36,7 @@ export async function writeShardParts(
   const earlier = (await readdir(dir)).filter((name) => naming.owns(name));
   await rm(join(dir, naming.manifest), { force: true });
   await Promise.all(earlier.map((name) => rm(join(dir, name), { force: true })));
-  const files = await writePartFiles(await openSource(stream), dir, naming.part, { format, parts, partBytes, parquet, signal: options.signal });
+  const files = await writePartFiles(await partFeedOf(stream, format), dir, naming.part, { format, parts, partBytes, parquet, signal: options.signal });
   const manifest: ShardManifest = {
     kind: SHARD_MANIFEST_KIND,
     version: SHARD_MANIFEST_VERSION,

@@ -7,7 +7,7 @@ interface Placement {
   readonly stream: number;
   readonly offset: number;
   readonly rows: number;
-  /** Bytes held until it is taken: the batch's, or its text's. */
+  /** Bytes held until it is taken: the batch's, or its output's. */
   readonly bytes: number;
   /** Size of the Arrow batch it is (or was formatted from). */
   readonly arrowBytes: number;
@@ -21,12 +21,12 @@ export interface PlacedBatch extends Placement {
   readonly batch: RecordBatch;
 }
 
-/** A batch's rows formatted as text by its worker (a read written as NDJSON or CSV). */
-export interface PlacedText extends Placement {
-  readonly text: Uint8Array;
+/** A batch as the output's bytes, made by its worker (a read written to a file: StreamTask.output). */
+export interface PlacedOutput extends Placement {
+  readonly output: Uint8Array;
 }
 
-export type Placed = PlacedBatch | PlacedText;
+export type Placed = PlacedBatch | PlacedOutput;
 
 /**
  * Batches between the stream runs and the consumer: in arrival order, or stream by stream in

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { RecordBatch } from 'apache-arrow';
-import type { TextPlan } from '../sinks/text/text-plan.js';
+import type { OutputPlan } from '../sinks/output-plan.js';
 import type { TableReference } from '../table-ref.js';
 import { BqReadError } from './errors.js';
 import type { ReadOptions } from './options.js';
@@ -19,16 +19,17 @@ export interface BatchStream extends AsyncIterable<RecordBatch> {
   /** The same batches as a Node object-mode Readable (holding at most one batch itself). */
   toReadable(): Readable;
   /**
-   * Instead of the batches: their rows as text, formatted by `plan` where each batch is read (the
-   * worker threads), a batch's rows in each chunk, under the same byte budget (counted in text
-   * bytes) and order. The sinks write NDJSON and CSV through it.
+   * Instead of the batches: each batch as an output's bytes, made by `plan` where it is read (the
+   * worker threads): its rows as text (a TextPlan), or the Parquet writer's input (a
+   * ParquetIpcPlan), a batch in each chunk, under the same byte budget (counted in those bytes)
+   * and order. The sinks write NDJSON, CSV and Parquet through it.
    */
-  formatted(plan: TextPlan): AsyncIterable<FormattedRows>;
+  formatted(plan: OutputPlan): AsyncIterable<FormattedRows>;
 }
 
-/** One batch's rows as UTF-8 text. */
+/** One batch as an output's bytes: UTF-8 text, or an Arrow IPC stream for the Parquet writer. */
 export interface FormattedRows {
-  readonly text: Uint8Array;
+  readonly bytes: Uint8Array;
   readonly rows: number;
 }
 
@@ -45,8 +46,8 @@ export function batchStreamOf(read: TableRead): BatchStream {
   async function* unwrap(): AsyncGenerator<RecordBatch> {
     for await (const placed of read.batches()) yield placed.batch;
   }
-  async function* texts(plan: TextPlan): AsyncGenerator<FormattedRows> {
-    for await (const placed of read.texts(plan)) yield { text: placed.text, rows: placed.rows };
+  async function* outputs(plan: OutputPlan): AsyncGenerator<FormattedRows> {
+    for await (const placed of read.outputs(plan)) yield { bytes: placed.output, rows: placed.rows };
   }
   let iterated = false;
   const once = <T>(iterable: T): T => {
@@ -62,6 +63,6 @@ export function batchStreamOf(read: TableRead): BatchStream {
     stats: read.stats,
     [Symbol.asyncIterator]: iterate,
     toReadable: () => Readable.from(iterate(), { objectMode: true, highWaterMark: 1 }),
-    formatted: (plan) => ({ [Symbol.asyncIterator]: () => once(texts(plan)) }),
+    formatted: (plan) => ({ [Symbol.asyncIterator]: () => once(outputs(plan)) }),
   };
 }

@@ -4,7 +4,7 @@ import type { PackedBatch } from '../arrow/packed-batch.js';
 import type { unpackBatch } from '../arrow/transfer.js';
 import type { RetrySettings } from '../client/retry.js';
 import type { ConnectionConfig } from '../client/connection.js';
-import type { TextPlan } from '../sinks/text/text-plan.js';
+import type { OutputPlan } from '../sinks/output-plan.js';
 import type { Placed } from './batch-queue.js';
 import type { CreditAccount, CreditLedger } from './credits.js';
 import { describeStatus, StreamReadError } from './errors.js';
@@ -28,8 +28,8 @@ export interface StreamRunContext {
   readonly layoutPlan: LayoutPlan | undefined;
   /** Rebuilds a batch a worker sent (arrow-parts.ts: loaded with the session, not before it). */
   readonly unpackBatch: typeof unpackBatch;
-  /** The read is written as text, formatted by the workers (see StreamTask.text). */
-  readonly text: TextPlan | undefined;
+  /** The read is written to a file, its bytes made by the workers (see StreamTask.output). */
+  readonly output: OutputPlan | undefined;
   readonly connection: ConnectionConfig;
   readonly retry: RetrySettings;
   readonly pool: StreamRunner;
@@ -216,7 +216,7 @@ export class StreamRun {
       const result = await this.ctx.pool.run(
         {
           port: port2, connection: this.ctx.connection, stream: this.name, offset: this.nextOffset,
-          schemaMessage: this.ctx.session.schemaMessage, compressedBuffers: this.ctx.compressedBuffers, layoutPlan: this.ctx.layoutPlan, text: this.ctx.text,
+          schemaMessage: this.ctx.session.schemaMessage, compressedBuffers: this.ctx.compressedBuffers, layoutPlan: this.ctx.layoutPlan, output: this.ctx.output,
           retry: this.ctx.retry, initialCredit,
         },
         port2,
@@ -287,8 +287,8 @@ export class StreamRun {
       throw this.error(`delivered rows at offset ${message.offset} where ${this.nextOffset} was expected`);
     }
     const { offset, responseBytes } = message;
-    const placement = message.type === 'text'
-      ? { text: message.text, rows: message.rows, bytes: message.text.byteLength, arrowBytes: message.arrowBytes }
+    const placement = message.type === 'output'
+      ? { output: message.output, rows: message.rows, bytes: message.output.byteLength, arrowBytes: message.arrowBytes }
       : this.unpacked(message.packed);
     this.ctx.ledger.received(attempt.account, placement.bytes);
     const now = performance.now();

@@ -4,8 +4,8 @@ import PQueue from 'p-queue';
 import { FLOW_CONTROL_WINDOW_BYTES } from '../client/read-client.js';
 import type { TableReference } from '../table-ref.js';
 import { fetchAccessToken } from './access-token.js';
-import type { TextPlan } from '../sinks/text/text-plan.js';
-import { BatchQueue, type Placed, type PlacedBatch, type PlacedText } from './batch-queue.js';
+import type { OutputPlan } from '../sinks/output-plan.js';
+import { BatchQueue, type Placed, type PlacedBatch, type PlacedOutput } from './batch-queue.js';
 import { loadArrowParts } from './arrow-parts.js';
 import { CreditLedger } from './credits.js';
 import { abortError, BqReadError, CallbackError, ReadOptionsError, StreamReadError } from './errors.js';
@@ -60,14 +60,14 @@ export class TableRead {
   }
 
   /**
-   * The rows as text, formatted by `plan` where each batch is read (the worker threads, or the
-   * calling thread for a small read), a batch's rows at a time with its stream and offset.
+   * Each batch as the output's bytes, made by `plan` where it is read (the worker threads, or the
+   * calling thread for a small read), with its stream and offset.
    */
-  async *texts(plan: TextPlan): AsyncGenerator<PlacedText> {
-    for await (const placed of this.deliveries(plan)) yield placed as PlacedText;
+  async *outputs(plan: OutputPlan): AsyncGenerator<PlacedOutput> {
+    for await (const placed of this.deliveries(plan)) yield placed as PlacedOutput;
   }
 
-  private async *deliveries(text: TextPlan | undefined): AsyncGenerator<Placed> {
+  private async *deliveries(output: OutputPlan | undefined): AsyncGenerator<Placed> {
     const userSignal = this.options.signal;
     const onUserAbort = () => this.stop(abortError(userSignal!));
     userSignal?.addEventListener('abort', onUserAbort, { once: true });
@@ -99,7 +99,7 @@ export class TableRead {
       const closing = owned;
       this.controller.signal.addEventListener('abort', () => releaseOnStop(queue, closing), { once: true });
       try {
-        yield* this.runStreams(session, options, runner, queue, text);
+        yield* this.runStreams(session, options, runner, queue, output);
       } finally {
         this.stop();
         await queue.onIdle();
@@ -146,7 +146,7 @@ export class TableRead {
   }
 
   private async *runStreams(
-    session: ReadSessionInfo, options: ResolvedReadOptions, pool: StreamRunner, queue: PQueue, text: TextPlan | undefined,
+    session: ReadSessionInfo, options: ResolvedReadOptions, pool: StreamRunner, queue: PQueue, output: OutputPlan | undefined,
   ): AsyncGenerator<Placed> {
     const sessionStreams = session.streams.length;
     this.stats.budgetBytes = options.maxBufferedBytes;
@@ -206,7 +206,7 @@ export class TableRead {
       schedule(new StreamRun(slot, stream, context));
     };
     const context: StreamRunContext = {
-      session, compressedBuffers, layoutPlan, unpackBatch: arrow.unpackBatch, text, connection, retry: options.retry, pool, ledger,
+      session, compressedBuffers, layoutPlan, unpackBatch: arrow.unpackBatch, output, connection, retry: options.retry, pool, ledger,
       maxWorkerRestarts: options.maxWorkerRestarts, signal: this.controller.signal,
       deliver: (placed) => {
         batches.push(placed);

@@ -1,5 +1,7 @@
 import { Data, RecordBatch, Struct, makeBuilder, makeData, type Schema, type Table } from 'apache-arrow';
 import { schemaFields } from '../arrow/child-fields.js';
+import type { FormattedRows } from '../read/read-batches.js';
+import type { OutputPlan } from './output-plan.js';
 
 /** What a sink reads: a `readBatches` stream (or any async iterable of batches), or a Table. */
 export type BatchSource = AsyncIterable<RecordBatch> | Iterable<RecordBatch> | Table;
@@ -17,6 +19,15 @@ export interface OpenedSource {
 
 function hasSession(source: unknown): source is WithSession {
   return typeof source === 'object' && source !== null && 'session' in source && (source as WithSession).session instanceof Promise;
+}
+
+/** A `readBatches` stream, which can make an output's bytes where it reads each batch. */
+export interface FormattingSource extends WithSession {
+  formatted(plan: OutputPlan): AsyncIterable<FormattedRows>;
+}
+
+export function formats(source: BatchSource): source is BatchSource & FormattingSource {
+  return hasSession(source) && typeof (source as Partial<FormattingSource>).formatted === 'function';
 }
 
 function isTable(source: BatchSource): source is Table {

@@ -10,10 +10,8 @@
 // out of its build (and which polars refuses as well).
 import { DataType, Field, List, makeData, RecordBatch, Schema, Struct, Utf8, type Data } from 'apache-arrow';
 import { childTypes } from '../arrow/child-fields.js';
+import { intervalTextColumn } from './interval-text-column.js';
 import { isValid } from './text/column-data.js';
-import { TextBytes } from './text/text-bytes.js';
-import { scalarWriterOf } from './text/value-text.js';
-import { scalarPlanOf } from './values.js';
 
 /**
  * Where a field keeps the BigQuery type its extension name gave, spelled as `bq show --schema` does
@@ -24,9 +22,6 @@ const BIGQUERY_TYPE_KEY = 'bigquery:type';
 const EXTENSION_NAME = 'ARROW:extension:name';
 const EXTENSION_METADATA = 'ARROW:extension:metadata';
 const BIGQUERY_EXTENSION = /^google:sqlType:(\w+)$/;
-
-/** A typical INTERVAL text's length (`0-0 10 12:30:45.123456`), to size the buffer once. */
-const INTERVAL_TEXT_BYTES = 24;
 
 /** The BigQuery type named by a Read API extension name on `field`, if any. */
 function extensionType(field: Field): string | undefined {
@@ -75,14 +70,8 @@ function validityOf(data: Data): { nullCount: number; nullBitmap?: Uint8Array } 
 function convertData(data: Data, from: DataType, to: DataType): Data {
   if (!typeNeedsConversion(from)) return data;
   if (DataType.isInterval(from)) {
-    const write = scalarWriterOf(scalarPlanOf(new Field('interval', from)));
-    const offsets = new Int32Array(data.length + 1);
-    const text = new TextBytes(Math.max(64, data.length * INTERVAL_TEXT_BYTES));
-    for (let i = 0; i < data.length; i++) {
-      if (isValid(data, i)) write(text, data, i);
-      offsets[i + 1] = text.length;
-    }
-    return makeData({ type: to as Utf8, length: data.length, ...validityOf(data), valueOffsets: offsets, data: text.written() });
+    const { offsets, text } = intervalTextColumn(data, (from as unknown as { unit: number }).unit);
+    return makeData({ type: to as Utf8, length: data.length, ...validityOf(data), valueOffsets: offsets, data: text });
   }
   if (DataType.isList(from)) {
     const child = convertData(data.children[0]!, childTypes(from)[0]!, childTypes(to)[0]!);
@@ -93,12 +82,17 @@ function convertData(data: Data, from: DataType, to: DataType): Data {
   return makeData({ type: to as Struct, length: data.length, ...validityOf(data), children });
 }
 
+/** The schema the Parquet writer is given for batches of `schema` (`schema` itself when nothing needs changing). */
+export function parquetSchemaOf(schema: Schema): Schema {
+  const fields = schema.fields.map(convertField);
+  return fields.every((f, c) => f === schema.fields[c]) ? schema : new Schema(fields, schema.metadata);
+}
+
 /** A function that makes a batch of `schema` writable to Parquet (the batch itself when nothing needs changing). */
 export function parquetWritable(schema: Schema): (batch: RecordBatch) => RecordBatch {
-  const fields = schema.fields.map(convertField);
-  if (fields.every((f, c) => f === schema.fields[c])) return (batch) => batch;
-  const converted = new Schema(fields, schema.metadata);
+  const converted = parquetSchemaOf(schema);
+  if (converted === schema) return (batch) => batch;
   const from = new Struct(schema.fields);
-  const to = new Struct(fields);
+  const to = new Struct(converted.fields);
   return (batch) => new RecordBatch(converted, convertData(batch.data, from, to) as Data<Struct>);
 }

@@ -4,12 +4,10 @@ import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { RecordBatch, Schema } from 'apache-arrow';
 import { arrowIpcEncoder } from './arrow-ipc.js';
-import { openSource, type BatchSource } from './batch-source.js';
-import type { FormattedRows } from '../read/read-batches.js';
+import { formats, openSource, type BatchSource } from './batch-source.js';
 import { formatForPath, type SinkFormat } from './formats.js';
 import { openFileOutput, writableOutput, type Output } from './output.js';
 import { resolveParquetOptions, type ParquetOptions } from './parquet-options.js';
-import type { TextPlan } from './text/text-plan.js';
 import { textEncoder, textHeader, textPlanOf } from './text-output.js';
 
 export interface SinkOptions {
@@ -43,15 +41,6 @@ async function encoder(format: SinkFormat, schema: Schema, options: SinkOptions)
     case 'ndjson':
     case 'csv': return textEncoder(textPlanOf(format, schema));
   }
-}
-
-/** A `readBatches` stream, which can format its rows where it reads them. */
-interface Formatting {
-  formatted(plan: TextPlan): AsyncIterable<FormattedRows>;
-}
-
-function formats(source: BatchSource): source is BatchSource & Formatting {
-  return typeof (source as Partial<Formatting>).formatted === 'function';
 }
 
 function resolveFormat(target: string | Writable, options: SinkOptions): SinkFormat {
@@ -104,17 +93,18 @@ async function isRegularOrAbsent(path: string): Promise<boolean> {
 
 /**
  * A Parquet file is encoded by a thread of its own, the parts writer's with one part named as the
- * file (parquet-wasm is single threaded, and encoding here held up this thread's conversions and
- * the read's batches); this thread only converts batches and hands them over. A device, FIFO or
- * Writable target is encoded here.
+ * file (parquet-wasm is single threaded, and encoding here held up the read's batches). A read's
+ * workers make the writer's input from the messages they read, so this thread only hands bytes
+ * over; other sources are converted here (part-feed.ts). A device, FIFO or Writable target is
+ * encoded here.
  */
 async function writeParquetFile(source: BatchSource, path: string, options: SinkOptions): Promise<SinkResult> {
   const parquet = resolveParquetOptions(options.parquet ?? {});
   // An unwritable path fails before the read starts, as every other file does.
   await (await openFileOutput(path)).discard();
-  const { writePartFiles } = await import('./parts/write-part-files.js');
+  const [{ writePartFiles }, { partFeedOf }] = await Promise.all([import('./parts/write-part-files.js'), import('./parts/part-feed.js')]);
   const name = basename(path);
-  const [file] = await writePartFiles(await openSource(source, options.schema), dirname(path), () => name, {
+  const [file] = await writePartFiles(await partFeedOf(source, 'parquet', options.schema), dirname(path), () => name, {
     format: 'parquet', parts: 1, parquet, signal: options.signal, onWritten: options.onWritten,
   });
   return { format: 'parquet', rows: file!.rows, bytes: file!.bytes };
@@ -135,7 +125,7 @@ async function encoded(
       if (header) yield header;
       for await (const chunk of source.formatted(plan)) {
         counted(chunk.rows);
-        yield chunk.text;
+        yield chunk.bytes;
       }
     };
   }

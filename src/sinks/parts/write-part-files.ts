@@ -2,11 +2,9 @@
 // a plan's shard (src/plan/write-shard-parts.ts) share; each names its parts and writes its manifest.
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RecordBatchStreamWriter, type RecordBatch } from 'apache-arrow';
-import { emptyBatch, type OpenedSource } from '../batch-source.js';
 import type { ParquetOptions } from '../parquet-options.js';
-import { parquetIpcSlices } from '../parquet-slices.js';
 import type { PartFile } from './manifest.js';
+import type { PartFeed } from './part-feed.js';
 import type { PartFormat } from './part-messages.js';
 import { PartWriter } from './part-writer.js';
 
@@ -28,9 +26,6 @@ export interface PartFilesOptions {
  */
 const REPORT_BYTES = 1 << 20;
 
-/** A batch as one IPC stream, for an Arrow part (its thread reads it in place). */
-const arrowIpc = (batch: RecordBatch) => [RecordBatchStreamWriter.writeAll([batch]).toUint8Array(true)];
-
 /** A place for one part at a time: the part being written, or the one before it finishing. */
 interface Slot {
   writer?: PartWriter;
@@ -46,11 +41,10 @@ interface Slot {
  * started in its place once it is done (so no more writers are ever open than `parts`). On failure
  * or abort every part written is removed. The parts are listed in the order they were started.
  */
-export async function writePartFiles(source: OpenedSource, dir: string, partName: (index: number) => string, options: PartFilesOptions): Promise<PartFile[]> {
-  const { schema, batches } = source;
-  // The Parquet writer's conversions and IPC slicing run here, where the batches are, and the
-  // parts' threads only encode (a Parquet part's without apache-arrow).
-  const slicesOf = options.format === 'parquet' ? parquetIpcSlices() : arrowIpc;
+export async function writePartFiles(feed: PartFeed, dir: string, partName: (index: number) => string, options: PartFilesOptions): Promise<PartFile[]> {
+  // The parts' threads only encode (a Parquet part's without apache-arrow): the feed's IPC streams
+  // are made where the batches are (part-feed.ts).
+  const { chunks, empty } = feed;
   const started: PartWriter[] = [];
   // Often enough for a part size to be met within a sixteenth of it, and for a progress display.
   const reportBytes = Math.min(REPORT_BYTES, Math.ceil((options.partBytes ?? Infinity) / 16));
@@ -89,25 +83,25 @@ export async function writePartFiles(source: OpenedSource, dir: string, partName
   const stop = () => started.forEach((part) => part.send({ type: 'abort' }));
   options.signal?.addEventListener('abort', stop, { once: true });
   try {
-    for await (const batch of batches) {
+    for await (const chunk of chunks) {
       options.signal?.throwIfAborted();
-      if (batch.numRows === 0) continue;
+      if (chunk.rows === 0) continue;
       const part = await nextWriter();
       await part.room();
       throwIfFailed();
-      part.sendBatch(slicesOf(batch), batch.numRows);
+      part.sendBatch(chunk.ipcs, chunk.rows);
     }
     options.signal?.throwIfAborted();
     for (const slot of slots) {
       // A part with no rows still holds the schema, as a single file of none does; one that would
       // only have replaced a finished part is never started.
-      if (slot.writer?.rowsSent === 0) slot.writer.sendBatch(slicesOf(emptyBatch(schema)), 0);
+      if (slot.writer?.rowsSent === 0) slot.writer.sendBatch(empty(), 0);
       if (slot.writer) finish(slot);
     }
     return await Promise.all(started.map((part) => part.result));
   } catch (err) {
     stop();
-    await batches.return(undefined);
+    await chunks.return(undefined);
     // A part that did not finish has removed its temporary file; one that did is put in its place
     // now, and only those are removed (a file of that name from before is never touched).
     const settled = await Promise.allSettled(started.map((part) => part.result));

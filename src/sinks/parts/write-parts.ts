@@ -1,9 +1,10 @@
 import { mkdir, readdir } from 'node:fs/promises';
 import type { Schema } from 'apache-arrow';
-import { openSource, type BatchSource } from '../batch-source.js';
+import type { BatchSource } from '../batch-source.js';
 import { SinkOutputError } from '../output.js';
 import type { ParquetOptions } from '../parquet-options.js';
 import { numberedParts, partsManifest, writeManifest, type PartNaming, type PartsManifest } from './manifest.js';
+import { partFeedOf } from './part-feed.js';
 import type { PartFormat } from './part-messages.js';
 import { resolvePartsOptions } from './parts-options.js';
 import { writePartFiles } from './write-part-files.js';
@@ -57,7 +58,7 @@ export async function writeParts(source: BatchSource, dir: string, options: Part
   if (!Number.isInteger(first) || first < 0) throw new RangeError(`firstPart must be a non-negative integer (got ${first})`);
   const naming = numberedParts(format, first);
   await openPartsDirectory(dir, naming);
-  const files = await writePartFiles(await openSource(source, options.schema), dir, naming.part, { format, parts, partBytes, parquet, signal: options.signal, onWritten: options.onWritten });
+  const files = await writePartFiles(await partFeedOf(source, format, options.schema), dir, naming.part, { format, parts, partBytes, parquet, signal: options.signal, onWritten: options.onWritten });
   const manifest = partsManifest(format, files);
   return { ...manifest, manifest: await writeManifest(dir, naming.manifest, manifest) };
 }
