@@ -6,8 +6,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
+import type { RecordBatch } from 'apache-arrow';
+import { encodeBatchMessage, encodeSchemaMessage } from '../../src/arrow/ipc-messages.js';
 import { generateDemoTable } from '../../src/emulator/sources/demo.js';
-import { parquetIpcSlices } from '../../src/sinks/parquet-slices.js';
+import { parquetIpcOf } from '../../src/sinks/parquet-ipc.js';
+import { parquetIpcPlanOf, parquetIpcSlices } from '../../src/sinks/parquet-slices.js';
 import { PartWriter } from '../../src/sinks/parts/part-writer.js';
 
 const MB = 1024 * 1024;
@@ -18,9 +21,15 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 const table = generateDemoTable({ rows: 80_000, seed: 4, batchRows: 1000 });
 const ROW_GROUP_BYTES = 2 * MB;
 
-async function writePart(rowGroupBytes: number) {
+/** Each batch as a read's worker sends it: the record batch message, behind the Parquet schema (parquet-ipc.ts). */
+function asWorkersMakeIt(): (batch: RecordBatch) => Uint8Array[] {
+  const schemaBytes = encodeSchemaMessage(table.schema).byteLength;
+  const ipcOf = parquetIpcOf(parquetIpcPlanOf(table.schema)!);
+  return (batch) => [ipcOf(encodeBatchMessage(batch, schemaBytes))];
+}
+
+async function writePart(rowGroupBytes: number, slicesOf = parquetIpcSlices()) {
   const writer = new PartWriter('part.parquet', { path: path.join(dir, `part-${rowGroupBytes}.parquet`), format: 'parquet', parquet: { rowGroupBytes }, reportBytes: MB });
-  const slicesOf = parquetIpcSlices();
   try {
     for (const batch of table.batches) {
       await writer.room();
@@ -49,4 +58,10 @@ test('a Parquet part\'s thread: its WebAssembly memory is bounded by the row gro
   const unbounded = await writePart(64 * MB);
   const growth = `WebAssembly memory ${mib(bounded.wasmBytes)} with ${mib(ROW_GROUP_BYTES)} row groups, ${mib(unbounded.wasmBytes)} with the whole part in one`;
   assert.ok(bounded.wasmBytes > 0 && bounded.wasmBytes < 40 * MB && bounded.wasmBytes < unbounded.wasmBytes / 2, growth);
+});
+
+test('a Parquet part fed as a read\'s workers feed it, a response\'s batch at a time: its WebAssembly memory is bounded by the row group too', async () => {
+  const bounded = await writePart(ROW_GROUP_BYTES, asWorkersMakeIt());
+  // Measured 17.9 MiB: whole batches of 1,000 rows (about 360 KiB) instead of 4,096-row slices.
+  assert.ok(bounded.wasmBytes > 0 && bounded.wasmBytes < 40 * MB, `WebAssembly memory ${mib(bounded.wasmBytes)} with ${mib(ROW_GROUP_BYTES)} row groups`);
 });
