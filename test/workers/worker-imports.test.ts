@@ -26,3 +26,9 @@ test('the text formatters a worker loads for a read written as NDJSON or CSV nee
   assert.ok(modules.includes('src/sinks/text/value-text.js'), 'the graph is walked');
   assert.deepEqual([...packages], []);
 });
+
+test('what a worker loads to make a Parquet write\'s input needs no apache-arrow: only flatbuffers, to write the header of a message with INTERVAL rewritten', () => {
+  const { modules, packages } = importGraph(['src/sinks/parquet-ipc.js'], { dynamic: true });
+  assert.ok(modules.includes('src/sinks/interval-text-column.js'), 'the graph is walked');
+  assert.deepEqual([...packages], ['flatbuffers']);
+});
