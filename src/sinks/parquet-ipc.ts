@@ -1,7 +1,7 @@
 // What the Parquet writer (parquet-from-ipc.ts) is fed, made where a read's batches arrive: each
 // record batch message the Read API sent, behind the schema Parquet can hold (parquet-types.ts), as
 // an IPC stream of its own. The body is the service's bytes as they came, not a batch decoded and
-// encoded again (on the calling thread that cost about as much CPU as reading the table); only
+// encoded again (which cost the calling thread about half the CPU the read itself took); only
 // INTERVAL values, which Parquet cannot hold, are rewritten as their text. No apache-arrow, so a
 // worker thread makes it from the message it has just read.
 import { Builder } from 'flatbuffers';
