@@ -32,7 +32,6 @@ export function parquetIpcSlices(rowsPerSlice = ROWS_PER_CROSSING): (batch: Reco
   };
 }
 
-
 /**
  * Each batch whole as one IPC stream, for a worker thread whose batch came from a response (a
  * response's batch is already a bounded size, as the memory it arrived in).
