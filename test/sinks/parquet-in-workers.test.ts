@@ -108,3 +108,25 @@ test('a read of no rows: a Parquet file of the schema and no rows', async () => 
   assert.deepEqual(parquetSchema(readFileSync(file)), parquetSchema(await fromTable(source, 'none-here.parquet')));
   assert.deepEqual(await parquetCanonicalRows(readFileSync(file), source.schema), []);
 });
+
+test('transient faults mid-stream (UNAVAILABLE, a dropped connection, RESOURCE_EXHAUSTED): the Parquet file holds every row exactly once', async () => {
+  const { emulator: faulty, source } = await demoEmulator(ROWS, {
+    faults: [
+      { kind: 'error', code: 'UNAVAILABLE', afterResponses: 1, stream: 0 },
+      { kind: 'drop', afterResponses: 1, stream: 1 },
+      { kind: 'error', code: 'RESOURCE_EXHAUSTED', retryDelayMs: 10, afterResponses: 1, stream: 2 },
+    ],
+  });
+  try {
+    const options = { endpoint: faulty.address, pool, maxStreams: 4, retry: { initialBackoffMs: 1, maxBackoffMs: 20 } };
+    const here = await fromTable(source, 'faults-here.parquet');
+    const file = path.join(dir, 'faults-read.parquet');
+    const stream = readBatches(DEMO, options);
+    const written = await writeBatches(stream, file);
+    assert.ok(stream.stats.retries >= 3, `retries: ${stream.stats.retries}`);
+    assert.equal(written.rows, ROWS);
+    assert.deepEqual(rowsById(await parquetCanonicalRows(readFileSync(file), source.schema)), rowsById(await parquetCanonicalRows(here, source.schema)));
+  } finally {
+    await faulty.close();
+  }
+});
