@@ -36,6 +36,25 @@ const TABLE_FIELDS = 5;
 
 const padded = (bytes: number) => (bytes + 7) & ~7;
 
+/** A message body's buffers and where each starts: 8-aligned, one after another, zeros between. */
+interface Body {
+  readonly buffers: readonly Uint8Array[];
+  readonly offsets: readonly number[];
+  readonly length: number;
+}
+
+function bodyOf(buffers: readonly Uint8Array[]): Body {
+  const offsets: number[] = [];
+  let length = 0;
+  for (const buffer of buffers) {
+    offsets.push(length);
+    length += padded(buffer.byteLength);
+  }
+  return { buffers, offsets, length };
+}
+
+const NO_BODY = bodyOf([]);
+
 /**
  * A function that turns one record batch message of the session (checked against its framing by
  * the caller's layout) into an IPC stream the Parquet writer takes: schema, batch, end of stream,
@@ -50,27 +69,26 @@ export function parquetIpcOf(plan: ParquetIpcPlan): (message: Uint8Array) => Uin
   };
 }
 
-/** `schema`, `head` (a whole message, or a message's metadata), the body's buffers each 8-aligned, the end of stream. */
-function stream(schema: Uint8Array, head: Uint8Array, body: readonly Uint8Array[] = []): Uint8Array {
-  const out = Buffer.allocUnsafeSlow(schema.byteLength + head.byteLength + bodyLengthOf(body) + END_OF_STREAM_BYTES);
+/** `schema`, `head` (a whole message, or a message's metadata), `body` where it places its buffers, the end of stream. */
+function stream(schema: Uint8Array, head: Uint8Array, body: Body = NO_BODY): Uint8Array {
+  const start = schema.byteLength + head.byteLength;
+  const end = start + body.length;
+  // Unpooled and not zero-filled: every byte is written below, the padding with zeros.
+  const out = Buffer.allocUnsafeSlow(end + END_OF_STREAM_BYTES);
   out.set(schema, 0);
   out.set(head, schema.byteLength);
-  let at = schema.byteLength + head.byteLength;
-  for (const buffer of body) {
+  body.buffers.forEach((buffer, k) => {
+    const at = start + body.offsets[k]!;
     out.set(buffer, at);
-    const end = at + padded(buffer.byteLength);
-    out.fill(0, at + buffer.byteLength, end);
-    at = end;
-  }
-  out.writeUInt32LE(CONTINUATION, at);
-  out.writeUInt32LE(0, at + 4);
+    out.fill(0, at + buffer.byteLength, start + (body.offsets[k + 1] ?? body.length));
+  });
+  out.writeUInt32LE(CONTINUATION, end);
+  out.writeUInt32LE(0, end + 4);
   return out;
 }
 
-const bodyLengthOf = (body: readonly Uint8Array[]) => body.reduce((n, buffer) => n + padded(buffer.byteLength), 0);
-
 /** The message with each INTERVAL node's [validity, values] replaced by a Utf8 node's [validity, offsets, text]. */
-function withIntervalText(message: Uint8Array, buffersPerNode: readonly number[], units: ReadonlyMap<number, number>): { metadata: Uint8Array; body: Uint8Array[] } {
+function withIntervalText(message: Uint8Array, buffersPerNode: readonly number[], units: ReadonlyMap<number, number>): { metadata: Uint8Array; body: Body } {
   const metadata = checkFraming(message);
   const batch = metadata.table(metadata.root(), MessageField.header);
   if (batch === 0) throw new CorruptBatchError('record batch message has no header');
@@ -81,32 +99,33 @@ function withIntervalText(message: Uint8Array, buffersPerNode: readonly number[]
   if (nodes.length !== buffersPerNode.length || buffers.length !== expectedBuffers) {
     throw new CorruptBatchError(`record batch has ${nodes.length} field nodes and ${buffers.length} buffers where the schema has ${buffersPerNode.length} and ${expectedBuffers}`);
   }
-  const body = message.subarray(metadata.end);
+  const received = message.subarray(metadata.end);
   let region = buffers.at;
   const nextBuffer = (): Uint8Array => {
     const offset = metadata.int64At(region);
     const length = metadata.int64At(region + 8);
     region += STRUCT_PAIR_BYTES;
-    if (offset + length > body.byteLength) throw new CorruptBatchError(`record batch buffer [${offset}, ${offset + length}) lies outside its ${body.byteLength}-byte body`);
-    return body.subarray(offset, offset + length);
+    if (offset + length > received.byteLength) throw new CorruptBatchError(`record batch buffer [${offset}, ${offset + length}) lies outside its ${received.byteLength}-byte body`);
+    return received.subarray(offset, offset + length);
   };
   const fieldNodes: { length: number; nullCount: number }[] = [];
-  const out: Uint8Array[] = [];
+  const bodyBuffers: Uint8Array[] = [];
   for (let n = 0; n < nodes.length; n++) {
     const length = metadata.int64At(nodes.at + n * STRUCT_PAIR_BYTES);
     const nullCount = metadata.int64At(nodes.at + n * STRUCT_PAIR_BYTES + 8);
     fieldNodes.push({ length, nullCount });
     const unit = units.get(n);
     if (unit === undefined) {
-      for (let k = 0; k < buffersPerNode[n]!; k++) out.push(nextBuffer());
+      for (let k = 0; k < buffersPerNode[n]!; k++) bodyBuffers.push(nextBuffer());
       continue;
     }
     const validity = nextBuffer();
     const values = nextBuffer();
     const text = intervalTextColumn({ offset: 0, length, nullCount, nullBitmap: validity, values: int32s(values), children: [] }, unit);
-    out.push(validity, new Uint8Array(text.offsets.buffer, text.offsets.byteOffset, text.offsets.byteLength), text.text);
+    bodyBuffers.push(validity, new Uint8Array(text.offsets.buffer, text.offsets.byteOffset, text.offsets.byteLength), text.text);
   }
-  return { metadata: metadataOf(rows, fieldNodes, out), body: out };
+  const body = bodyOf(bodyBuffers);
+  return { metadata: metadataOf(rows, fieldNodes, body), body };
 }
 
 /** Int32 words over `bytes`, copied first where they do not start 4-aligned. */
@@ -116,15 +135,9 @@ function int32s(bytes: Uint8Array): Int32Array {
 }
 
 /** The encapsulated message's prefix and flatbuffer metadata (Message.fbs), padded to 8 bytes. */
-function metadataOf(rows: number, nodes: readonly { length: number; nullCount: number }[], buffers: readonly Uint8Array[]): Uint8Array {
+function metadataOf(rows: number, nodes: readonly { length: number; nullCount: number }[], { buffers, offsets, length }: Body): Uint8Array {
   const builder = new Builder(256 + STRUCT_PAIR_BYTES * (nodes.length + buffers.length));
   // Vectors of structs are written last element first, and a struct's fields last field first.
-  const offsets: number[] = [];
-  let bodyLength = 0;
-  for (const buffer of buffers) {
-    offsets.push(bodyLength);
-    bodyLength += padded(buffer.byteLength);
-  }
   builder.startVector(STRUCT_PAIR_BYTES, buffers.length, 8);
   for (let k = buffers.length - 1; k >= 0; k--) {
     builder.prep(8, STRUCT_PAIR_BYTES);
@@ -148,7 +161,7 @@ function metadataOf(rows: number, nodes: readonly { length: number; nullCount: n
   builder.addFieldInt16(MessageField.version, METADATA_VERSION_V5, 0);
   builder.addFieldInt8(MessageField.headerType, RECORD_BATCH_HEADER, 0);
   builder.addFieldOffset(MessageField.header, recordBatch, 0);
-  builder.addFieldInt64(MessageField.bodyLength, BigInt(bodyLength), 0n);
+  builder.addFieldInt64(MessageField.bodyLength, BigInt(length), 0n);
   builder.finish(builder.endObject());
   const flatbuffer = builder.asUint8Array();
   const metadata = new Uint8Array(PREFIX_BYTES + padded(flatbuffer.byteLength));
