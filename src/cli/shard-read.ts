@@ -2,12 +2,11 @@
 // a read into a directory (part files, then a manifest), under names of the shard's own.
 import { availableParallelism } from 'node:os';
 import type { ReadOptions } from '../read/options.js';
-import { DEFAULT_ROW_GROUP_BYTES } from '../sinks/parquet-options.js';
 import { loadPlanFile } from './plan-command.js';
 import type { startProgress } from './progress.js';
 import { UsageError, type ReadFlags } from './read-flags.js';
 import { stoppable } from './stop-signals.js';
-import { partFormatOf, type OutputFlags } from './table-output.js';
+import { parquetOptionsOf, partFormatOf, type OutputFlags } from './table-output.js';
 import { partsPath, summaryLine, writeStatsJson } from './summary.js';
 
 export interface ShardReadFlags extends ReadFlags, OutputFlags {
@@ -46,9 +45,7 @@ export async function readShard(flags: ShardReadFlags, options: ReadOptions, pro
   const parts = flags.parts ?? availableParallelism();
   await stoppable(async (signal) => {
     const stream = readPlan(plan, { shard }, { ...options, onProgress: progress.onProgress, signal });
-    // The parts' row groups share the reader's budget, as a read's parts do.
-    const share = Math.floor((options.maxBufferedBytes ?? Infinity) / parts);
-    const parquet = { compression: flags.parquetCompression, rowGroupBytes: Math.min(share, DEFAULT_ROW_GROUP_BYTES) };
+    const parquet = parquetOptionsOf(flags, options.maxBufferedBytes, parts);
     const format = partFormatOf(flags);
     const result = await writeShardParts(plan, shard, stream, dir, { format, parts, partBytes: flags.partSize, parquet, signal });
     progress.stop();

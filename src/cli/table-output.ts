@@ -9,7 +9,7 @@ import type { ReadSessionInfo } from '../read/session.js';
 import type { ReadProgress, ReadStats } from '../read/stats.js';
 import type { PartFormat } from '../sinks/parts/part-messages.js';
 import type { PartsOptions } from '../sinks/parts/write-parts.js';
-import { DEFAULT_ROW_GROUP_BYTES, type ParquetCompression } from '../sinks/parquet-options.js';
+import { DEFAULT_ROW_GROUP_BYTES, type ParquetCompression, type ParquetOptions } from '../sinks/parquet-options.js';
 import { byteSize, integer } from './flag-parsers.js';
 import { startProgress } from './progress.js';
 import { stoppable } from './stop-signals.js';
@@ -93,6 +93,15 @@ export function planOutput(flags: OutputFlags): PlannedOutput {
   return { toStdout, parts, format };
 }
 
+/**
+ * The Parquet writer's options for an output of `parts` files (1: a single file): a row group is
+ * held whole until written, so each file's stays within its share of the reader's byte budget.
+ */
+export function parquetOptionsOf(flags: OutputFlags, maxBufferedBytes: number | undefined, parts: number): ParquetOptions {
+  const share = Math.floor((maxBufferedBytes ?? Infinity) / parts);
+  return { compression: flags.parquetCompression, rowGroupBytes: Math.min(share, DEFAULT_ROW_GROUP_BYTES) };
+}
+
 async function writeWholeParts(source: ReadSource, dir: string, options: PartsOptions) {
   const { writeParts } = await import('../sinks/parts/write-parts.js');
   const result = await writeParts(source, dir, options);
@@ -124,10 +133,7 @@ export async function readToOutput({ flags, plan, maxBufferedBytes, label, open,
       const source = await open(signal, progress.onProgress);
       const intro = flags.quiet ? undefined : preamble?.(source);
       if (intro) process.stderr.write(`${intro}\n`);
-      // A Parquet row group is held whole until written: it stays within the reader's budget
-      // too, which the parts share.
-      const share = Math.floor((maxBufferedBytes ?? Infinity) / (parts?.parts ?? 1));
-      const parquet = { compression: flags.parquetCompression, rowGroupBytes: Math.min(share, DEFAULT_ROW_GROUP_BYTES) };
+      const parquet = parquetOptionsOf(flags, maxBufferedBytes, parts?.parts ?? 1);
       const output = parts
         ? await writeWholeParts(source, flags.out!, { ...parts, partBytes: flags.partSize, parquet, signal, onWritten: progress.onWritten })
         : {
