@@ -3,7 +3,13 @@
 
 export const TWO_32 = 2 ** 32;
 /** Below 2^52 in magnitude a count of any unit, and its days times the units in a day, are exact doubles. */
-export const SAFE_HIGH_WORD = 2 ** 20;
+const SAFE_HIGH_WORD = 2 ** 20;
+
+/** The int64 whose little-endian words are `words[low]` and `words[low + 1]`: a double where exact, else a BigInt. */
+export function int64OfWords(words: Int32Array, low: number): number | bigint {
+  const high = words[low + 1]!;
+  return high >= -SAFE_HIGH_WORD && high < SAFE_HIGH_WORD ? high * TWO_32 + (words[low]! >>> 0) : (BigInt(high) << 32n) | BigInt(words[low]! >>> 0);
+}
 
 /**
  * Reads int64 values as exact doubles where they fit (the common case) and as BigInt otherwise,
@@ -17,7 +23,6 @@ export function int64Reader(): (values: BigInt64Array, index: number) => number 
       seen = values;
       words = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
     }
-    const high = words[2 * index + 1]!;
-    return high >= -SAFE_HIGH_WORD && high < SAFE_HIGH_WORD ? high * TWO_32 + (words[2 * index]! >>> 0) : values[index]!;
+    return int64OfWords(words, 2 * index);
   };
 }

@@ -29,10 +29,10 @@ export class TextBytes {
   }
 
   /** Text that is ASCII by construction (digits, signs, base64, names of values): a byte per code unit. */
-  ascii(text: string, start = 0, end = text.length): void {
-    const bytes = this.room(end - start);
+  ascii(text: string): void {
+    const bytes = this.room(text.length);
     let at = this.length;
-    for (let k = start; k < end; k++) bytes[at++] = text.charCodeAt(k);
+    for (let k = 0; k < text.length; k++) bytes[at++] = text.charCodeAt(k);
     this.length = at;
   }
 

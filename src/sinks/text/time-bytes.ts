@@ -1,5 +1,5 @@
 // BigQuery's text of DATE, TIME, DATETIME, TIMESTAMP and INTERVAL values, written as bytes.
-import { SAFE_HIGH_WORD, TWO_32 } from './int64.js';
+import { int64OfWords } from './int64.js';
 import type { TextBytes } from './text-bytes.js';
 import type { ValueWriter } from './value-text.js';
 
@@ -124,13 +124,12 @@ export function intervalWriter(unit: number): ValueWriter {
   return (out, data, i) => {
     // MONTH_DAY_NANO: months int32, days int32, nanoseconds int64 (little-endian words).
     const v = data.values as Int32Array;
-    const high = v[4 * i + 3]!;
-    const nanos = high >= -SAFE_HIGH_WORD && high < SAFE_HIGH_WORD ? high * TWO_32 + (v[4 * i + 2]! >>> 0) : (BigInt(high) << 32n) | BigInt(v[4 * i + 2]! >>> 0);
-    writeInterval(out, v[4 * i]!, v[4 * i + 1]!, nanos);
+    writeInterval(out, v[4 * i]!, v[4 * i + 1]!, int64OfWords(v, 4 * i + 2));
   };
 }
 
-function writeSigned(out: TextBytes, value: number): void {
+/** An integer, negative ones with a dash. */
+export function writeSigned(out: TextBytes, value: number): void {
   if (value < 0) out.byte(DASH);
   out.digits(Math.abs(value));
 }

@@ -9,7 +9,7 @@ import { writeDecimal } from './decimal-bytes.js';
 import { int64Reader } from './int64.js';
 import { TextBytes } from './text-bytes.js';
 import type { FieldPlan, ScalarPlan, ValuePlan } from './text-plan.js';
-import { intervalWriter, NO_DATE, writeDate, writeInterval, writeTimePoint } from './time-bytes.js';
+import { intervalWriter, NO_DATE, writeDate, writeInterval, writeSigned, writeTimePoint } from './time-bytes.js';
 import { byteEscapes, escapedUtf8Writer, utf8Writer } from './utf8-values.js';
 
 /** Writes the text of the non-null value at `index`. */
@@ -19,14 +19,10 @@ export type ValueWriter = (out: TextBytes, data: ColumnData, index: number) => v
 export type TextOf = (data: ColumnData, index: number) => string;
 
 const COMMA = 0x2c;
-const DASH = 0x2d;
 
 function writeInteger(out: TextBytes, value: number | bigint): void {
   if (typeof value === 'bigint') out.ascii(String(value));
-  else if (value < 0) {
-    out.byte(DASH);
-    out.digits(-value);
-  } else out.digits(value);
+  else writeSigned(out, value);
 }
 
 function floatText(value: number): string {
@@ -201,25 +197,18 @@ export function objectWriterOf(fields: readonly FieldPlan[]): ValueWriter {
 // The same texts as strings, for callers that hold values one at a time (the grid of `bqread
 // head`, the emulator's REST rows): the writers' bytes, decoded.
 const scratch = new TextBytes(1 << 10);
-const textOf = (write: ValueWriter): TextOf => (data, i) => {
+function scratchText(write: (out: TextBytes) => void): string {
   scratch.length = 0;
-  write(scratch, data, i);
+  write(scratch);
   return scratch.text();
-};
+}
+const textOf = (write: ValueWriter): TextOf => (data, i) => scratchText((out) => write(out, data, i));
 
 /** Proleptic Gregorian date of a day number (days since 1970-01-01), exact for years 1..9999. */
-export function formatDate(days: number): string {
-  scratch.length = 0;
-  writeDate(scratch, days);
-  return scratch.text();
-}
+export const formatDate = (days: number): string => scratchText((out) => writeDate(out, days));
 
 /** BigQuery's canonical INTERVAL text, `Y-M D H:M:S[.F]` (see writeInterval). */
-export function formatInterval(months: number, days: number, nanos: bigint | number): string {
-  scratch.length = 0;
-  writeInterval(scratch, months, days, nanos);
-  return scratch.text();
-}
+export const formatInterval = (months: number, days: number, nanos: bigint | number): string => scratchText((out) => writeInterval(out, months, days, nanos));
 
 export const scalarTextOf = (plan: ScalarPlan): TextOf => textOf(scalarWriterOf(plan));
 export const jsonTextOf = (plan: ValuePlan): TextOf => textOf(jsonWriterOf(plan));
