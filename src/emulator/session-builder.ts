@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { RecordBatch } from 'apache-arrow';
+import { dataBytes } from '../arrow/data-bytes.js';
 import { encodeBatchMessage, encodeSchemaMessage } from '../arrow/ipc-messages.js';
 import { takeRows } from '../arrow/take.js';
 import { bufferView } from '../bytes.js';
@@ -56,16 +57,6 @@ function intersectSorted(a: Int32Array, b: Int32Array): Int32Array {
   return Int32Array.from(out);
 }
 
-function estimateBatchBytes(batch: RecordBatch): number {
-  let bytes = 0;
-  const visit = (data: RecordBatch['data']): void => {
-    const buffers = [data.valueOffsets, data.values, data.nullBitmap, data.typeIds] as (ArrayBufferView | undefined)[];
-    for (const buffer of buffers) bytes += buffer?.byteLength ?? 0;
-    for (const child of data.children) visit(child as RecordBatch['data']);
-  };
-  visit(batch.data);
-  return bytes;
-}
 
 /**
  * How many rows go in one unit (a response's rows; streams are ranges of units): a response's
@@ -74,7 +65,7 @@ function estimateBatchBytes(batch: RecordBatch): number {
 function rowsPerUnit(batches: readonly RecordBatch[], streams: number, limits: SessionLimits): number {
   const totalRows = batches.reduce((n, b) => n + b.numRows, 0);
   if (totalRows === 0) return 0;
-  const totalBytes = batches.reduce((n, b) => n + estimateBatchBytes(b), 0);
+  const totalBytes = batches.reduce((n, b) => n + dataBytes(b.data), 0);
   const bytesPerRow = Math.max(1, totalBytes / totalRows);
   // floor, not ceil: ceil(rows / streams)-row units can number fewer than `streams` (3000 rows, 999 streams: 750).
   return Math.max(
@@ -170,7 +161,7 @@ export function createSession(
 
   const visible = table.batchesAsOf(snapshotMs);
   const visibleRows = visible.reduce((n, b) => n + b.numRows, 0);
-  const tableBytes = visible.reduce((n, b) => n + estimateBatchBytes(b), 0);
+  const tableBytes = visible.reduce((n, b) => n + dataBytes(b.data), 0);
   const streamCount = sessionStreamCount({
     tableRows: visibleRows,
     tableBytes,
@@ -217,7 +208,7 @@ export function createSession(
     tableModifiers: requested.tableModifiers ?? null,
     readOptions: requested.readOptions ?? null,
     streams: state.streamList.map((s) => ({ name: s.name })),
-    estimatedTotalBytesScanned: visible.reduce((n, b) => n + estimateBatchBytes(projection.apply(b)), 0),
+    estimatedTotalBytesScanned: visible.reduce((n, b) => n + dataBytes(projection.apply(b).data), 0),
     // stream.proto: "only set for BigLake tables"; emulated tables are BigQuery-managed, so it stays unset.
     // stream.proto: an estimate "based on metadata from the table": the table's row count at the
     // snapshot, blind to what row_restriction and sample_percentage keep.

@@ -3,7 +3,8 @@
 // from that response and pays for no read session; a larger one is its destination table, read
 // in parallel through the Storage Read API like any table.
 import { Readable } from 'node:stream';
-import { RecordBatch, Table, type Data, type Schema } from 'apache-arrow';
+import { RecordBatch, Table, type Schema } from 'apache-arrow';
+import { dataBytes } from '../arrow/data-bytes.js';
 import { abortError, BqReadError } from '../read/errors.js';
 import type { ReadOptions } from '../read/options.js';
 import { readBatches, type BatchStream } from '../read/read-batches.js';
@@ -83,12 +84,6 @@ export async function readQueryBatches(sql: string, options: QueryOptions = {}):
   if (inline || job.dryRun) return fromJobsResponse(job, inline, options.signal);
   const stream = readBatches(job.destinationTable!, destinationRead(sql, options));
   return Object.assign(stream, { job, source: 'storage-read' as const });
-}
-
-/** Arrow bytes of a batch's buffers. */
-function dataBytes(data: Data): number {
-  const own = [data.values, data.valueOffsets, data.nullBitmap].reduce((sum: number, buffer) => sum + ((buffer as ArrayBufferView | undefined)?.byteLength ?? 0), 0);
-  return data.children.reduce((sum, child) => sum + dataBytes(child), own);
 }
 
 /** The stream of a result the jobs response held whole (none: a dry run's). */

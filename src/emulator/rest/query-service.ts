@@ -4,6 +4,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type * as arrow from 'apache-arrow';
+import { dataBytes } from '../../arrow/data-bytes.js';
 import type { TablePath } from '../../protocol/names.js';
 import type { Catalog } from '../query/catalog.js';
 import { QueryError } from '../query/errors.js';
@@ -290,15 +291,7 @@ function selectColumns(table: arrow.Table, selectedFields: string): arrow.Table 
 }
 
 /** Arrow bytes of a table's buffers, the emulator's stand-in for BigQuery's logical bytes. */
-function tableBytes(table: arrow.Table): number {
-  let bytes = 0;
-  const visit = (data: arrow.Data): void => {
-    for (const buffer of [data.valueOffsets, data.values, data.nullBitmap] as (ArrayBufferView | undefined)[]) bytes += buffer?.byteLength ?? 0;
-    for (const child of data.children) visit(child);
-  };
-  for (const batch of table.batches) visit(batch.data);
-  return bytes;
-}
+const tableBytes = (table: arrow.Table): number => table.batches.reduce((n, batch) => n + dataBytes(batch.data), 0);
 
 const newJobId = () => `job_${randomBytes(18).toString('base64url')}`;
 
