@@ -4,7 +4,7 @@
 import * as arrow from 'apache-arrow';
 import { arrowSchema, canonicalType, decimalShape } from './arrow-schema.js';
 import type { JsonCell, JsonRow, TableFieldSchema } from './rest-types.js';
-import { parseDecimal } from '../decimal-text.js';
+import { parseDecimal, writeDecimalWords } from '../decimal-text.js';
 import { parseIntervalText, writeIntervalParts } from '../interval-text.js';
 import { dateDays, datetimeMicros, rangeBounds, timeMicros, timestampMicros } from './value-text.js';
 
@@ -72,8 +72,7 @@ function values(field: TableFieldSchema, type: arrow.DataType, cells: readonly C
       const words = bitWidth / 32;
       const data = new Uint32Array(n * words);
       each((text, i) => {
-        let value = BigInt.asUintN(bitWidth, parseDecimal(text, scale) ?? fail(field, text));
-        for (let w = 0; w < words; w++, value >>= 32n) data[i * words + w] = Number(value & 0xffffffffn);
+        writeDecimalWords(data, i * words, words, parseDecimal(text, scale) ?? fail(field, text));
       });
       return arrow.makeData({ type: type as arrow.Decimal, length: n, ...nulls, data });
     }

@@ -4,6 +4,7 @@
 // data types page states under "Ordering NULLs" and "Ordering floating points"
 // (https://cloud.google.com/bigquery/docs/reference/standard-sql/data-types).
 import * as arrow from 'apache-arrow';
+import { decimalFromWords } from '../../decimal-text.js';
 
 export interface SortKey {
   readonly data: arrow.Data;
@@ -65,11 +66,7 @@ function valueReader(data: arrow.Data): (row: number) => Value {
   if (arrow.DataType.isDecimal(type)) {
     const words = data.values as Uint32Array;
     const width = type.bitWidth / 32;
-    return (row) => {
-      let value = 0n;
-      for (let k = width - 1; k >= 0; k--) value = (value << 32n) | BigInt(words[row * width + k]!);
-      return BigInt.asIntN(width * 32, value);
-    };
+    return (row) => decimalFromWords(words, row * width, width);
   }
   const values = data.values as Float64Array | Int32Array | BigInt64Array;
   return (row) => values[row]!;

@@ -12,6 +12,7 @@ import { isScalar, sqlTypeOfField, typeName } from '../row-restriction/types.js'
 import type { SqlValue } from '../row-restriction/values.js';
 import { RowRestrictionError } from '../row-restriction/errors.js';
 import { QueryError } from './errors.js';
+import { decimalFromWords } from '../../decimal-text.js';
 import type { QueryParameter, QueryParameterType, QueryParameterValue } from '../../protocol/query-parameter.js';
 
 
@@ -138,9 +139,7 @@ function scalarAt(data: arrow.Data, kind: string): SqlValue {
     case 'NUMERIC':
     case 'BIGNUMERIC': {
       const words = data.values as Uint32Array;
-      let value = 0n;
-      for (let k = words.length - 1; k >= 0; k--) value = (value << 32n) | BigInt(words[k]!);
-      return BigInt.asIntN(words.length * 32, value);
+      return decimalFromWords(words, 0, words.length);
     }
     default: {
       const offsets = data.valueOffsets as Int32Array;

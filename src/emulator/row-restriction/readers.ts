@@ -1,7 +1,7 @@
 import { DataType, type Data, type RecordBatch } from 'apache-arrow';
 import { ALWAYS, NEVER, bindColumn, type RowTest } from './columns.js';
 import { decimalToDouble } from './decimal.js';
-import { pow10 } from '../../decimal-text.js';
+import { decimalFromWords, pow10, writeDecimalWords } from '../../decimal-text.js';
 import type { ColumnRef, ValueExpr } from './ir.js';
 import { MICROS_PER_DAY } from '../../temporal-text.js';
 import { BIGNUMERIC_SCALE, NUMERIC_SCALE, type ScalarTypeName } from './types.js';
@@ -60,19 +60,9 @@ function wordsOf(data: Data): Uint32Array {
   return values instanceof Uint32Array ? values : new Uint32Array(values.buffer, values.byteOffset, values.byteLength >> 2);
 }
 
-function wordsToBigInt(words: Uint32Array, base: number, width: number): bigint {
-  let value = 0n;
-  for (let i = width - 1; i >= 0; i--) value = (value << 32n) | BigInt(words[base + i]!);
-  return BigInt.asIntN(32 * width, value);
-}
-
 function bigIntToWords(value: bigint, width: number): Uint32Array {
   const words = new Uint32Array(width);
-  let rest = BigInt.asUintN(32 * width, value);
-  for (let i = 0; i < width; i++) {
-    words[i] = Number(rest & 0xffffffffn);
-    rest >>= 32n;
-  }
+  writeDecimalWords(words, 0, width, value);
   return words;
 }
 
@@ -131,7 +121,7 @@ export function numberReader(expr: ValueExpr & { node: 'constant' | 'column' }):
             const width = WORD_WIDTHS[source]!;
             const scale = storedScale(column);
             const words = wordsOf(data);
-            return { isNull, get: (row) => decimalToDouble(wordsToBigInt(words, row * width, width), scale) };
+            return { isNull, get: (row) => decimalToDouble(decimalFromWords(words, row * width, width), scale) };
           }
         }
       };
@@ -173,7 +163,7 @@ export function bigIntReader(expr: ValueExpr & { node: 'constant' | 'column' }, 
     } else {
       const width = WORD_WIDTHS[source]!;
       const words = wordsOf(data);
-      raw = (row) => wordsToBigInt(words, row * width, width);
+      raw = (row) => decimalFromWords(words, row * width, width);
     }
     return { isNull, get: factor === 1n ? raw : (row) => raw(row) * factor };
   };

@@ -13,6 +13,7 @@
 import { readFileSync } from 'node:fs';
 import * as arrow from 'apache-arrow';
 import { BqReadError } from '../../errors.js';
+import { writeDecimalWords } from '../../decimal-text.js';
 import { daysFromCivil } from '../../temporal-text.js';
 import {
   bqSchemaToArrow, decimalPrecisionScale, normalizeBqFields, parseBqSchemaJson,
@@ -218,7 +219,7 @@ function buildValues(
       const { precision, scale } = decimalPrecisionScale(f);
       const limits = decimalLimits(f.type, f.precision);
       const typeName = f.precision === undefined ? f.type : `${f.type}(${precision}, ${scale})`;
-      each((cell, i) => { writeTwosComplement(data, i * words, words, toDecimal(cell, typeName, scale, limits)); });
+      each((cell, i) => { writeDecimalWords(data, i * words, words, toDecimal(cell, typeName, scale, limits)); });
       return arrow.makeData({ type: type as arrow.Decimal, length: n, ...nulls, data });
     }
     case 'INTERVAL': {
@@ -438,14 +439,6 @@ function scaleDecimal(text: string, scale: number): bigint | null | undefined {
   return sign === '-' ? -magnitude : magnitude;
 }
 
-/** Little-endian two's-complement 32-bit words, as Arrow's Decimal128/256 store them. */
-function writeTwosComplement(out: Uint32Array, at: number, words: number, value: bigint): void {
-  let bits = BigInt.asUintN(words * 32, value);
-  for (let k = 0; k < words; k++) {
-    out[at + k] = Number(bits & 0xffffffffn);
-    bits >>= 32n;
-  }
-}
 
 function toBool(v: unknown): boolean {
   if (typeof v === 'boolean') return v;
