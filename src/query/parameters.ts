@@ -3,6 +3,7 @@
 // other numbers FLOAT64, Date TIMESTAMP, Buffer BYTES, arrays ARRAY, plain objects STRUCT), with
 // an explicit type wherever a value cannot say it (NULL, an empty array, NUMERIC from a string,
 // DATE, JSON, ...). Named (`@name`) from an object, positional (`?`) from an array.
+import { parseRangeText } from '../range-text.js';
 import { ReadOptionsError } from '../read/errors.js';
 import type { QueryParameter as WireParameter, QueryParameterValue as WireValue } from '../protocol/query-parameter.js';
 import { formatParameterType, parseParameterType, type ParameterType } from './parameter-type.js';
@@ -140,10 +141,9 @@ function valueJson(type: ParameterType, value: QueryParameterValue): WireValue {
 function rangeJson(element: ParameterType, value: QueryParameterValue): { start?: WireValue; end?: WireValue } {
   let bounds: [QueryParameterValue, QueryParameterValue];
   if (typeof value === 'string') {
-    const m = /^\[\s*([^,]*?)\s*,\s*([^,]*?)\s*\)$/.exec(value.trim());
-    if (!m) throw new ParameterProblem(`is not a RANGE "[start, end)": ${describe(value)}`);
-    const open = (bound: string) => (/^(UNBOUNDED|NULL)$/i.test(bound) ? null : bound);
-    bounds = [open(m[1]!), open(m[2]!)];
+    const text = parseRangeText(value);
+    if (!text) throw new ParameterProblem(`is not a RANGE "[start, end)": ${describe(value)}`);
+    bounds = text;
   } else if (isPlainObject(value)) {
     bounds = [value.start, value.end];
   } else {

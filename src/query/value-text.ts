@@ -3,6 +3,7 @@
 // the number Arrow stores for it. Every date and time is computed in integer arithmetic over
 // BigQuery's whole range (years 0001-9999), which JS's Date cannot do below year 100.
 import { parseDecimal } from '../decimal-text.js';
+import { parseRangeText } from '../range-text.js';
 import { parseDate, parseDatetime, parseTime, parseTimestamp } from '../temporal-text.js';
 
 function fail(type: string, text: string): never {
@@ -28,9 +29,4 @@ export function timestampMicros(text: string): bigint {
 }
 
 /** A RANGE's bounds as text, NULL for an unbounded side: `[2026-01-01, UNBOUNDED)`. */
-export function rangeBounds(text: string): [string | null, string | null] {
-  const m = /^\[\s*([^,]*?)\s*,\s*([^,]*?)\s*\)$/.exec(text.trim());
-  if (!m) fail('RANGE', text);
-  const open = (bound: string) => (/^(UNBOUNDED|NULL)$/i.test(bound) ? null : bound);
-  return [open(m[1]!), open(m[2]!)];
-}
+export const rangeBounds = (text: string): [string | null, string | null] => parseRangeText(text) ?? fail('RANGE', text);

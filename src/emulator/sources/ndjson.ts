@@ -20,6 +20,7 @@ import {
   type BqField, type NormalizedBqField, type RangeElementType,
 } from './bq-schema.js';
 import { parseIntervalText, writeIntervalParts } from '../../interval-text.js';
+import { parseRangeText } from '../../range-text.js';
 import { childFields } from '../../arrow/child-fields.js';
 import { formatPicosTimestamp } from './picos-timestamp.js';
 import { isWkt } from './wkt.js';
@@ -370,9 +371,6 @@ function toInterval(v: unknown) {
   return parts;
 }
 
-const RANGE_TEXT_RE = /^\[\s*([^,]*?)\s*,\s*([^,]*?)\s*\)$/;
-const OPEN_BOUND = /^(UNBOUNDED|NULL)$/i;
-
 /**
  * A RANGE's bounds (null where unbounded), checked by converting them; BigQuery requires
  * start < end when both are bounded.
@@ -380,9 +378,9 @@ const OPEN_BOUND = /^(UNBOUNDED|NULL)$/i;
 function toRangeBounds(v: unknown, element: RangeElementType): [unknown, unknown] {
   let bounds: [unknown, unknown];
   if (typeof v === 'string') {
-    const m = RANGE_TEXT_RE.exec(v.trim());
-    if (!m) throw new ValueProblem(`expected a RANGE as "[start, end)", got ${JSON.stringify(v)}`);
-    bounds = [OPEN_BOUND.test(m[1]!) ? null : m[1], OPEN_BOUND.test(m[2]!) ? null : m[2]];
+    const text = parseRangeText(v);
+    if (!text) throw new ValueProblem(`expected a RANGE as "[start, end)", got ${JSON.stringify(v)}`);
+    bounds = text;
   } else if (isPlainObject(v) && Object.keys(v).every((key) => key === 'start' || key === 'end')) {
     bounds = [v.start ?? null, v.end ?? null];
   } else {
