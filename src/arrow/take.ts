@@ -13,18 +13,27 @@ export class TakeError extends Error {
   }
 }
 
-/** A new batch holding the rows of `batch` at `indices`, in that order (repeats allowed). */
-export function takeRows(batch: arrow.RecordBatch, indices: Int32Array): arrow.RecordBatch {
-  const rows = batch.numRows;
+function checkIndices(indices: Int32Array, rows: number): void {
   for (let j = 0; j < indices.length; j++) {
     const index = indices[j]!;
     if (index < 0 || index >= rows) throw new TakeError(`row index ${index} at position ${j} is outside 0..${rows - 1}`);
   }
+}
+
+/** A new batch holding the rows of `batch` at `indices`, in that order (repeats allowed). */
+export function takeRows(batch: arrow.RecordBatch, indices: Int32Array): arrow.RecordBatch {
+  checkIndices(indices, batch.numRows);
   const children = batch.data.children.map((child) => takeData(child, indices));
   const data = arrow.makeData({ type: batch.data.type, length: indices.length, nullCount: 0, children });
   // Batch metadata (and the three-argument constructor) arrived in apache-arrow 21.2; 21.1, inside
   // the peer range, has neither and rejects a third argument.
   return batch.metadata?.size ? new arrow.RecordBatch(batch.schema, data, batch.metadata) : new arrow.RecordBatch(batch.schema, data);
+}
+
+/** One column's values at `indices`, in that order (repeats allowed), as fresh Data at offset 0. */
+export function takeColumn(data: arrow.Data, indices: Int32Array): arrow.Data {
+  checkIndices(indices, data.length);
+  return takeData(data, indices);
 }
 
 /** `data`'s values at `indices` (assumed in range) as fresh Data at offset 0. */

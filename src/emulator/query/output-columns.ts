@@ -2,7 +2,7 @@
 // Read API's type for it: a column (top level or a STRUCT's field), a constant (a literal or a
 // parameter, in the NDJSON loader's exact types), or a condition (BOOL).
 import * as arrow from 'apache-arrow';
-import { takeRows } from '../../arrow/take.js';
+import { takeColumn } from '../../arrow/take.js';
 import { childFields, schemaFields } from '../../arrow/child-fields.js';
 import { bindColumn } from '../row-restriction/columns.js';
 import { compilePredicate } from '../row-restriction/evaluate.js';
@@ -16,12 +16,6 @@ export interface OutputColumn {
 }
 
 const allRows = (count: number) => Int32Array.from({ length: count }, (_, i) => i);
-
-/** Rows `rows` of one Data (any type take.ts knows), compact at offset 0. */
-export function takeData(field: arrow.Field<arrow.DataType>, data: arrow.Data, rows: Int32Array): arrow.Data {
-  const single = arrow.makeData({ type: new arrow.Struct([field]), length: data.length, nullCount: 0, children: [data] });
-  return takeRows(new arrow.RecordBatch(new arrow.Schema([field]), single), rows).data.children[0]!;
-}
 
 /**
  * A schema column, or a field of a STRUCT column: NULL where the STRUCT is, or for a REPEATED field
@@ -38,11 +32,11 @@ export function columnOutput(name: string, column: ColumnRef, schema: arrow.Sche
     values(batch, rows) {
       if (!nested) {
         const data = batch.data.children[column.indices[0]!]!;
-        return rows ? takeData(field, data, rows) : data;
+        return rows ? takeColumn(data, rows) : data;
       }
       const bound = bindColumn(batch, column);
       const chosen = rows ?? allRows(batch.numRows);
-      const taken = takeData(field, bound.data, chosen);
+      const taken = takeColumn(bound.data, chosen);
       if (repeated) return emptyWhere(taken, (j) => bound.isNull(chosen[j]!));
       // The leaf's own validity misses a NULL enclosing STRUCT: rebuild it from the whole path.
       const bitmap = new Uint8Array((chosen.length + 7) >> 3);
@@ -65,13 +59,12 @@ function emptyWhere(list: arrow.Data, isNull: (row: number) => boolean): arrow.D
     if (!isNull(j)) for (let k = offsets[j]!; k < offsets[j + 1]!; k++) items.push(k);
     kept[j + 1] = items.length;
   }
-  const item = childFields(list.type)[0]!;
-  return new arrow.Data(list.type, 0, list.length, 0, [kept, undefined, undefined], [takeData(item, list.children[0]!, Int32Array.from(items))]);
+  return new arrow.Data(list.type, 0, list.length, 0, [kept, undefined, undefined], [takeColumn(list.children[0]!, Int32Array.from(items))]);
 }
 
 /** The same value on every row: `data` is one row of it. */
 export function constantOutput(field: arrow.Field<arrow.DataType>, data: arrow.Data): OutputColumn {
-  return { field, values: (batch, rows) => takeData(field, data, new Int32Array(rows?.length ?? batch.numRows)) };
+  return { field, values: (batch, rows) => takeColumn(data, new Int32Array(rows?.length ?? batch.numRows)) };
 }
 
 /** A condition's outcome per row: TRUE, FALSE or NULL. */
