@@ -5,6 +5,7 @@
 // loads only apache-arrow.
 import { createHash } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
+import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openFileOutput } from '../output.js';
 import type { FromPart, PartTask, PartThreadMemory, ToPart } from './part-messages.js';
@@ -31,7 +32,8 @@ async function next(): Promise<ToPart> {
 }
 
 let peak: PartThreadMemory = { heapBytes: 0, wasmBytes: 0 };
-const samplePeak = () => (peak = { ...peak, heapBytes: Math.max(peak.heapBytes, process.memoryUsage().heapUsed) });
+// The heap alone: process.memoryUsage() would also read the process's RSS from /proc at every batch.
+const samplePeak = () => (peak = { ...peak, heapBytes: Math.max(peak.heapBytes, getHeapStatistics().used_heap_size) });
 
 async function* ipcs(): AsyncGenerator<Uint8Array> {
   for (;;) {
