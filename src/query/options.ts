@@ -49,7 +49,7 @@ export const DEFAULT_QUERY_OPTIONS = {
   pollTimeoutMs: 10_000,
 } as const;
 
-export const PROJECT_ENV = ['GOOGLE_CLOUD_PROJECT', 'GCLOUD_PROJECT'] as const;
+const PROJECT_ENV = ['GOOGLE_CLOUD_PROJECT', 'GCLOUD_PROJECT'] as const;
 
 export interface ResolvedQueryOptions {
   readonly project: string;
