@@ -4,12 +4,10 @@ import type { FaultSpec } from '../emulator/faults.js';
 import type { EmulatorTable } from '../emulator/server.js';
 import { DEMO_TABLE } from './demo-table.js';
 import { SERVICE_PACE_PROFILES, type ServicePace, type ServicePaceProfile } from '../emulator/pace.js';
-import { integer, numberIn, oneOf } from './flag-parsers.js';
+import { collect, integer, numberIn, oneOf } from './flag-parsers.js';
 
 /** goccy/bigquery-emulator's REST port, where BigQuery emulator users expect the REST API. */
 const DEFAULT_REST_PORT = 9050;
-
-const collect = (value: string, previous: string[]) => [...previous, value];
 
 interface PaceFlags {
   readonly pace?: ServicePaceProfile;

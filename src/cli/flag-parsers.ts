@@ -26,6 +26,11 @@ export function oneOf<T extends string>(name: string, choices: readonly T[]) {
   };
 }
 
+/** A commander parser for a repeatable flag: each use adds its value; a flag with no default starts from none. */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
 /**
  * `--columns a,b , c` as ['a', 'b', 'c']. An empty name is refused rather than dropped: `--columns ""`
  * would otherwise become no selection, which the service reads as every column.

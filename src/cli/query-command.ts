@@ -1,7 +1,7 @@
 // `bqread query 'SELECT ...'`: runs the query over BigQuery's REST API, then writes its result as
 // `bqread read` writes a table, with the same formats, progress, summary and exit codes.
 import { Command } from 'commander';
-import { integer } from './flag-parsers.js';
+import { collect, integer } from './flag-parsers.js';
 import { collectLabel, parseParamFlags } from './query-params.js';
 import { addConnectionFlags, addParallelismFlags, readOptionsFromFlags, type ReadFlags } from './read-flags.js';
 import { addOutputFlags, planOutput, readToOutput, type OutputFlags, type ReadSource } from './table-output.js';
@@ -17,8 +17,6 @@ interface QueryCommandFlags extends ReadFlags, OutputFlags {
   readonly apiEndpoint?: string;
   readonly inlineMaxRows?: number;
 }
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** --api-endpoint: where BigQuery's REST API is (`query`, and `read --materialize-view`). */
 export function addApiEndpointFlag(command: Command): Command {

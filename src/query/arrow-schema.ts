@@ -63,7 +63,7 @@ function valueType(field: TableFieldSchema): arrow.DataType {
 }
 
 /** One column: REPEATED is a non-nullable List of non-nullable `item`s, which carry the extension metadata. */
-export function arrowField(field: TableFieldSchema): arrow.Field {
+function arrowField(field: TableFieldSchema): arrow.Field {
   const metadataEntries = EXTENSION_METADATA[canonicalType(field)];
   const metadata = metadataEntries ? new Map(metadataEntries) : null;
   const mode = (field.mode ?? 'NULLABLE').toUpperCase();

@@ -1,4 +1,4 @@
-import { DEFAULT_READ_OPTIONS, resolveReadOptions, type ReadOptions } from '../read/options.js';
+import { resolveReadOptions, type ReadOptions } from '../read/options.js';
 import { ReadOptionsError } from '../read/errors.js';
 import type { RetrySettings } from '../client/retry.js';
 import type { QueryParameters, QueryParameterTypes } from './parameters.js';
@@ -49,7 +49,7 @@ export const DEFAULT_QUERY_OPTIONS = {
   pollTimeoutMs: 10_000,
 } as const;
 
-export const PROJECT_ENV = ['GOOGLE_CLOUD_PROJECT', 'GCLOUD_PROJECT'] as const;
+const PROJECT_ENV = ['GOOGLE_CLOUD_PROJECT', 'GCLOUD_PROJECT'] as const;
 
 export interface ResolvedQueryOptions {
   readonly project: string;
@@ -96,8 +96,9 @@ export function resolveQueryOptions(sql: string, options: QueryOptions, env: Nod
     throw new ReadOptionsError('labels must map names to strings');
   }
   // The destination table's read options are checked now too: a job costs money, so nothing is
-  // sent before every option has passed. The table is a stand-in; the job names the real one.
-  resolveReadOptions({ projectId: project, datasetId: 'query_result', tableId: 'query_result' }, readPart(options));
+  // sent before every option has passed. The table is a stand-in; the job names the real one. The
+  // job's REST requests retry as its read does, so they take the read's retry settings.
+  const read = resolveReadOptions({ projectId: project, datasetId: 'query_result', tableId: 'query_result' }, readPart(options));
   let endpoint: RestEndpoint;
   try {
     endpoint = resolveRestEndpoint(options, env);
@@ -110,7 +111,7 @@ export function resolveQueryOptions(sql: string, options: QueryOptions, env: Nod
     jobIdPrefix: prefix,
     inlineMaxRows: options.inlineMaxRows ?? DEFAULT_QUERY_OPTIONS.inlineMaxRows,
     requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_QUERY_OPTIONS.requestTimeoutMs,
-    retry: { ...DEFAULT_READ_OPTIONS.retry, ...options.retry },
+    retry: read.retry,
     location: options.location,
     maximumBytesBilled: bytes === undefined ? undefined : String(bytes),
     labels: options.labels,

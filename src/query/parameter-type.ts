@@ -10,7 +10,7 @@ export interface ParameterType {
   readonly rangeElementType?: ParameterType;
 }
 
-export const SCALAR_TYPES = [
+const SCALAR_TYPES = [
   'INT64', 'FLOAT64', 'NUMERIC', 'BIGNUMERIC', 'BOOL', 'STRING', 'BYTES',
   'DATE', 'DATETIME', 'TIME', 'TIMESTAMP', 'JSON', 'GEOGRAPHY', 'INTERVAL',
 ] as const;

@@ -102,7 +102,8 @@ function fromJobsResponse(job: QueryJobInfo, batch: RecordBatch | undefined, sig
     estimatedTotalBytesScanned: 0,
   };
   let iterated = false;
-  function* once(): Generator<RecordBatch> {
+  // eslint-disable-next-line @typescript-eslint/require-await -- async, as every BatchStream's: a sink awaits each batch
+  async function* batches(): AsyncGenerator<RecordBatch> {
     if (iterated) throw new BqReadError('a BatchStream can be iterated only once');
     iterated = true;
     if (signal?.aborted) throw abortError(signal);
@@ -112,14 +113,6 @@ function fromJobsResponse(job: QueryJobInfo, batch: RecordBatch | undefined, sig
     }
     stats.wallMs = performance.now() - started;
   }
-  // Async, as every BatchStream's: a sink awaits each batch.
-  const batches = (): AsyncIterator<RecordBatch> => {
-    const iterator = once();
-    return {
-      next: () => Promise.resolve().then(() => iterator.next()),
-      return: (value?: unknown) => Promise.resolve(iterator.return(value)),
-    };
-  };
   return {
     job,
     source: 'jobs-response',

@@ -3,20 +3,27 @@
 import type * as arrow from 'apache-arrow';
 import { schemaFields } from '../../arrow/child-fields.js';
 import { formatDate } from '../../sinks/text/value-text.js';
+import type { BqField } from '../sources/bq-schema.js';
 import { tableFromNdjson } from '../sources/ndjson.js';
 import { splitMicros } from '../../temporal-text.js';
 import { castValue, type SqlValue } from '../row-restriction/values.js';
 import type { ScalarTypeName } from '../row-restriction/types.js';
 
-export interface ConstantColumn {
+/** A one-row Arrow column and its field (type, mode, metadata). */
+export interface OneRowColumn {
   readonly field: arrow.Field<arrow.DataType>;
   readonly data: arrow.Data;
 }
 
-export function constantColumn(name: string, type: ScalarTypeName, value: SqlValue | null): ConstantColumn {
-  const table = tableFromNdjson(JSON.stringify({ v: value === null ? null : cellOf(type, value) }), [{ name: 'v', type }]);
-  const field = schemaFields(table.schema)[0]!;
-  return { field: field.clone({ name }), data: table.batches[0]!.data.children[0]! };
+/** The column the NDJSON loader reads from one row holding `cell` under the field `bqField`. */
+export function oneRowColumn(bqField: BqField, cell: unknown): OneRowColumn {
+  const table = tableFromNdjson(JSON.stringify({ [bqField.name]: cell }), [bqField]);
+  return { field: schemaFields(table.schema)[0]!, data: table.batches[0]!.data.children[0]! };
+}
+
+export function constantColumn(name: string, type: ScalarTypeName, value: SqlValue | null): OneRowColumn {
+  const column = oneRowColumn({ name: 'v', type }, value === null ? null : cellOf(type, value));
+  return { field: column.field.clone({ name }), data: column.data };
 }
 
 const pad = (n: bigint | number, width = 2) => String(n).padStart(width, '0');

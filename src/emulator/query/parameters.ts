@@ -3,29 +3,22 @@
 // turned into one-row Arrow columns of the Storage Read API's types (through the NDJSON loader,
 // which already reads every BigQuery type) and, for scalars, the engine's constants.
 import type * as arrow from 'apache-arrow';
-import { schemaFields } from '../../arrow/child-fields.js';
 import { SchemaError, type BqField } from '../sources/bq-schema.js';
-import { NdjsonError, tableFromNdjson } from '../sources/ndjson.js';
+import { NdjsonError } from '../sources/ndjson.js';
 import type { ParameterRef } from '../row-restriction/ast.js';
 import type { ParameterValue } from '../row-restriction/analyze.js';
 import { isScalar, sqlTypeOfField, typeName } from '../row-restriction/types.js';
 import type { SqlValue } from '../row-restriction/values.js';
 import { RowRestrictionError } from '../row-restriction/errors.js';
+import { oneRowColumn, type OneRowColumn } from './constants.js';
 import { QueryError } from './errors.js';
 import { decimalFromWords } from '../../decimal-text.js';
 import type { QueryParameter, QueryParameterType, QueryParameterValue } from '../../protocol/query-parameter.js';
 
-
-/** A parameter's value as a one-row Arrow column named `v`, and its field (type, mode, metadata). */
-export interface ParameterColumn {
-  readonly field: arrow.Field<arrow.DataType>;
-  readonly data: arrow.Data;
-}
-
 /** The parameters of one query, looked up by name (case-insensitively, as BigQuery does) or position. */
 export class QueryParameters {
-  private readonly named = new Map<string, ParameterColumn>();
-  private readonly positional: ParameterColumn[] = [];
+  private readonly named = new Map<string, OneRowColumn>();
+  private readonly positional: OneRowColumn[] = [];
 
   constructor(parameters: readonly QueryParameter[], mode: string | undefined) {
     for (const [index, parameter] of parameters.entries()) {
@@ -43,7 +36,7 @@ export class QueryParameters {
     }
   }
 
-  column(ref: ParameterRef): ParameterColumn | undefined {
+  column(ref: ParameterRef): OneRowColumn | undefined {
     return ref.mode === 'named' ? this.named.get(ref.name.toLowerCase()) : this.positional[ref.index];
   }
 
@@ -64,16 +57,13 @@ function parameterTypeName(field: arrow.Field<arrow.DataType>): string {
   return String(field.metadata.get('ARROW:extension:name') ?? '').endsWith('interval') ? 'INTERVAL' : `RANGE`;
 }
 
-function parameterColumn(parameter: QueryParameter, index: number): ParameterColumn {
+function parameterColumn(parameter: QueryParameter, index: number): OneRowColumn {
   const label = parameter.name ? `@${parameter.name}` : `number ${index + 1}`;
   if (!parameter.parameterType || typeof parameter.parameterType.type !== 'string') {
     throw new QueryError(`Query parameter ${label} has no parameterType.type`, 'invalid');
   }
   try {
-    const field = bqFieldOf('v', parameter.parameterType);
-    const value = ndjsonValueOf(parameter.parameterType, parameter.parameterValue);
-    const table = tableFromNdjson(JSON.stringify({ v: value }), [field]);
-    return { field: schemaFields(table.schema)[0]!, data: table.batches[0]!.data.children[0]! };
+    return oneRowColumn(bqFieldOf('v', parameter.parameterType), ndjsonValueOf(parameter.parameterType, parameter.parameterValue));
   } catch (error) {
     const problem = error instanceof NdjsonError ? error.problem : error instanceof QueryError || error instanceof SchemaError ? error.message : undefined;
     if (problem === undefined) throw error;

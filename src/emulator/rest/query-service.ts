@@ -14,7 +14,7 @@ import { runQuery, type QueryResult } from '../query/run-query.js';
 import { Job, JobStore, type JobOutcome, type JobReference } from './jobs.js';
 import { rowsPage, type PageRequest } from './pages.js';
 import { jobJson, schemaJson, tableJson } from './resources.js';
-import { invalid, notFound, RestError, restErrorOf, type ErrorProto } from './rest-error.js';
+import { invalid, notFound, RestError, restErrorOf, restErrorOfProto } from './rest-error.js';
 
 export interface QueryServiceOptions {
   readonly catalog: Catalog;
@@ -47,14 +47,6 @@ const BILLING_UNIT = 1024 * 1024;
 
 const billedBytes = (processed: number) =>
   processed === 0 ? 0 : Math.max(MIN_BILLED_BYTES, Math.ceil(processed / BILLING_UNIT) * BILLING_UNIT);
-
-/** HTTP codes of the reasons a failed job reports (https://cloud.google.com/bigquery/docs/error-messages). */
-const HTTP_STATUS_OF_REASON: Readonly<Record<string, number>> = {
-  invalidQuery: 400, invalid: 400, notFound: 404, duplicate: 409, bytesBilledLimitExceeded: 400, stopped: 400,
-};
-
-const restErrorOfProto = (error: ErrorProto) =>
-  new RestError(HTTP_STATUS_OF_REASON[error.reason] ?? 400, error.reason, error.message, error.location);
 
 export class QueryService {
   private readonly jobs: JobStore;

@@ -8,7 +8,7 @@ import { rangeElementTypeOf } from '../sources/bq-schema.js';
 import type { TablePath } from '../../protocol/names.js';
 import type { Job } from './jobs.js';
 
-export const tableReferenceJson = (path: TablePath) => ({ projectId: path.projectId, datasetId: path.datasetId, tableId: path.tableId });
+const tableReferenceJson = (path: TablePath) => ({ projectId: path.projectId, datasetId: path.datasetId, tableId: path.tableId });
 
 export const schemaJson = (schema: arrow.Schema) => ({ fields: schemaFields(schema).map(restField) });
 

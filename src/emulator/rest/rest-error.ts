@@ -2,7 +2,7 @@
 // "reason", "location"?, "locationType"?}], "status"}}, the shape Google's JSON APIs share
 // (https://cloud.google.com/bigquery/docs/error-messages lists the reasons and their HTTP codes).
 import { BqReadError } from '../../errors.js';
-import { QueryError } from '../query/errors.js';
+import type { QueryError, QueryErrorReason } from '../query/errors.js';
 
 /** The gRPC-style status BigQuery names beside each HTTP code in its error bodies. */
 const STATUS_OF_CODE: Readonly<Record<number, string>> = {
@@ -38,11 +38,20 @@ export class RestError extends BqReadError {
 export const invalid = (message: string) => new RestError(400, 'invalid', message);
 export const notFound = (message: string) => new RestError(404, 'notFound', message);
 
+/**
+ * HTTP codes of the reasons a refused query or a failed job reports
+ * (https://cloud.google.com/bigquery/docs/error-messages); every reason a QueryError can carry
+ * must have its own, not the default.
+ */
+const HTTP_STATUS_OF_REASON: Readonly<Record<string, number>> = {
+  invalidQuery: 400, invalid: 400, notFound: 404, duplicate: 409, bytesBilledLimitExceeded: 400, stopped: 400,
+} satisfies Record<QueryErrorReason, number> & Record<string, number>;
+
+/** A failed job's error as the call that waits on it answers it. */
+export const restErrorOfProto = (error: ErrorProto) =>
+  new RestError(HTTP_STATUS_OF_REASON[error.reason] ?? 400, error.reason, error.message, error.location);
+
 /** A refused query as BigQuery reports it: invalidQuery at "query", notFound 404, a bad parameter invalid. */
 export function restErrorOf(error: QueryError): RestError {
-  switch (error.reason) {
-    case 'invalidQuery': return new RestError(400, 'invalidQuery', error.message, 'query');
-    case 'notFound': return new RestError(404, 'notFound', error.message);
-    case 'invalid': return new RestError(400, 'invalid', error.message);
-  }
+  return restErrorOfProto({ reason: error.reason, message: error.message, ...(error.reason === 'invalidQuery' && { location: 'query' }) });
 }

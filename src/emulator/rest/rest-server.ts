@@ -67,8 +67,8 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
       const body = await readJson(request);
       return [200, await found.handler(found.path.exec(url.pathname)!, body, url.searchParams)];
     } catch (error) {
-      if (error instanceof RestError) return [error.httpStatus, error.body()];
-      if (error instanceof QueryError) return [restErrorOf(error).httpStatus, restErrorOf(error).body()];
+      const rest = error instanceof QueryError ? restErrorOf(error) : error;
+      if (rest instanceof RestError) return [rest.httpStatus, rest.body()];
       return [500, new RestError(500, 'internalError', `emulator error: ${(error as Error).message}`).body()];
     } finally {
       await pace(options.pace, started);

@@ -5,6 +5,7 @@ import { comparisonType, type UntypedLiteral } from './coercion.js';
 import { RowRestrictionError, type SourcePosition } from './errors.js';
 import type { ColumnRef, Predicate, ValueExpr } from './ir.js';
 import { compileLikePattern } from './like.js';
+import { ROW_RESTRICTION_DIALECT } from './parser.js';
 import {
   isScalar, scalarType, sqlTypeOfField, typeName, type ScalarType, type ScalarTypeName, type SqlType,
 } from './types.js';
@@ -18,7 +19,7 @@ export interface AnalyzedRestriction {
 
 /** Resolves names against the schema and type-checks the restriction as BigQuery would. */
 export function analyzeRowRestriction(expr: Expr, schema: Schema): AnalyzedRestriction {
-  return analyzeCondition(expr, schema, 'Row restriction', { subject: 'row restrictions' });
+  return analyzeCondition(expr, schema, 'Row restriction', { subject: ROW_RESTRICTION_DIALECT.subject });
 }
 
 /** A query parameter's value as the engine holds it (the value of a scalar type, null for NULL). */
