@@ -18,6 +18,8 @@ export interface ReadRowsContext {
   readonly faults: FaultPlan;
   /** The service's pace to imitate; none serves as fast as loopback allows. */
   readonly pace?: ServicePace;
+  /** Responses written to their calls that have not gone out to the connection grew by `delta`. */
+  ahead(delta: number): void;
   /** A response of `bytes` went out to the connection. */
   sent(bytes: number): void;
   /** Tears down the TCP connection the call arrived on. */
@@ -36,16 +38,19 @@ function unitTail(stream: StreamState, unit: EncodedUnit, skip: number): Encoded
     : { rowCount: tail.numRows, message };
 }
 
-const RESUME_EVENTS = ['drain', 'cancelled', 'close'] as const;
+/**
+ * Responses a call may have written that the connection has not taken yet. Two keep the
+ * connection busy while the next is encoded; more only piles encoded bytes up in memory ahead of
+ * a slow reader, and makes every call of a many-stream session encode a burst before the first
+ * response of any of them goes out.
+ */
+export const RESPONSES_AHEAD = 2;
 
-/** Resolves when the call can take more (or is over), leaving no listeners behind on a long stream. */
-function writable(call: ServerWritableStream<ReadRowsRequest, Buffer>): Promise<void> {
+/** Settles when the call ends, however it ends (the reader left, the emulator closed). */
+function ended(call: ServerWritableStream<ReadRowsRequest, Buffer>): Promise<void> {
   return new Promise((resolve) => {
-    const done = () => {
-      for (const event of RESUME_EVENTS) call.off(event, done);
-      resolve();
-    };
-    for (const event of RESUME_EVENTS) call.once(event, done);
+    call.once('cancelled', () => resolve());
+    call.once('close', () => resolve());
   });
 }
 
@@ -109,6 +114,18 @@ export async function serveReadRows(
   const pacer = new StreamPacer(ctx.pace);
   /** Settles once the last response written has gone out to the connection. */
   let flushed = Promise.resolve();
+  /** Responses written and not yet gone out to the connection. */
+  let ahead = 0;
+  let over = false;
+  /** Ends the wait for room: a response went out, or the call ended. */
+  let wake = () => {};
+  void ended(call).then(() => {
+    // A call that ends early (the reader cancelled or failed) never sends what it had written.
+    over = true;
+    ctx.ahead(-ahead);
+    ahead = 0;
+    wake();
+  });
 
   for (; unitIndex < stream.end && !call.cancelled; unitIndex++) {
     const stored = units[unitIndex]!;
@@ -158,14 +175,20 @@ export async function serveReadRows(
     if (call.cancelled) return;
     position += unit.rowCount;
     sent++;
-    let room = true;
     flushed = new Promise<void>((resolve) => {
-      room = call.write(bytes, () => {
+      call.write(bytes, () => {
         ctx.sent(bytes.byteLength);
+        if (!over) {
+          ahead--;
+          ctx.ahead(-1);
+        }
+        wake();
         resolve();
       });
     });
-    if (!room) await writable(call);
+    ahead++;
+    ctx.ahead(1);
+    while (ahead >= RESPONSES_AHEAD && !over) await new Promise<void>((resolve) => (wake = resolve));
   }
   call.end();
 }

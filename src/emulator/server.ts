@@ -98,6 +98,11 @@ export interface EmulatorStats {
   splitCalls: number;
   /** ReadRows response bytes handed to the connection so far (they had HTTP/2 window to go). */
   responseBytesSent: number;
+  /**
+   * ReadRows responses written to their calls that the connection has not taken yet (a reader that
+   * stops reading leaves its call's here): at most RESPONSES_AHEAD a call.
+   */
+  readonly responsesAhead: number;
   /** Sessions held now (expired ones are released within a sweep interval). */
   readonly liveSessions: number;
   /** Sessions let go before they expired, to stay within maxSessions. */
@@ -207,11 +212,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const sessions = new SessionRegistry(settings.maxSessions);
   const encodings = new EncodingCache(settings.maxEncodedBytes);
   const counters: EncodingCounters = { unitsEncoded: 0 };
+  let responsesAhead = 0;
   const stats: EmulatorStats = {
     sessionsCreated: 0,
     readRowsCalls: 0,
     splitCalls: 0,
     responseBytesSent: 0,
+    get responsesAhead() {
+      return responsesAhead;
+    },
     get liveSessions() {
       return sessions.size;
     },
@@ -298,6 +307,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         await serveReadRows(call, findStream(name, Date.now()), offset, {
           faults,
           pace,
+          ahead: (delta) => (responsesAhead += delta),
           sent: (bytes) => (stats.responseBytesSent += bytes),
           dropConnection: (c) => socketsByPeer.get(c.getPeer())?.destroy(),
         });

@@ -7,6 +7,7 @@ import { CorruptBatchError, decodeRecordBatch } from '../../src/arrow/batch-mess
 import { registerArrowCodecs } from '../../src/arrow/codecs.js';
 import type { ReadApiClient } from '../../src/client/read-client.js';
 import type { FaultSpec } from '../../src/emulator/faults.js';
+import { RESPONSES_AHEAD } from '../../src/emulator/read-rows.js';
 import { startEmulator, type Emulator } from '../../src/emulator/server.js';
 import { generateDemoTable } from '../../src/emulator/sources/demo.js';
 import { formatRoutingHeader, ROUTING_HEADER } from '../../src/protocol/routing.js';
@@ -14,7 +15,7 @@ import { retryDelayFromMetadata } from '../../src/protocol/status-details.js';
 import { canonicalRows } from '../helpers/canonical.js';
 import { eventually } from '../helpers/demo-emulator.js';
 import {
-  assertGrpcError, decodeChunks, emulatorClient, idsOf, metadataOf, RawReadClient, readSession, readStream, schemaOf,
+  assertGrpcError, decodeChunks, drain, emulatorClient, idsOf, metadataOf, RawReadClient, readSession, readStream, schemaOf,
   sessionRequest, tablePath, type StreamRead,
 } from '../helpers/read-api.js';
 
@@ -210,6 +211,34 @@ test('a long stream under flow control does not pile up listeners on the call', 
     await narrow.close();
   }
   assert.deepEqual(warnings, []);
+});
+
+test('a reader that stops reading holds its call to RESPONSES_AHEAD responses written ahead; all arrive once it reads on', async () => {
+  // 40 responses of 250 rows of 400 bytes, each over the 64 KiB HTTP/2 window a bare client has.
+  const paused = tablePath('paused');
+  const texts = Array.from({ length: 40 * 250 }, (_, i) => String(i).padEnd(400, '.'));
+  emulator.addTable(paused, new Table({ s: vectorFromArray(texts, new Utf8()) }));
+  const s = await session(paused, {}, 1);
+  const name = s.streams[0]!.name;
+  const raw = new RawReadClient(emulator.address);
+  try {
+    const call = raw.readRowsCall(name, 0, metadataOf({ [ROUTING_HEADER]: formatRoutingHeader({ read_stream: name }) }));
+    const read = drain(call);
+    await new Promise((resolve) => call.once('data', resolve));
+    call.pause();
+    // Long enough for the emulator to encode every response, were it not held back.
+    await sleep(300);
+    const ahead = emulator.stats.responsesAhead;
+    assert.ok(ahead >= 1 && ahead <= RESPONSES_AHEAD, `${ahead} responses written ahead of a reader that stopped`);
+    call.resume();
+    const { chunks, error } = await read;
+    assert.equal(error, undefined);
+    assert.equal(chunks.length, 40);
+    assert.deepEqual(canonicalRows(decodeChunks(s.arrowSchema!.serializedSchema, chunks)).map((r) => (r as { s: string }).s), texts);
+    assert.equal(emulator.stats.responsesAhead, 0);
+  } finally {
+    raw.close();
+  }
 });
 
 test('SplitReadStream: primary then remainder cover the original exactly, and the original still serves every row', async () => {

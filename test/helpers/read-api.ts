@@ -121,17 +121,13 @@ export class RawReadClient {
   }
 
   readRows(readStream: string, offset: number, metadata: Metadata): Promise<StreamRead> {
+    return drain(this.readRowsCall(readStream, offset, metadata));
+  }
+
+  /** The ReadRows call itself, for a test that reads it at its own pace. */
+  readRowsCall(readStream: string, offset: number, metadata: Metadata): ClientReadableStream<Buffer> {
     const def = this.definition.ReadRows;
-    return drain(
-      this.client.makeServerStreamRequest(
-        def.path,
-        def.requestSerialize,
-        def.responseDeserialize,
-        { readStream, offset },
-        metadata,
-        {},
-      ),
-    );
+    return this.client.makeServerStreamRequest(def.path, def.requestSerialize, def.responseDeserialize, { readStream, offset }, metadata, {});
   }
 
   close(): void {
