@@ -34,10 +34,6 @@ export type AuthConfig =
 
 export const READ_API_ENDPOINT = 'bigquerystorage.googleapis.com:443';
 export const EMULATOR_HOST_ENV = 'BIGQUERY_STORAGE_EMULATOR_HOST';
-export const READ_API_SCOPES = [
-  'https://www.googleapis.com/auth/bigquery',
-  'https://www.googleapis.com/auth/cloud-platform',
-];
 
 export interface ConnectionOptions {
   /** `host:port` of an emulator (plaintext) unless `tls` is set; default the real service, or $BIGQUERY_STORAGE_EMULATOR_HOST. */

@@ -10,15 +10,13 @@ import {
   type MethodDefinition,
   type ServiceError,
 } from '@grpc/grpc-js';
-import type { GoogleAuth } from 'google-auth-library';
 import type { CreateReadSessionRequest, ReadSession, SplitReadStreamResponse } from '../protocol/messages.js';
 import { formatRoutingHeader, ROUTING_HEADER } from '../protocol/routing.js';
 import { readServiceDefinition } from '../protocol/service.js';
 import { API_CLIENT_HEADER } from './api-client-header.js';
 import { IpAddressTlsCredentials, ipAddressOf } from './ip-address-tls.js';
-import { READ_API_SCOPES, type AuthConfig, type ConnectionConfig } from './connection.js';
-
-type GoogleAuthConfig = Extract<AuthConfig, { kind: 'google' }>;
+import type { ConnectionConfig } from './connection.js';
+import { googleRequestHeaders, type GoogleCredentials } from './google-auth.js';
 
 /** The HTTP/2 window a reader channel opens: what a paused stream may have in flight. */
 export const FLOW_CONTROL_WINDOW_BYTES = 4 * 1024 * 1024;
@@ -43,25 +41,12 @@ const CHANNEL_OPTIONS = {
 
 /**
  * google-auth-library (from 10) returns fetch `Headers` from getRequestHeaders, which grpc-js's
- * createFromGoogleCredential cannot read, so the metadata is copied here. The library is loaded on
- * first use: emulator reads, and every worker thread reading from one, never pay for it.
+ * createFromGoogleCredential cannot read, so the metadata is copied here.
  */
-function googleCallCredentials(google: GoogleAuthConfig, quotaProject: string | undefined): CallCredentials {
-  let auth: Promise<GoogleAuth> | undefined;
-  const load = () =>
-    (auth ??= import('google-auth-library').then(
-      ({ GoogleAuth }) =>
-        new GoogleAuth({
-          scopes: READ_API_SCOPES,
-          keyFilename: google.keyFilename,
-          credentials: google.credentials,
-          projectId: google.projectId,
-          clientOptions: quotaProject ? { quotaProjectId: quotaProject } : undefined,
-        }),
-    ));
+export function googleCallCredentials(google: GoogleCredentials, quotaProject: string | undefined): CallCredentials {
+  const headersFor = googleRequestHeaders(google, quotaProject);
   return CallCredentials.createFromMetadataGenerator((options, callback) => {
-    load()
-      .then((client) => client.getRequestHeaders(options.service_url))
+    headersFor(options.service_url)
       .then((headers) => {
         const metadata = new Metadata();
         headers.forEach((value, key) => metadata.add(key, value));

@@ -5,8 +5,7 @@
 // client.py), means an emulator, reached without credentials unless some are given. A value
 // without a scheme is plain HTTP here, as every emulator serves; nodejs-bigquery's
 // sanitizeEndpoint makes it https://, so write the scheme for both to agree.
-import type { GoogleAuth } from 'google-auth-library';
-import { READ_API_SCOPES } from '../client/connection.js';
+import { googleRequestHeaders } from '../client/google-auth.js';
 import { fetchAccessToken } from '../read/access-token.js';
 import type { AccessTokenSource } from '../read/options.js';
 
@@ -55,20 +54,15 @@ export function resolveRestEndpoint(options: RestEndpointOptions, env: NodeJS.Pr
     return { baseUrl, headers: async () => ({ ...quota, authorization: `Bearer ${await fetchAccessToken(source)}` }) };
   }
   if (emulator !== undefined && !options.keyFilename && !options.credentials) return { baseUrl, headers: () => Promise.resolve(quota) };
-  return { baseUrl, headers: googleHeaders(baseUrl, options, quota) };
+  return { baseUrl, headers: googleHeaders(baseUrl, options) };
 }
 
-/** google-auth-library's headers (application default credentials, a key file or inline credentials), loaded on first use. */
-function googleHeaders(baseUrl: string, options: RestEndpointOptions, quota: Record<string, string>): () => Promise<Record<string, string>> {
-  let auth: Promise<GoogleAuth> | undefined;
+/** google-auth-library's headers (application default credentials, a key file or inline credentials). */
+function googleHeaders(baseUrl: string, options: RestEndpointOptions): () => Promise<Record<string, string>> {
+  const headersFor = googleRequestHeaders(options, options.quotaProject);
   return async () => {
-    auth ??= import('google-auth-library').then(({ GoogleAuth }) => new GoogleAuth({
-      scopes: READ_API_SCOPES,
-      keyFilename: options.keyFilename,
-      credentials: options.credentials,
-    }));
-    const headers: Record<string, string> = { ...quota };
-    (await (await auth).getRequestHeaders(baseUrl)).forEach((value, key) => (headers[key] = value));
+    const headers: Record<string, string> = {};
+    (await headersFor(baseUrl)).forEach((value, key) => (headers[key] = value));
     return headers;
   };
 }
