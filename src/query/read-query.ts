@@ -119,6 +119,8 @@ function fromJobsResponse(job: QueryJobInfo, batch: RecordBatch | undefined, sig
     schema,
     session: Promise.resolve(session),
     stats,
+    // One batch, in the job's order.
+    ordered: true,
     [Symbol.asyncIterator]: batches,
     toReadable: () => Readable.from({ [Symbol.asyncIterator]: batches }, { objectMode: true, highWaterMark: 1 }),
   };

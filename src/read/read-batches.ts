@@ -16,6 +16,8 @@ export interface BatchStream extends AsyncIterable<RecordBatch> {
   readonly session: Promise<ReadSessionInfo>;
   /** Filled in as the read goes; final once iteration ends. */
   readonly stats: ReadStats;
+  /** The batches come stream by stream in session order (the `ordered` option), not as they arrive. */
+  readonly ordered: boolean;
   /** The same batches as a Node object-mode Readable (holding at most one batch itself). */
   toReadable(): Readable;
   /**
@@ -61,6 +63,7 @@ export function batchStreamOf(read: TableRead): BatchStream {
       return read.session();
     },
     stats: read.stats,
+    ordered: read.ordered,
     [Symbol.asyncIterator]: iterate,
     toReadable: () => Readable.from(iterate(), { objectMode: true, highWaterMark: 1 }),
     formatted: (plan) => ({ [Symbol.asyncIterator]: () => once(outputs(plan)) }),

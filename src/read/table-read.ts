@@ -9,7 +9,7 @@ import { BatchQueue, type Placed, type PlacedBatch, type PlacedOutput } from './
 import { loadArrowParts } from './arrow-parts.js';
 import { CreditLedger } from './credits.js';
 import { abortError, BqReadError, CallbackError, ReadOptionsError, StreamReadError } from './errors.js';
-import { resolveReadOptions, type ReadOptions, type ResolvedReadOptions } from './options.js';
+import { DEFAULT_READ_OPTIONS, resolveReadOptions, type ReadOptions, type ResolvedReadOptions } from './options.js';
 import { CallingThread } from './calling-thread.js';
 import { threadsForSession } from './parallelism.js';
 import { DEFAULT_STREAMS_PER_WORKER, ReadPool } from './pool.js';
@@ -43,6 +43,11 @@ export class TableRead {
     private readonly options: ReadOptions,
     private readonly prepared?: ReadSessionInfo,
   ) {}
+
+  /** Whether the batches come stream by stream in session order (`ordered`), not as they arrive. */
+  get ordered(): boolean {
+    return this.options.ordered ?? DEFAULT_READ_OPTIONS.ordered;
+  }
 
   /** The read's session, created on first use; iteration reuses it. */
   session(): Promise<ReadSessionInfo> {

@@ -1,5 +1,6 @@
-import { stat } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { RecordBatch, Schema } from 'apache-arrow';
@@ -92,22 +93,60 @@ async function isRegularOrAbsent(path: string): Promise<boolean> {
 }
 
 /**
- * A Parquet file is encoded by a thread of its own, the parts writer's with one part named as the
- * file (parquet-wasm is single threaded, and encoding here held up the read's batches). A read's
- * workers make the writer's input from the messages they read, so this thread only hands bytes
- * over; other sources are converted here (part-feed.ts). A device, FIFO or Writable target is
- * encoded here.
+ * Threads that encode one Parquet file: a read whose batches come as they arrive has no order to
+ * keep, so its row groups are encoded by a thread a core and stitched into the file; any other
+ * source keeps its order with one.
+ */
+function encodersFor(source: BatchSource): number {
+  return formats(source) && !source.ordered ? availableParallelism() : 1;
+}
+
+/**
+ * A Parquet file is encoded by threads of their own, the parts writer's (parquet-wasm is single
+ * threaded, and encoding here held up the read's batches): one part named as the file, or several
+ * parts in a hidden directory beside it, stitched into the file once written (parquet-stitch.ts).
+ * A read's workers make the writer's input from the messages they read, so this thread only hands
+ * bytes over; other sources are converted here (part-feed.ts). A device, FIFO or Writable target
+ * is encoded here.
  */
 async function writeParquetFile(source: BatchSource, path: string, options: SinkOptions): Promise<SinkResult> {
   const parquet = resolveParquetOptions(options.parquet ?? {});
   // An unwritable path fails before the read starts, as every other file does.
   await (await openFileOutput(path)).discard();
   const [{ writePartFiles }, { partFeedOf }] = await Promise.all([import('./parts/write-part-files.js'), import('./parts/part-feed.js')]);
-  const name = basename(path);
-  const [file] = await writePartFiles(await partFeedOf(source, 'parquet', options.schema), dirname(path), () => name, {
-    format: 'parquet', parts: 1, parquet, signal: options.signal, onWritten: options.onWritten,
-  });
-  return { format: 'parquet', rows: file!.rows, bytes: file!.bytes };
+  const feed = await partFeedOf(source, 'parquet', options.schema);
+  const encoders = encodersFor(source);
+  const partOptions = { format: 'parquet', signal: options.signal, onWritten: options.onWritten } as const;
+  if (encoders === 1) {
+    const name = basename(path);
+    const [file] = await writePartFiles(feed, dirname(path), () => name, { ...partOptions, parts: 1, parquet });
+    return { format: 'parquet', rows: file!.rows, bytes: file!.bytes };
+  }
+  const parts = await mkdtemp(join(dirname(path), `.${basename(path)}.parts-`));
+  try {
+    // The encoders together hold what one would: a row group of that size between them.
+    const rowGroupBytes = Math.max(1, Math.floor(parquet.rowGroupBytes / encoders));
+    const files = await writePartFiles(feed, parts, (k) => `part-${k}.parquet`, { ...partOptions, parts: encoders, parquet: { ...parquet, rowGroupBytes } });
+    const { stitchedParquet } = await import('./parquet-stitch.js');
+    const output = await openFileOutput(path);
+    let bytes = 0;
+    async function* counted(): AsyncGenerator<Uint8Array> {
+      for await (const chunk of stitchedParquet(files.map((file) => join(parts, file.path)))) {
+        bytes += chunk.byteLength;
+        yield chunk;
+      }
+    }
+    try {
+      await pipeline(counted, output.stream, { signal: options.signal });
+      await output.commit();
+    } catch (err) {
+      await output.discard();
+      throw err;
+    }
+    return { format: 'parquet', rows: files.reduce((rows, file) => rows + file.rows, 0), bytes };
+  } finally {
+    await rm(parts, { recursive: true, force: true });
+  }
 }
 
 /**
