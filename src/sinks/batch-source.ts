@@ -23,6 +23,7 @@ function hasSession(source: unknown): source is WithSession {
 
 /** A `readBatches` stream, which can make an output's bytes where it reads each batch. */
 export interface FormattingSource extends WithSession {
+  readonly session: Promise<{ readonly schema: Schema; readonly estimatedTotalBytesScanned?: number }>;
   /** Its batches come in session order; else as they arrive, an order no output needs to keep. */
   readonly ordered: boolean;
   formatted(plan: OutputPlan): AsyncIterable<FormattedRows>;

@@ -4,6 +4,7 @@
 // thread a core when its rows have no order to keep.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -150,7 +151,8 @@ describe('stitching Parquet files', () => {
 });
 
 describe('a read written as one Parquet file', () => {
-  const ROWS = 3000;
+  // About 18 MiB as the session estimates it: enough for two encoders of at least 8 MiB each.
+  const ROWS = 50_000;
   let emulator: Emulator;
   before(async () => {
     ({ emulator } = await demoEmulator(ROWS, { maxBatchRows: 97 }));
@@ -159,19 +161,29 @@ describe('a read written as one Parquet file', () => {
 
   const rowGroupsOf = (file: string) => structsOf(listField(footerOf(readFileSync(file)), 4)).length;
 
-  test('unordered: a thread a core encodes it, every row once, and nothing is left beside the file', async () => {
-    const file = path.join(dir, 'unordered', 'read.parquet');
-    rmSync(path.dirname(file), { recursive: true, force: true });
-    await import('node:fs/promises').then((fs) => fs.mkdir(path.dirname(file)));
+  test('unordered: encoded by a thread a core, every row once, and nothing left beside the file', async () => {
+    const where = path.join(dir, 'unordered');
+    await mkdir(where);
+    const file = path.join(where, 'read.parquet');
     const written = await writeBatches(readBatches(DEMO, { endpoint: emulator.address, maxStreams: 4 }), file, { parquet: { rowGroupRows: 1 << 20 } });
     assert.equal(written.rows, ROWS);
     const bytes = readFileSync(file);
-    const rows = await parquetCanonicalRows(bytes, generateDemoTable({ rows: 1 }).schema);
-    assert.equal(rowsById(rows).size, ROWS);
-    // One row group a part: one a thread, each sent some of the read's 31 batches.
-    assert.equal(rowGroupsOf(file), Math.min(availableParallelism(), Math.ceil(ROWS / 97)));
+    assert.equal(rowsById(await parquetCanonicalRows(bytes, generateDemoTable({ rows: 1 }).schema)).size, ROWS);
+    // One row group a part, and a part a core (of at least 8 MiB of the session's 18).
+    assert.equal(rowGroupsOf(file), Math.min(availableParallelism(), 2));
     assertPagesWhereSaid(bytes);
-    assert.deepEqual(readdirSync(path.dirname(file)), ['read.parquet']);
+    assert.deepEqual(readdirSync(where), ['read.parquet']);
+  });
+
+  test('unordered but small: one thread, as a row group of less than 8 MiB a thread would cost more', async () => {
+    const { emulator: small } = await demoEmulator(3000, { maxBatchRows: 97 });
+    try {
+      const file = path.join(dir, 'small.parquet');
+      await writeBatches(readBatches(DEMO, { endpoint: small.address, maxStreams: 4 }), file, { parquet: { rowGroupRows: 1 << 20 } });
+      assert.equal(rowGroupsOf(file), 1);
+    } finally {
+      await small.close();
+    }
   });
 
   test('ordered: one thread encodes it, its rows in the session\'s order', async () => {
@@ -185,7 +197,7 @@ describe('a read written as one Parquet file', () => {
 
   test('stopped mid-write: no file, and no parts left beside it', async () => {
     const where = path.join(dir, 'stopped');
-    await import('node:fs/promises').then((fs) => fs.mkdir(where));
+    await mkdir(where);
     const controller = new AbortController();
     const stream = readBatches(DEMO, { endpoint: emulator.address, maxStreams: 4 });
     const written = writeBatches(stream, path.join(where, 'stopped.parquet'), {
