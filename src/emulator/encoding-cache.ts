@@ -1,26 +1,22 @@
 import type { SessionEncoding } from './session-state.js';
 
-function encodingBytes(encoding: SessionEncoding): number {
-  return encoding.units.reduce((n, unit) => n + unit.message.byteLength, 0);
-}
-
 /**
- * Encoded session rows, shared by every session that reads the same rows the same way (same table
+ * Session encodings, shared by every session that reads the same rows the same way (same table
  * version, columns, filter, sample and compression), kept least recently used first within a byte
- * budget. The entry just made is always kept, even alone over budget, so one large session is
- * encoded once; evicted entries are made again on their next read. Concurrent reads of an entry
- * being made wait for that one encoding.
+ * budget counted in the units encoded so far. An encoding grows as readers need its units; one
+ * that grows past the budget lets the others go, never itself, so one large session is encoded
+ * once. An encoding let go is made again, byte for byte, on a later session's read; readers of it
+ * meanwhile keep theirs.
  */
 export class EncodingCache {
-  private readonly entries = new Map<string, { readonly encoding: SessionEncoding; readonly bytes: number }>();
-  private readonly pending = new Map<string, Promise<SessionEncoding>>();
+  private readonly entries = new Map<string, { readonly encoding: SessionEncoding; bytes: number }>();
   private heldBytes = 0;
   /** Entries dropped to stay within the budget. */
   evictions = 0;
 
   constructor(private readonly maxBytes: number) {}
 
-  /** Bytes of the encodings held. */
+  /** Bytes of the units encoded by the encodings held. */
   get bytes(): number {
     return this.heldBytes;
   }
@@ -29,35 +25,27 @@ export class EncodingCache {
     return this.entries.size;
   }
 
-  get(key: string, encode: () => Promise<SessionEncoding>): Promise<SessionEncoding> {
+  /** The encoding of `key`, or a new one from `make`, which is given what to call with each unit's bytes. */
+  get(key: string, make: (grew: (bytes: number) => void) => SessionEncoding): SessionEncoding {
     const hit = this.entries.get(key);
     if (hit) {
       this.entries.delete(key);
       this.entries.set(key, hit);
-      return Promise.resolve(hit.encoding);
+      return hit.encoding;
     }
-    let pending = this.pending.get(key);
-    if (!pending) {
-      pending = (async () => {
-        try {
-          const encoding = await encode();
-          this.put(key, encoding);
-          return encoding;
-        } finally {
-          this.pending.delete(key);
-        }
-      })();
-      this.pending.set(key, pending);
-    }
-    return pending;
+    const entry = { encoding: make((bytes) => this.grew(key, entry, bytes)), bytes: 0 };
+    this.entries.set(key, entry);
+    return entry.encoding;
   }
 
-  private put(key: string, encoding: SessionEncoding): void {
-    const bytes = encodingBytes(encoding);
-    this.entries.set(key, { encoding, bytes });
+  private grew(key: string, entry: { bytes: number }, bytes: number): void {
+    // An entry let go counts no more; its readers still have it.
+    if (this.entries.get(key) !== entry) return;
+    entry.bytes += bytes;
     this.heldBytes += bytes;
     for (const [oldKey, old] of this.entries) {
-      if (this.heldBytes <= this.maxBytes || oldKey === key) break;
+      if (this.heldBytes <= this.maxBytes) break;
+      if (oldKey === key) continue;
       this.entries.delete(oldKey);
       this.heldBytes -= old.bytes;
       this.evictions++;

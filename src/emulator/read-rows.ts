@@ -89,8 +89,9 @@ export async function serveReadRows(
   ctx: ReadRowsContext,
 ): Promise<void> {
   const session = stream.session;
-  const { units } = await session.encoding();
-  const totalRows = streamRowCount(stream, units);
+  const encoding = session.encoding();
+  const rowsOf = (unit: number) => encoding.knownRows(unit) ?? encoding.unit(unit).rowCount;
+  const totalRows = await streamRowCount(stream, encoding);
   // The service's answer to an offset past a stream's end, measured against it (goccy/bigquery-emulator#507):
   // at the row count the stream just ends; past it, FAILED_PRECONDITION. A split's primary refuses
   // a reader that has passed the split point this way.
@@ -102,8 +103,8 @@ export async function serveReadRows(
 
   let unitIndex = stream.start;
   let rowsBefore = 0;
-  while (unitIndex < stream.end && rowsBefore + units[unitIndex]!.rowCount <= offset) {
-    rowsBefore += units[unitIndex]!.rowCount;
+  while (unitIndex < stream.end && rowsBefore + rowsOf(unitIndex) <= offset) {
+    rowsBefore += rowsOf(unitIndex);
     unitIndex++;
   }
   let skip = offset - rowsBefore;
@@ -128,8 +129,8 @@ export async function serveReadRows(
   });
 
   for (; unitIndex < stream.end && !call.cancelled; unitIndex++) {
-    const stored = units[unitIndex]!;
-    if (stored.rowCount === 0) continue;
+    if (rowsOf(unitIndex) === 0) continue;
+    const stored = encoding.unit(unitIndex);
     let throttlePercent = 0;
     for (const fault of faults) {
       if (sent < (fault.spec.afterResponses ?? 0)) continue;

@@ -21,7 +21,8 @@ import { ApiError, invalidArgument, notFound } from './api-error.js';
 import { FaultPlan, type FaultSpec } from './faults.js';
 import { serveReadRows } from './read-rows.js';
 import { EncodingCache } from './encoding-cache.js';
-import { createSession, type EncodingCounters, type SessionLimits } from './session-builder.js';
+import { createSession, type SessionLimits } from './session-builder.js';
+import type { EncodingCounters } from './session-encoding.js';
 import { SERVICE_PACE_PROFILES, validatePace, type ServicePace, type ServicePaceProfile } from './pace.js';
 import { SessionRegistry } from './session-registry.js';
 import type { StreamState } from './session-state.js';
@@ -110,7 +111,7 @@ export interface EmulatorStats {
   /** Bytes of encoded rows held for later reads, and how many encodings that is. */
   readonly encodedBytes: number;
   readonly cachedEncodings: number;
-  /** Response units encoded so far (each encoding yields to other calls between two). */
+  /** Response units encoded so far (each when a reader first needs it). */
   readonly unitsEncoded: number;
 }
 

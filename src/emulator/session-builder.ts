@@ -1,15 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { RecordBatch } from 'apache-arrow';
 import { dataBytes } from '../arrow/data-bytes.js';
-import { encodeBatchMessage, encodeSchemaMessage } from '../arrow/ipc-messages.js';
-import { takeRows } from '../arrow/take.js';
+import { encodeSchemaMessage } from '../arrow/ipc-messages.js';
 import { bufferView } from '../bytes.js';
 import { formatSessionName, formatStreamName, formatTablePath } from '../protocol/names.js';
 import type { CreateReadSessionRequest, ReadSession } from '../protocol/messages.js';
 import type { EncodingCache } from './encoding-cache.js';
-import { responseCompressed } from './response-compression.js';
 import { planSession, type SessionPlan } from './session-request.js';
-import type { EncodedUnit, SessionEncoding, SessionState, StreamState } from './session-state.js';
+import { LazySessionEncoding, unitCountOf, type EncodingCounters, type EncodingRecipe } from './session-encoding.js';
+import type { SessionState, StreamState } from './session-state.js';
 import { sessionStreamCount, storageBlockCount } from './stream-count.js';
 import type { StoredTable, TableStore } from './table-store.js';
 
@@ -28,36 +27,6 @@ export function newResourceId(bytes: number): string {
   return randomBytes(bytes).toString('base64url');
 }
 
-/** Deterministic per-row keep/drop for sample_percentage (a hash of the row's position). */
-function sampleIndices(firstRow: number, rowCount: number, percentage: number): Int32Array {
-  const threshold = (percentage / 100) * 2 ** 32;
-  const kept: number[] = [];
-  for (let i = 0; i < rowCount; i++) {
-    let h = Math.imul((firstRow + i) ^ 0x9e3779b9, 0x85ebca6b);
-    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-    h = (h ^ (h >>> 16)) >>> 0;
-    if (h < threshold) kept.push(i);
-  }
-  return Int32Array.from(kept);
-}
-
-function intersectSorted(a: Int32Array, b: Int32Array): Int32Array {
-  const out: number[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length && j < b.length) {
-    if (a[i]! < b[j]!) i++;
-    else if (a[i]! > b[j]!) j++;
-    else {
-      out.push(a[i]!);
-      i++;
-      j++;
-    }
-  }
-  return Int32Array.from(out);
-}
-
-
 /**
  * How many rows go in one unit (a response's rows; streams are ranges of units): a response's
  * worth, and few enough that each stream gets at least one unit.
@@ -74,61 +43,9 @@ function rowsPerUnit(batches: readonly RecordBatch[], streams: number, limits: S
   );
 }
 
-/** The visible rows cut into units of `rows` rows (never across a batch boundary). */
-function* carveUnits(batches: readonly RecordBatch[], rows: number): Generator<RecordBatch> {
-  for (const batch of batches) {
-    for (let start = 0; start < batch.numRows; start += rows) yield batch.slice(start, Math.min(batch.numRows, start + rows));
-  }
-}
-
-const unitCountOf = (batches: readonly RecordBatch[], rows: number): number =>
-  rows === 0 ? 0 : batches.reduce((n, b) => n + Math.ceil(b.numRows / rows), 0);
-
-/** Lets other calls run between two units of a long encoding. */
-const yieldToOtherCalls = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 export interface CreatedSession {
   readonly state: SessionState;
   readonly response: ReadSession;
-}
-
-/** What a session's encoding is made from: everything that decides its bytes. */
-interface EncodingRecipe {
-  readonly visible: readonly RecordBatch[];
-  readonly rowsPerUnit: number;
-  readonly plan: SessionPlan;
-  readonly schemaBytes: number;
-}
-
-/** Encodes a session's units, yielding to other calls after each. */
-async function encodeUnits({ visible, rowsPerUnit: rows, plan, schemaBytes }: EncodingRecipe, counters: EncodingCounters): Promise<SessionEncoding> {
-  const { projection, restriction, samplePercentage, bufferCompression, responseCompression } = plan;
-  const units: EncodedUnit[] = [];
-  let firstRow = 0;
-  for (const piece of carveUnits(visible, rows)) {
-    let indices = restriction ? restriction.filter(piece) : undefined;
-    if (samplePercentage !== undefined && samplePercentage < 100) {
-      const sampled = sampleIndices(firstRow, piece.numRows, samplePercentage);
-      indices = indices ? intersectSorted(indices, sampled) : sampled;
-    }
-    firstRow += piece.numRows;
-    const projected = projection.apply(piece);
-    const kept = indices && indices.length !== piece.numRows ? takeRows(projected, indices) : projected;
-    if (kept.numRows === 0) {
-      units.push({ rowCount: 0, message: Buffer.alloc(0) });
-    } else {
-      const message = bufferView(encodeBatchMessage(kept, schemaBytes, bufferCompression));
-      units.push(responseCompression ? { rowCount: kept.numRows, ...responseCompressed(message) } : { rowCount: kept.numRows, message });
-    }
-    counters.unitsEncoded++;
-    await yieldToOtherCalls();
-  }
-  return { units };
-}
-
-/** Work the emulator reports in its stats. */
-export interface EncodingCounters {
-  unitsEncoded: number;
 }
 
 /**
@@ -187,7 +104,7 @@ export function createSession(
     schemaMessage,
     unitCount,
     unitsPerBlock: Math.max(1, unitCount / Math.max(1, storageBlockCount(visibleRows, tableBytes, limits.storageBlockBytes))),
-    encoding: () => cache.get(key, () => encodeUnits(recipe, counters)),
+    encoding: () => cache.get(key, (grew) => new LazySessionEncoding(recipe, counters, grew)),
     streams: new Map(),
     streamList: [],
     bufferCompression: plan.bufferCompression,

@@ -10,9 +10,12 @@ export interface EncodedUnit {
   readonly uncompressedByteSize?: number;
 }
 
-/** A session's rows as the Arrow messages ReadRows sends, one unit per response. */
+/** A session's rows as the Arrow messages ReadRows sends, one unit per response, each made on first use. */
 export interface SessionEncoding {
-  readonly units: readonly EncodedUnit[];
+  /** Unit `k`, encoded now if no reader has needed it before. */
+  unit(k: number): EncodedUnit;
+  /** Unit `k`'s row count, when it is known without encoding the unit (no filter or sample drops rows from it). */
+  knownRows(k: number): number | undefined;
 }
 
 export interface StreamState {
@@ -41,11 +44,11 @@ export interface SessionState {
    */
   readonly unitsPerBlock: number;
   /**
-   * The session's units, encoded on first read rather than at creation: a session never read costs
-   * no encoding, and creating one never blocks the server. Cached (see EncodingCache), and made
-   * again, byte for byte, if the cache let it go.
+   * The session's units, each encoded when first read rather than at creation: a session never
+   * read costs no encoding, and creating one never blocks the server. Cached (see EncodingCache),
+   * and made again, byte for byte, if the cache let it go.
    */
-  encoding(): Promise<SessionEncoding>;
+  encoding(): SessionEncoding;
   readonly streams: Map<string, StreamState>;
   /** Streams in creation order: index i is what faults call stream i. */
   readonly streamList: StreamState[];
@@ -55,8 +58,22 @@ export interface SessionState {
   readonly expireAtMs: number;
 }
 
-export function streamRowCount(stream: StreamState, units: readonly EncodedUnit[]): number {
+/** Lets other calls run between two units of a long encoding. */
+const yieldToOtherCalls = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * A stream's rows: from the plan, or, where a filter or sample decides them, by encoding its units,
+ * letting other calls run after each, so a large filtered stream never holds up the server.
+ */
+export async function streamRowCount(stream: StreamState, encoding: SessionEncoding): Promise<number> {
   let rows = 0;
-  for (let u = stream.start; u < stream.end; u++) rows += units[u]!.rowCount;
+  for (let u = stream.start; u < stream.end; u++) {
+    const known = encoding.knownRows(u);
+    if (known !== undefined) rows += known;
+    else {
+      rows += encoding.unit(u).rowCount;
+      await yieldToOtherCalls();
+    }
+  }
   return rows;
 }

@@ -214,3 +214,36 @@ describe('the encoding cache', () => {
     }
   });
 });
+
+describe('units are encoded as they are read', () => {
+  test('a stream encodes its own units only, each when it needs it, filtered or not; every row is still served', async () => {
+    // 2000 rows in units of 100: 20 units, 4 streams of 5.
+    const source = generateDemoTable({ rows: 2000, seed: 6, batchRows: 500 });
+    const emulator = await startEmulator({ tables: [{ table: 'test-project.ds.t', data: source }], maxBatchRows: 100, storageBlockBytes: 0 });
+    const client = emulatorClient(emulator);
+    try {
+      const plain = await client.createReadSession(sessionRequest(tablePath('t'), {}, { maxStreamCount: 4 }));
+      assert.equal(plain.streams.length, 4);
+      // The first response of one stream, then the reader leaves.
+      const call = client.readRows(plain.streams[2]!.name, 0);
+      await new Promise((resolve) => call.once('data', resolve));
+      call.cancel();
+      const encoded = emulator.stats.unitsEncoded;
+      assert.ok(encoded >= 1 && encoded <= 5, `${encoded} of the session's 20 units encoded for one response`);
+
+      // A filtered stream counts its rows first (progress needs them): its own 5 units, no more.
+      const filtered = await client.createReadSession(sessionRequest(tablePath('t'), { rowRestriction: 'id >= 100' }, { maxStreamCount: 4 }));
+      const before = emulator.stats.unitsEncoded;
+      const read = await readStream(client, filtered.streams[0]!.name);
+      assert.equal(read.error, undefined);
+      assert.equal(emulator.stats.unitsEncoded - before, 5);
+      assert.equal(read.chunks.reduce((n, c) => n + c.rowCount, 0), 400);
+
+      assert.deepEqual(canonicalRows(await readSession(client, plain)), canonicalRows(source));
+      assert.equal(emulator.stats.unitsEncoded, 20 + 5, 'each unit of each session once');
+    } finally {
+      client.close();
+      await emulator.close();
+    }
+  });
+});
