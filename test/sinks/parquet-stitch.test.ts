@@ -9,7 +9,9 @@ import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { Table } from 'apache-arrow';
+import { Table, tableFromIPC } from 'apache-arrow';
+import pl from 'nodejs-polars';
+import * as parquet from 'parquet-wasm';
 import { generateDemoTable } from '../../src/emulator/sources/demo.js';
 import type { Emulator } from '../../src/emulator/server.js';
 import { readBatches } from '../../src/read/read-batches.js';
@@ -19,7 +21,7 @@ import {
   i32Field, i64Field, listField, readThriftStruct, structField, structsOf, writeThriftStruct, type ThriftStruct,
 } from '../../src/sinks/thrift-compact.js';
 import { writeBatches } from '../../src/sinks/write-batches.js';
-import { rowsById } from '../helpers/canonical.js';
+import { canonicalRows, rowsById } from '../helpers/canonical.js';
 import { DEMO, demoEmulator } from '../helpers/demo-emulator.js';
 import { parquetCanonicalRows } from '../helpers/parquet-canonical.js';
 
@@ -120,7 +122,11 @@ describe('stitching Parquet files', () => {
     const stitched = await collect(stitchedParquet(files));
     const expected = (await Promise.all(files.map((file) => parquetCanonicalRows(readFileSync(file), source.schema)))).flat();
     assert.deepEqual(await parquetCanonicalRows(stitched, source.schema), expected);
-    assert.deepEqual(await parquetCanonicalRows(stitched, source.schema), await parquetCanonicalRows(readFileSync(await parquetFile(source, 'whole.parquet', 70)), source.schema));
+    const whole = readFileSync(await parquetFile(source, 'whole.parquet', 70));
+    assert.deepEqual(await parquetCanonicalRows(stitched, source.schema), await parquetCanonicalRows(whole, source.schema));
+    // arrow-rs (parquet-wasm's reader) reads it as it reads the file written whole.
+    const arrowRs = (bytes: Uint8Array) => canonicalRows(tableFromIPC(parquet.readParquet(bytes).intoIPCStream()));
+    assert.deepEqual(arrowRs(stitched), arrowRs(whole));
 
     const footer = footerOf(stitched);
     const rowGroups = structsOf(listField(footer, 4));
@@ -137,6 +143,10 @@ describe('stitching Parquet files', () => {
     const ids = [...source.getChild('id')!].reduce((sum: bigint, id) => sum + BigInt(id as bigint), 0n);
     assert.deepEqual([row!.n, row!.ids?.toString(), row!.strings], [700n, ids.toString(), BigInt(source.getChild('f_string')!.length - source.getChild('f_string')!.nullCount)]);
     duck.closeSync();
+    // polars, with its own reader again (not BIGNUMERIC: its decimals stop at 38 digits).
+    const frame = pl.readParquet(file, { columns: ['id', 'f_string'] });
+    assert.equal(frame.height, 700);
+    assert.equal(BigInt(frame.getColumn('id').sum() as number | bigint), ids);
   });
 
   test('a file that is not Parquet, or of another schema, is refused', async () => {
