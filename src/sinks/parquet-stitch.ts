@@ -61,6 +61,7 @@ async function openPart(path: string): Promise<Part> {
     const tail = size >= 12 ? await readAt(handle, size - TAIL_BYTES, TAIL_BYTES) : Buffer.alloc(0);
     if (!tail.subarray(4).equals(MAGIC) || !(await readAt(handle, 0, 4)).equals(MAGIC)) throw new ParquetStitchError(`${path} is not a Parquet file`);
     const footerStart = size - TAIL_BYTES - tail.readUInt32LE(0);
+    if (footerStart < MAGIC.length) throw new ParquetStitchError(`${path} is not a Parquet file (its footer length is past its start)`);
     const metadata = readThriftStruct(await readAt(handle, footerStart, size - TAIL_BYTES - footerStart)).struct;
     if (metadata.has(FILE_ENCRYPTION)) throw new ParquetStitchError(`${path} is encrypted`);
     const rowGroups = structsOf(listField(metadata, FILE_ROW_GROUPS));

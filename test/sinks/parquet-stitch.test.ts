@@ -153,6 +153,9 @@ describe('stitching Parquet files', () => {
     const notParquet = path.join(dir, 'not.parquet');
     writeFileSync(notParquet, 'PAR1 but not really a Parquet file');
     await assert.rejects(collect(stitchedParquet([notParquet])), ParquetStitchError);
+    const lengthPastStart = Buffer.concat([Buffer.from('PAR1'), Buffer.alloc(8), Buffer.from([0xff, 0xff, 0, 0]), Buffer.from('PAR1')]);
+    writeFileSync(notParquet, lengthPastStart);
+    await assert.rejects(collect(stitchedParquet([notParquet])), /footer length is past its start/);
     const demo = generateDemoTable({ rows: 10, seed: 1 });
     const one = await parquetFile(demo, 'one.parquet', 10);
     const other = await parquetFile(new Table({ id: demo.getChild('id')! }), 'other.parquet', 10);
