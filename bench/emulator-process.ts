@@ -23,7 +23,8 @@ export interface EmulatorProcess {
 /**
  * `bqread emulator --demo --demo-rows N [flags: --fault, --pace, ...]` in its own process, on a free port, so its CPU and memory
  * are not the reader's. The bench starts a fresh one per reader run, so every reader meets the
- * same cold emulator (whose first session encodes the table) and none pays for another's garbage.
+ * same cold emulator (which encodes each part of the table as a reader first reads it) and none
+ * pays for another's garbage.
  */
 export async function startEmulatorProcess(rows: number, flags: readonly string[] = []): Promise<EmulatorProcess> {
   const proc = startNode(CLI, ['emulator', '--port', '0', '--demo', '--demo-rows', String(rows), ...flags]);

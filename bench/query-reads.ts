@@ -73,7 +73,7 @@ export async function benchQueryReads(): Promise<QueryReadsResult> {
   const emulator = await startEmulatorProcess(QUERY_TABLE_ROWS, PACE_FLAGS);
   const { restUrl } = emulator;
   try {
-    // Untimed: the emulator encodes a table's rows on the first session that reads them, which the service does not do.
+    // Untimed: the emulator encodes a table's rows the first time they are read, on this machine's cores, where the service's work costs a client nothing.
     await timeBqread('warm-up', emulator, restUrl, sql(), 0);
     const small = [
       await timeBqread('bqread readQuery', emulator, restUrl, sql(SMALL_RESULT_ROWS)),

@@ -85,8 +85,8 @@ export function planSinkRuns(cores: number): { spec: SinkSpec; columns: 'all' | 
 }
 
 /**
- * One emulator for every sink row, warmed by a first read that is not counted (its first session
- * encodes the table), so that each row meets the same warm emulator; `repeat` runs a row and keeps
+ * One emulator for every sink row, warmed by a first read that is not counted (it encodes the
+ * table's rows as it reads them), so that each row meets the same warm emulator; `repeat` runs a row and keeps
  * the median by wall time.
  */
 export async function benchSinks(rows: number, cores: number, repeat: number): Promise<SinkBench> {

@@ -97,8 +97,8 @@ export interface HeadResult {
 
 /**
  * `bqread head -n 10` of a `rows`-row table at the `bigquery` pace, as a user runs it: the whole
- * command, process start included. One untimed run first: the emulator encodes a table's rows on
- * the first session that reads them, which the service does not do.
+ * command, process start included. One untimed run first: the emulator encodes a table's rows the
+ * first time they are read, on this machine's cores, where the service's work costs a client nothing.
  */
 export async function benchHead(rows: number, repeat: number): Promise<HeadResult> {
   const emulator = await startEmulatorProcess(rows, PACE_FLAGS);
