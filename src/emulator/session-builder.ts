@@ -31,10 +31,8 @@ export function newResourceId(bytes: number): string {
  * How many rows go in one unit (a response's rows; streams are ranges of units): a response's
  * worth, and few enough that each stream gets at least one unit.
  */
-function rowsPerUnit(batches: readonly RecordBatch[], streams: number, limits: SessionLimits): number {
-  const totalRows = batches.reduce((n, b) => n + b.numRows, 0);
+function rowsPerUnit(totalRows: number, totalBytes: number, streams: number, limits: SessionLimits): number {
   if (totalRows === 0) return 0;
-  const totalBytes = batches.reduce((n, b) => n + dataBytes(b.data), 0);
   const bytesPerRow = Math.max(1, totalBytes / totalRows);
   // floor, not ceil: ceil(rows / streams)-row units can number fewer than `streams` (3000 rows, 999 streams: 750).
   return Math.max(
@@ -86,7 +84,7 @@ export function createSession(
     preferredMinStreamCount: preferredMin,
     storageBlockBytes: limits.storageBlockBytes,
   });
-  const rows = rowsPerUnit(visible, streamCount, limits);
+  const rows = rowsPerUnit(visibleRows, tableBytes, streamCount, limits);
   const unitCount = unitCountOf(visible, rows);
   const schemaMessage = bufferView(encodeSchemaMessage(projection.schema));
   const recipe: EncodingRecipe = { visible, rowsPerUnit: rows, plan, schemaBytes: schemaMessage.byteLength };
