@@ -31,6 +31,12 @@ const META_BODY_OFFSETS = [9, 10, 11, 14];
 const OFFSET_INDEX_PAGES = 1;
 const PAGE_OFFSET = 1;
 
+/** A column chunk's two page indexes: where each is, and how its bytes change with its row group's. */
+const PAGE_INDEXES = [
+  { offset: CHUNK_COLUMN_INDEX_OFFSET, length: CHUNK_COLUMN_INDEX_LENGTH, moved: (bytes: Uint8Array) => bytes },
+  { offset: CHUNK_OFFSET_INDEX_OFFSET, length: CHUNK_OFFSET_INDEX_LENGTH, moved: movedOffsetIndex },
+] as const;
+
 export class ParquetStitchError extends Error {
   override name = 'ParquetStitchError';
 }
@@ -67,7 +73,7 @@ async function openPart(path: string): Promise<Part> {
     const rowGroups = structsOf(listField(metadata, FILE_ROW_GROUPS));
     let bodyEnd = footerStart;
     for (const chunk of rowGroups.flatMap(chunksOf)) {
-      for (const id of [CHUNK_COLUMN_INDEX_OFFSET, CHUNK_OFFSET_INDEX_OFFSET]) bodyEnd = Math.min(bodyEnd, Number(i64Field(chunk, id) ?? bodyEnd));
+      for (const index of PAGE_INDEXES) bodyEnd = Math.min(bodyEnd, Number(i64Field(chunk, index.offset) ?? bodyEnd));
     }
     // Everything a row group points at must lie in the bytes that are moved with it.
     for (const chunk of rowGroups.flatMap(chunksOf)) {
@@ -144,24 +150,17 @@ export async function* stitchedParquet(paths: readonly string[]): AsyncGenerator
     // The page indexes, each placed anew: the column indexes as they are, the offset indexes with
     // their pages moved as their row groups were.
     for (const [k, part] of parts.entries()) {
-      for (const chunk of part.rowGroups.flatMap(chunksOf)) {
-        const at = i64Field(chunk, CHUNK_COLUMN_INDEX_OFFSET);
-        const length = i32Field(chunk, CHUNK_COLUMN_INDEX_LENGTH);
-        if (at === undefined || length === undefined) continue;
-        const bytes = await readAt(part.handle, Number(at), length);
-        chunk.set(CHUNK_COLUMN_INDEX_OFFSET, i64(BigInt(position)));
-        position += bytes.length;
-        yield bytes;
-      }
-      for (const chunk of part.rowGroups.flatMap(chunksOf)) {
-        const at = i64Field(chunk, CHUNK_OFFSET_INDEX_OFFSET);
-        const length = i32Field(chunk, CHUNK_OFFSET_INDEX_LENGTH);
-        if (at === undefined || length === undefined) continue;
-        const bytes = movedOffsetIndex(await readAt(part.handle, Number(at), length), deltas[k]!);
-        chunk.set(CHUNK_OFFSET_INDEX_OFFSET, i64(BigInt(position)));
-        chunk.set(CHUNK_OFFSET_INDEX_LENGTH, i32(bytes.length));
-        position += bytes.length;
-        yield bytes;
+      for (const index of PAGE_INDEXES) {
+        for (const chunk of part.rowGroups.flatMap(chunksOf)) {
+          const at = i64Field(chunk, index.offset);
+          const length = i32Field(chunk, index.length);
+          if (at === undefined || length === undefined) continue;
+          const bytes = index.moved(await readAt(part.handle, Number(at), length), deltas[k]!);
+          chunk.set(index.offset, i64(BigInt(position)));
+          chunk.set(index.length, i32(bytes.length));
+          position += bytes.length;
+          yield bytes;
+        }
       }
     }
 

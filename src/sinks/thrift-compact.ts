@@ -228,33 +228,18 @@ export function writeThriftStruct(struct: ThriftStruct): Uint8Array {
 
 // Typed access to the fields a caller knows the meaning of; a field of another type is a format error.
 
-export function structField(struct: ThriftStruct, id: number): ThriftStruct | undefined {
+/** Field `id`'s value, if it has one, of the wire type `type`; another type is a format error. */
+function fieldOf<V>(struct: ThriftStruct, id: number, type: ThriftValue['type'], what: string): V | undefined {
   const field = struct.get(id);
   if (field === undefined) return undefined;
-  if (field.type !== STRUCT) throw new ThriftFormatError(`field ${id} is not a struct`);
-  return field.value;
+  if (field.type !== type) throw new ThriftFormatError(`field ${id} is not ${what}`);
+  return field.value as V;
 }
 
-export function listField(struct: ThriftStruct, id: number): ThriftValue[] {
-  const field = struct.get(id);
-  if (field === undefined) return [];
-  if (field.type !== LIST) throw new ThriftFormatError(`field ${id} is not a list`);
-  return field.value;
-}
-
-export function i64Field(struct: ThriftStruct, id: number): bigint | undefined {
-  const field = struct.get(id);
-  if (field === undefined) return undefined;
-  if (field.type !== I64) throw new ThriftFormatError(`field ${id} is not an i64`);
-  return field.value;
-}
-
-export function i32Field(struct: ThriftStruct, id: number): number | undefined {
-  const field = struct.get(id);
-  if (field === undefined) return undefined;
-  if (field.type !== I32) throw new ThriftFormatError(`field ${id} is not an i32`);
-  return field.value;
-}
+export const structField = (struct: ThriftStruct, id: number): ThriftStruct | undefined => fieldOf<ThriftStruct>(struct, id, STRUCT, 'a struct');
+export const listField = (struct: ThriftStruct, id: number): ThriftValue[] => fieldOf<ThriftValue[]>(struct, id, LIST, 'a list') ?? [];
+export const i64Field = (struct: ThriftStruct, id: number): bigint | undefined => fieldOf<bigint>(struct, id, I64, 'an i64');
+export const i32Field = (struct: ThriftStruct, id: number): number | undefined => fieldOf<number>(struct, id, I32, 'an i32');
 
 export const i64 = (value: bigint): ThriftValue => ({ type: I64, value });
 export const i32 = (value: number): ThriftValue => ({ type: I32, value });
