@@ -62,7 +62,7 @@ export async function writeBatches(source: BatchSource, target: string | Writabl
   if (format === 'parquet' && typeof target === 'string' && (await isRegularOrAbsent(target))) return writeParquetFile(source, target, options);
   const output: Output = typeof target === 'string' ? await openFileOutput(target) : writableOutput(target, options.end ?? true);
   let rows = 0;
-  let bytes = 0;
+  let bytes: number;
   try {
     const { schema, batches } = await openSource(source, options.schema);
     let chunks: () => AsyncIterable<string | Uint8Array>;
@@ -72,20 +72,32 @@ export async function writeBatches(source: BatchSource, target: string | Writabl
       await batches.return(undefined);
       throw err;
     }
-    async function* measured(): AsyncGenerator<string | Uint8Array> {
-      for await (const chunk of chunks()) {
-        bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
-        yield chunk;
-        options.onWritten?.(bytes);
-      }
-    }
-    await pipeline(measured, output.stream, { signal: options.signal, end: output.end });
-    await output.commit();
+    bytes = await writeInto(output, chunks(), options.signal, options.onWritten);
   } catch (err) {
     await output.discard();
     throw err;
   }
   return { format, rows, bytes };
+}
+
+/**
+ * Writes `chunks` to `output` with backpressure and commits it (a file is put in place); the bytes
+ * written, reported to `onWritten` as they go.
+ */
+async function writeInto(
+  output: Output, chunks: AsyncIterable<string | Uint8Array>, signal: AbortSignal | undefined, onWritten?: (bytes: number) => void,
+): Promise<number> {
+  let bytes = 0;
+  async function* measured(): AsyncGenerator<string | Uint8Array> {
+    for await (const chunk of chunks) {
+      bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
+      yield chunk;
+      onWritten?.(bytes);
+    }
+  }
+  await pipeline(measured, output.stream, { signal, end: output.end });
+  await output.commit();
+  return bytes;
 }
 
 async function isRegularOrAbsent(path: string): Promise<boolean> {
@@ -134,21 +146,16 @@ async function writeParquetFile(source: BatchSource, path: string, options: Sink
   }
   const parts = await mkdtemp(join(dirname(path), `.${basename(path)}.parts-`));
   try {
-    // The encoders together hold what one would: a row group of that size between them.
-    const rowGroupBytes = Math.max(1, Math.floor(parquet.rowGroupBytes / encoders));
+    // The encoders together hold what one would: a row group of that size between them (each at
+    // least ENCODER_MIN_BYTES, as encodersFor counts them).
+    const rowGroupBytes = Math.floor(parquet.rowGroupBytes / encoders);
     const files = await writePartFiles(feed, parts, (k) => `part-${k}.parquet`, { ...partOptions, parts: encoders, parquet: { ...parquet, rowGroupBytes } });
     const { stitchedParquet } = await import('./parquet-stitch.js');
     const output = await openFileOutput(path);
-    let bytes = 0;
-    async function* counted(): AsyncGenerator<Uint8Array> {
-      for await (const chunk of stitchedParquet(files.map((file) => join(parts, file.path)))) {
-        bytes += chunk.byteLength;
-        yield chunk;
-      }
-    }
+    let bytes: number;
     try {
-      await pipeline(counted, output.stream, { signal: options.signal });
-      await output.commit();
+      // The parts reported their bytes as they wrote them: the copy is not counted again.
+      bytes = await writeInto(output, stitchedParquet(files.map((file) => join(parts, file.path))), options.signal);
     } catch (err) {
       await output.discard();
       throw err;
