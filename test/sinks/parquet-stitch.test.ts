@@ -24,6 +24,7 @@ import { writeBatches } from '../../src/sinks/write-batches.js';
 import { canonicalRows, rowsById } from '../helpers/canonical.js';
 import { DEMO, demoEmulator } from '../helpers/demo-emulator.js';
 import { parquetCanonicalRows } from '../helpers/parquet-canonical.js';
+import { sparseTable } from '../helpers/sparse-table.js';
 
 let dir: string;
 before(() => {
@@ -147,6 +148,19 @@ describe('stitching Parquet files', () => {
     const frame = pl.readParquet(file, { columns: ['id', 'f_string'] });
     assert.equal(frame.height, 700);
     assert.equal(BigInt(frame.getColumn('id').sum() as number | bigint), ids);
+  });
+
+  test('sparse columns (all empty, all NULL, empty arrays) in one-row and empty parts: the rows of the parts', async () => {
+    const source = sparseTable(7);
+    const slices = [source.slice(0, 1), source.slice(1, 2), source.slice(2, 2), source.slice(2, 7)];
+    const files = await Promise.all(slices.map((slice, k) => parquetFile(slice, `sparse-${k}.parquet`, 2)));
+    const stitched = await collect(stitchedParquet(files));
+    const whole = readFileSync(await parquetFile(source, 'sparse-whole.parquet', 2));
+    assert.deepEqual(await parquetCanonicalRows(stitched, source.schema), await parquetCanonicalRows(whole, source.schema));
+    assert.equal(structsOf(listField(footerOf(stitched), 4)).length, 1 + 1 + 0 + 3);
+    assertPagesWhereSaid(stitched);
+    const arrowRs = (bytes: Uint8Array) => canonicalRows(tableFromIPC(parquet.readParquet(bytes).intoIPCStream()));
+    assert.deepEqual(arrowRs(stitched), arrowRs(whole));
   });
 
   test('a file that is not Parquet, or of another schema, is refused', async () => {
