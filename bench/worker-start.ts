@@ -1,7 +1,7 @@
 // node dist/bench/worker-start.js [--runs N] [--cpu-prof]
 // Starts the read pool's worker entry N times, one thread at a time, each in a pool of its own as
 // ReadPool starts it, and reports how long a thread takes from spawn to ready (modules loaded and
-// protocol descriptors built: WORKER_LOADED) in wall time and in CPU, the thread's own and the
+// protocol code loaded: WORKER_LOADED) in wall time and in CPU, the thread's own and the
 // whole process's.
 // The last line is `result <json>` (a WorkerStartResult), which `npm run bench` reads.
 import { fileURLToPath } from 'node:url';

@@ -1,13 +1,16 @@
 // Build step (npm run build, after tsc): parses Google's Read API .proto files in protos/ once and
-// writes their descriptors as JSON to dist/protos/, which src/protocol/protos.ts loads with
-// protobufjs's light build, so no thread parses .proto text at run time.
+// writes the code of their messages (protobufjs's static code, from its pbjs) to dist/protos/,
+// which src/protocol/protos.ts loads with protobufjs's minimal runtime: no thread parses .proto
+// text or builds types from descriptors at run time.
 //   node dist/scripts/build-protos.js
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
-import { READ_API_DESCRIPTORS_FILE, READ_API_TYPE_NAMES } from '../src/protocol/protos.js';
+import { pbjs } from 'protobufjs-cli';
+import { READ_API_MODULE_FILE, READ_API_TYPE_NAMES } from '../src/protocol/protos.js';
 
 const PROTOS_DIR = fileURLToPath(new URL('../../protos/', import.meta.url));
 const ENTRY_FILES = [
@@ -60,8 +63,37 @@ root.resolvePath = (_origin, target) => (target.startsWith('google/protobuf/') ?
 root.loadSync(ENTRY_FILES, { keepCase: false });
 root.resolveAll();
 prune(root, reachable(READ_API_TYPE_NAMES.map((name) => root.lookupTypeOrEnum(name))));
-// What the threads will load must resolve on its own.
+// What pbjs is given must resolve on its own.
 protobuf.Root.fromJSON(root.toJSON()).resolveAll();
-const out = fileURLToPath(READ_API_DESCRIPTORS_FILE);
+
+/**
+ * The generated code's namespace in protobufjs's shared registry (protobuf.roots), which its
+ * functions look their field types up in as they run: under "default" another program's
+ * generated code (a `google.protobuf` of its own) would replace bqread's.
+ */
+const GENERATED_ROOT = 'bqread';
+
+/**
+ * The pruned descriptors as static code: a CommonJS module of message classes on protobufjs's
+ * minimal runtime, with encode, decode, fromObject and toObject (what bqread calls) and nothing
+ * else (no verify, create, delimited forms, service stubs or doc comments).
+ */
+async function writeStaticModule(descriptors: protobuf.INamespace, out: string): Promise<void> {
+  const scratch = mkdtempSync(path.join(tmpdir(), 'bqread-protos-'));
+  try {
+    const json = path.join(scratch, 'bigquery-read.json');
+    writeFileSync(json, JSON.stringify(descriptors));
+    await new Promise<void>((resolve, reject) => {
+      pbjs.main([
+        '--target', 'static-module', '--wrap', 'commonjs', '--no-verify', '--no-create', '--no-delimited',
+        '--no-service', '--no-comments', '--no-beautify', '--root', GENERATED_ROOT, '--out', out, json,
+      ], (err) => (err ? reject(err) : resolve()));
+    });
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+const out = fileURLToPath(READ_API_MODULE_FILE);
 mkdirSync(path.dirname(out), { recursive: true });
-writeFileSync(out, JSON.stringify(root.toJSON()));
+await writeStaticModule(root.toJSON(), out);

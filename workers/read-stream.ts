@@ -245,6 +245,6 @@ export async function readStreamWith(task: StreamTask, clients: ReadClients): Pr
   return result;
 }
 
-// The protocol's descriptors are built as the thread loads, while the coordinator waits for its
+// The protocol's generated code loads as the thread loads, while the coordinator waits for its
 // session, not on the first task; so a loaded thread (WORKER_LOADED) is ready to read.
 readApiTypes();

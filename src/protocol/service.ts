@@ -1,10 +1,10 @@
 import type { MethodDefinition, ServiceDefinition } from '@grpc/grpc-js';
-import type protobuf from 'protobufjs';
+import type protobuf from 'protobufjs/minimal.js';
 import { bufferView } from '../bytes.js';
 import type {
   CreateReadSessionRequest, ReadRowsRequest, ReadSession, SplitReadStreamRequest, SplitReadStreamResponse,
 } from './messages.js';
-import { READ_SERVICE, readApiTypes } from './protos.js';
+import { READ_SERVICE, readApiTypes, type MessageClass } from './protos.js';
 
 /**
  * grpc-js method definitions for BigQueryRead, built on protobufjs directly so each side controls
@@ -19,12 +19,12 @@ const OBJECT_OPTIONS: protobuf.IConversionOptions = {
   oneofs: true,
 };
 
-function encoder(type: protobuf.Type) {
+function encoder(type: MessageClass) {
   // fromObject, unlike verify, accepts enum names and numeric strings for int64 fields.
   return (value: object): Buffer => bufferView(type.encode(type.fromObject(value)).finish());
 }
 
-function objectDecoder<T>(type: protobuf.Type) {
+function objectDecoder<T>(type: MessageClass) {
   return (bytes: Buffer): T => type.toObject(type.decode(bytes), OBJECT_OPTIONS) as T;
 }
 

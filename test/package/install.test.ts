@@ -2,7 +2,7 @@
 // apache-arrow, @grpc/grpc-js and google-auth-library at the low ends of bqread's ranges, with
 // --prefer-dedupe; then uses bqread from there: its files, its types (a TypeScript consumer under
 // node16 and bundler resolution), the library (reads from a loopback emulator, one through the app's
-// google-auth-library), the CLI, the worker and the protocol descriptors.
+// google-auth-library), the CLI, the worker and the protocol's generated code.
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -70,9 +70,9 @@ after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-test('the tarball ships the library, CLI, worker, protocol descriptors, sources, license and notice; no tests, benchmarks or build scripts', () => {
+test('the tarball ships the library, CLI, worker, protocol code, sources, license and notice; no tests, benchmarks or build scripts', () => {
   for (const needed of ['dist/src/index.js', 'dist/src/emulator/index.js', 'dist/src/sinks/index.js', 'dist/src/cli/main.js',
-    'dist/workers/read-stream.js', 'dist/protos/bigquery-read.json', 'src/index.ts', 'src/emulator/README.md',
+    'dist/workers/read-stream.js', 'dist/protos/bigquery-read.cjs', 'src/index.ts', 'src/emulator/README.md',
     'README.md', 'bench/README.md', 'LICENSE', 'NOTICE', 'package.json']) {
     assert.ok(files.includes(needed), `${needed} missing from the tarball`);
   }

@@ -1,7 +1,10 @@
 // What a worker thread loads as it starts: the static import graph of the worker entry, as built.
 // Every module in it costs each thread compile time, and apache-arrow alone was 146 modules.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { READ_API_MODULE_FILE } from '../../src/protocol/protos.js';
 import { importGraph } from '../helpers/import-graph.js';
 
 const ENTRY = 'workers/entry.js';
@@ -14,11 +17,13 @@ test('the worker entry imports nothing from src/read/ (only the contract in work
   assert.deepEqual(modules.filter((m) => m.startsWith('src/read/')), []);
 });
 
-test('a worker thread starts without apache-arrow, google-auth-library or protobufjs\'s .proto parser', () => {
+test('a worker thread starts without apache-arrow, google-auth-library or protobufjs beyond its minimal runtime', () => {
   const { packages } = importGraph([ENTRY, READER], { dynamic: false });
   assert.ok(packages.has('@grpc/grpc-js'), 'the graph is walked');
-  for (const name of ['apache-arrow', 'google-auth-library', 'protobufjs']) assert.ok(!packages.has(name), `${name} is loaded at start`);
-  assert.ok(packages.has('protobufjs/light.js'));
+  for (const name of ['apache-arrow', 'google-auth-library', 'protobufjs', 'protobufjs/light.js']) assert.ok(!packages.has(name), `${name} is loaded at start`);
+  // The Read API's messages are generated code on protobufjs's minimal runtime (no descriptors, no reflection).
+  assert.match(readFileSync(fileURLToPath(READ_API_MODULE_FILE), 'utf8'), /require\("protobufjs\/minimal"\)/);
+  assert.doesNotMatch(readFileSync(fileURLToPath(READ_API_MODULE_FILE), 'utf8'), /require\("protobufjs(\/light)?"\)/);
 });
 
 test('the text formatters a worker loads for a read written as NDJSON or CSV need no apache-arrow either', () => {
