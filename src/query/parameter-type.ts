@@ -1,10 +1,11 @@
 // A query parameter's type, written as GoogleSQL writes types (`INT64`, `ARRAY<STRING>`,
 // `STRUCT<id INT64, tags ARRAY<STRING>>`, `RANGE<DATE>`), and its QueryParameterType JSON
 // (https://cloud.google.com/bigquery/docs/reference/rest/v2/QueryParameter).
+import type { QueryParameterType } from '../protocol/query-parameter.js';
 import { ReadOptionsError } from '../read/errors.js';
 
-export interface ParameterType {
-  readonly type: string;
+/** A QueryParameterType as bqread writes one: every STRUCT field named. */
+export interface ParameterType extends QueryParameterType {
   readonly arrayType?: ParameterType;
   readonly structTypes?: readonly { readonly name: string; readonly type: ParameterType }[];
   readonly rangeElementType?: ParameterType;

@@ -32,6 +32,17 @@ test('values beyond a declared precision are rejected with the declared type nam
   assert.equal(canonicalRows(tableFromNdjson('{"n": "999.994"}', fields)).length, 1, '999.99 after rounding fits');
 });
 
+test('a decimal beyond every range, or with white space around it, is refused; a fractional epoch second rounds to the microsecond', () => {
+  const refused = (line: string, fields: BqField[], message: string) =>
+    assert.throws(() => tableFromNdjson(line, fields), (err: NdjsonError) => err instanceof NdjsonError && err.message === message);
+  refused('{"n": "1e200"}', [{ name: 'n', type: 'NUMERIC' }], 'line 1: field n: 1e200 is out of NUMERIC range (at most 29 integer digits)');
+  refused('{"b": "-9e99999"}', [{ name: 'b', type: 'BIGNUMERIC' }], 'line 1: field b: -9e99999 is out of BIGNUMERIC range (range is about ±5.79e38)');
+  refused('{"n": " 1.5"}', [{ name: 'n', type: 'NUMERIC' }], 'line 1: field n: expected a NUMERIC, got " 1.5"');
+  refused('{"n": "1.5."}', [{ name: 'n', type: 'NUMERIC' }], 'line 1: field n: expected a NUMERIC, got "1.5."');
+  const ts = tableFromNdjson('{"t": 1.0000005}\n{"t": -0.0000015}', [{ name: 't', type: 'TIMESTAMP' }]);
+  assert.deepEqual([...ts.getChild('t')!.data[0]!.values as BigInt64Array], [1_000_001n, -2n]);
+});
+
 test('INTERVAL reads its canonical text into months, days and nanoseconds', () => {
   const rows = rowsOf([{ name: 'iv', type: 'INTERVAL' }], [
     { iv: '1-2 3 4:5:6.789' },

@@ -55,11 +55,14 @@ export function runQuery(sql: string, context: QueryContext, depth = 0): QueryRe
 interface Source {
   readonly schema: arrow.Schema;
   readonly batches: readonly arrow.RecordBatch[];
-  readonly bytesProcessed: number;
+  /** Called once every clause is analyzed: a table's bytes depend on the columns the query read. */
+  readonly bytesProcessed: () => number;
 }
 
 class QueryRun {
   private readonly options: AnalyzeOptions;
+  /** Top-level columns of the source that some clause reads (all that `*` expands to), for totalBytesProcessed. */
+  private readonly used = new Set<string>();
 
   constructor(private statement: SelectStatement, private readonly context: QueryContext, private readonly depth: number) {
     this.options = { subject: QUERY_DIALECT.subject, parameter: (ref) => context.parameters.value(ref) };
@@ -79,7 +82,7 @@ class QueryRun {
     const keys = statement.orderBy.map((key) => ({ ...key, column: this.orderColumn(key.expr, outputs, source.schema) }));
     const hidden = keys.filter((key) => !outputs.includes(key.column)).map((key) => key.column);
     const columns = [...outputs, ...hidden];
-    const filter = statement.where && compilePredicate(analyzeCondition(statement.where, source.schema, 'WHERE clause', this.options).predicate);
+    const filter = statement.where && compilePredicate(this.reads(analyzeCondition(statement.where, source.schema, 'WHERE clause', this.options)).predicate);
     const schema = new arrow.Schema(columns.map((c) => c.field));
     const batches: arrow.RecordBatch[] = [];
     for (const batch of source.batches) {
@@ -104,7 +107,7 @@ class QueryRun {
     const visible = result.map((batch) => new arrow.RecordBatch(outputSchema, arrow.makeData({
       type: new arrow.Struct(outputSchema.fields), length: batch.numRows, nullCount: 0, children: batch.data.children.slice(0, outputs.length),
     })));
-    return { table: new arrow.Table(outputSchema, visible), bytesProcessed: source.bytesProcessed };
+    return { table: new arrow.Table(outputSchema, visible), bytesProcessed: source.bytesProcessed() };
   }
 
   private source(): Source {
@@ -113,7 +116,7 @@ class QueryRun {
       // SELECT without FROM: one row of no columns.
       const schema = new arrow.Schema([]);
       const row = new arrow.RecordBatch(schema, arrow.makeData({ type: new arrow.Struct([]), length: 1, nullCount: 0, children: [] }));
-      return { schema, batches: [row], bytesProcessed: 0 };
+      return { schema, batches: [row], bytesProcessed: () => 0 };
     }
     const path = this.tablePath(from.path, from.position);
     const found = this.context.lookup(path);
@@ -123,16 +126,24 @@ class QueryRun {
       if (this.depth >= MAX_VIEW_DEPTH) throw new QueryError(`View ${shown} nests views more than ${MAX_VIEW_DEPTH} deep`, 'invalidQuery', from.position);
       const inner = runQuery(found.sql, { ...this.context, defaultProject: path.projectId, defaultDataset: undefined }, this.depth + 1);
       this.statement = withoutQualifier(this.statement, from.alias, inner.table.schema);
-      return { schema: inner.table.schema, batches: inner.table.batches, bytesProcessed: inner.bytesProcessed };
+      return { schema: inner.table.schema, batches: inner.table.batches, bytesProcessed: () => inner.bytesProcessed };
     }
     const table = found.table;
     this.statement = withoutQualifier(this.statement, from.alias, table.schema);
-    const used = this.referencedColumns(table.schema);
-    let bytes = 0;
-    for (const batch of table.batches) {
-      for (const [i, field] of table.schema.fields.entries()) if (used.has(field.name)) bytes += dataBytes(batch.data.children[i]!);
-    }
-    return { schema: table.schema, batches: table.batches, bytesProcessed: bytes };
+    const bytesProcessed = () => {
+      let bytes = 0;
+      for (const batch of table.batches) {
+        for (const [i, field] of table.schema.fields.entries()) if (this.used.has(field.name)) bytes += dataBytes(batch.data.children[i]!);
+      }
+      return bytes;
+    };
+    return { schema: table.schema, batches: table.batches, bytesProcessed };
+  }
+
+  /** `analyzed`, its columns noted as read. */
+  private reads<T extends { readonly referencedColumns: readonly string[] }>(analyzed: T): T {
+    for (const name of analyzed.referencedColumns) this.used.add(name);
+    return analyzed;
   }
 
   /** A LIMIT or OFFSET count, reading a parameter's value (a non-negative INT64). */
@@ -165,30 +176,6 @@ class QueryRun {
     throw new QueryError(`Invalid table name: ${parts.join('.')}`, 'invalidQuery', position);
   }
 
-  /** Top-level columns any clause reads (every column for `*`), for totalBytesProcessed. */
-  private referencedColumns(schema: arrow.Schema): Set<string> {
-    const used = new Set<string>();
-    const { items, where, orderBy } = this.statement;
-    const note = (expr: Expr) => {
-      try {
-        for (const name of analyzeExpression(expr, schema, this.options).referencedColumns) used.add(name);
-      } catch {
-        // A bad expression fails where it is analyzed for real, with its position.
-      }
-    };
-    for (const item of items) {
-      if (item.kind === 'star') {
-        const except = new Set(item.except.map((e) => e.name.toLowerCase()));
-        for (const field of schema.fields) if (!except.has(field.name.toLowerCase())) used.add(field.name);
-      } else {
-        note(item.expr);
-      }
-    }
-    if (where) note(where);
-    for (const key of orderBy) note(key.expr);
-    return used;
-  }
-
   private outputs(schema: arrow.Schema): OutputColumn[] {
     let anonymous = 0;
     return this.statement.items.flatMap((item) => {
@@ -211,9 +198,11 @@ class QueryRun {
         throw new QueryError(`Column ${named.name} in SELECT * EXCEPT list does not exist`, 'invalidQuery', named.position);
       }
     }
-    const outputs = schemaFields(schema).flatMap((field, index) => except.has(field.name.toLowerCase())
-      ? []
-      : [columnOutput(field.name, { indices: [index], names: [field.name], type: sqlTypeOfField(field), arrowType: field.type }, schema)]);
+    const outputs = schemaFields(schema).flatMap((field, index) => {
+      if (except.has(field.name.toLowerCase())) return [];
+      this.used.add(field.name);
+      return [columnOutput(field.name, { indices: [index], names: [field.name], type: sqlTypeOfField(field), arrowType: field.type }, schema)];
+    });
     if (outputs.length === 0) throw new QueryError('SELECT * expands to zero columns after applying EXCEPT', 'invalidQuery', item.position);
     return outputs;
   }
@@ -224,7 +213,7 @@ class QueryRun {
       const column = this.context.parameters.column(expr.parameter);
       if (column) return constantOutput(column.field.clone({ name }), column.data);
     }
-    const analyzed = analyzeExpression(expr, schema, this.options);
+    const analyzed = this.reads(analyzeExpression(expr, schema, this.options));
     const value = analyzed.value;
     switch (value.node) {
       case 'column': return columnOutput(name, value.column, schema);
@@ -248,11 +237,7 @@ class QueryRun {
       const alias = outputs.find((o) => o.field.name.toLowerCase() === expr.path[0]!.toLowerCase());
       if (alias) return this.orderable(alias, expr.position);
     }
-    const analyzed = analyzeExpression(expr, schema, this.options);
-    const column = analyzed.value.node === 'column' ? columnOutput('_order', analyzed.value.column, schema)
-      : analyzed.value.node === 'predicate' ? conditionOutput('_order', analyzed.value.predicate)
-        : this.expressionOutput('_order', expr, schema);
-    return this.orderable(column, expr.position);
+    return this.orderable(this.expressionOutput('_order', expr, schema), expr.position);
   }
 
   private orderable(column: OutputColumn, position: SourcePosition): OutputColumn {

@@ -13,7 +13,7 @@
 import { readFileSync } from 'node:fs';
 import * as arrow from 'apache-arrow';
 import { BqReadError } from '../../errors.js';
-import { writeDecimalWords } from '../../decimal-text.js';
+import { parseDecimal, writeDecimalWords } from '../../decimal-text.js';
 import { daysFromCivil } from '../../temporal-text.js';
 import {
   bqSchemaToArrow, decimalPrecisionScale, normalizeBqFields, parseBqSchemaJson,
@@ -357,9 +357,10 @@ function decimalLimits(type: string, precision: number | undefined): DecimalLimi
 /** The value times 10^scale, as the bigint that Arrow stores; `typeName` is for messages. */
 function toDecimal(v: unknown, typeName: string, scale: number, limits: DecimalLimits): bigint {
   const text = decimalText(v, typeName);
-  const scaled = scaleDecimal(text, scale);
+  // parseDecimal takes the white space around a number that SQL's casts allow; a JSON value is the number alone.
+  const scaled = text === text.trim() ? parseDecimal(text, scale) : undefined;
   if (scaled === undefined) throw new ValueProblem(`expected a ${typeName}, got ${JSON.stringify(v)}`);
-  if (scaled === null || scaled < limits.min || scaled > limits.max) {
+  if (scaled < limits.min || scaled > limits.max) {
     throw new ValueProblem(`${text} is out of ${typeName} range (${limits.description})`);
   }
   return scaled;
@@ -405,38 +406,6 @@ function decimalText(v: unknown, type: string): string {
   }
   throw new ValueProblem(`expected a ${type} (string or number), got ${describe(v)}`);
 }
-
-const DECIMAL_RE = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
-// More digits than any supported scaled value has (BIGNUMERIC's limit has 77).
-const MAX_SCALED_DIGITS = 80;
-
-/**
- * Decimal text times 10^scale as a bigint, rounding half away from zero.
- * undefined: not a decimal; null: too large to represent at all.
- */
-function scaleDecimal(text: string, scale: number): bigint | null | undefined {
-  const m = DECIMAL_RE.exec(text);
-  if (!m) return undefined;
-  const [, sign, intDigits = '', fracDigits = '', exponent] = m;
-  if (intDigits.length + fracDigits.length === 0) return undefined;
-  const digits = (intDigits + fracDigits).replace(/^0+/, '');
-  if (digits === '') return 0n;
-  const shift = (exponent ? Number(exponent) : 0) - fracDigits.length + scale;
-  let magnitude: bigint;
-  if (shift >= 0) {
-    if (digits.length + shift > MAX_SCALED_DIGITS) return null;
-    magnitude = BigInt(digits) * 10n ** BigInt(shift);
-  } else if (-shift > digits.length) {
-    magnitude = 0n; // below half of the last kept digit
-  } else {
-    const divisor = 10n ** BigInt(-shift);
-    const whole = BigInt(digits);
-    magnitude = whole / divisor;
-    if ((whole % divisor) * 2n >= divisor) magnitude += 1n;
-  }
-  return sign === '-' ? -magnitude : magnitude;
-}
-
 
 function toBool(v: unknown): boolean {
   if (typeof v === 'boolean') return v;
@@ -487,8 +456,8 @@ function toTimestamp(v: unknown): bigint {
   let micros: bigint;
   if (typeof v === 'number') {
     // Epoch seconds, possibly fractional (rounded to the microsecond).
-    const scaled = Number.isFinite(v) ? scaleDecimal(decimalText(v, 'TIMESTAMP'), 6) : undefined;
-    if (scaled === undefined || scaled === null) throw new ValueProblem(`${v} is not a valid TIMESTAMP`);
+    const scaled = Number.isFinite(v) ? parseDecimal(decimalText(v, 'TIMESTAMP'), 6) : undefined;
+    if (scaled === undefined) throw new ValueProblem(`${v} is not a valid TIMESTAMP`);
     micros = scaled;
   } else {
     const m = TIMESTAMP_RE.exec(expectString(v, 'TIMESTAMP'));

@@ -136,6 +136,11 @@ test('bytes processed count the columns the query reads, over the whole table', 
   assert.equal(one, 5 * 8);
   assert.ok(all > one);
   assert.equal(runQuery('SELECT 1', context()).bytesProcessed, 0);
+  // A column read by ORDER BY alone counts; a SELECT alias or position adds nothing.
+  const name = runQuery('SELECT name FROM ds.people', context()).bytesProcessed;
+  assert.equal(runQuery('SELECT id FROM ds.people ORDER BY name', context()).bytesProcessed, one + name);
+  assert.equal(runQuery('SELECT id AS k FROM ds.people ORDER BY k, 1', context()).bytesProcessed, one);
+  assert.equal(runQuery('SELECT * EXCEPT (name) FROM ds.people', context()).bytesProcessed, all - name);
 });
 
 test('errors as BigQuery words them, with the position at [line:column]', () => {
