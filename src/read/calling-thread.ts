@@ -3,6 +3,9 @@ import { DEFAULT_STREAMS_PER_WORKER } from './pool.js';
 
 type Reader = typeof import('../../workers/read-stream.js');
 
+let reader: Promise<Reader> | undefined;
+const loadReader = () => (reader ??= import('../../workers/read-stream.js'));
+
 /**
  * Reads a session's streams on the calling thread, for a session worth less than a worker thread's
  * start (parallelism.ts): the worker's own reader (workers/read-stream.ts) and port protocol
@@ -11,9 +14,17 @@ type Reader = typeof import('../../workers/read-stream.js');
  * own and close with it.
  */
 export class CallingThread {
-  private reader: Promise<Reader> | undefined;
   private clients: InstanceType<Reader['ReadClients']> | undefined;
   private ended = false;
+
+  /**
+   * Loads the reader now, for a read that runs on the calling thread whatever its session says
+   * (`workers: 0`, as `bqread head` reads): while the service creates the session, not after it.
+   * A failure to load surfaces where the reader is first used.
+   */
+  static preload(): void {
+    loadReader().catch(() => undefined);
+  }
 
   get closed(): boolean {
     return this.ended;
@@ -27,7 +38,7 @@ export class CallingThread {
   /** The task's port is its own end already: nothing moves between threads. */
   async run(task: StreamTask): Promise<StreamTaskResult> {
     if (this.ended) throw new Error('the read is over');
-    const reader = await (this.reader ??= import('../../workers/read-stream.js'));
+    const reader = await loadReader();
     return reader.readStreamWith(task, (this.clients ??= new reader.ReadClients()));
   }
 

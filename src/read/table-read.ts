@@ -79,6 +79,7 @@ export class TableRead {
     let owned: ReadPool | CallingThread | undefined;
     try {
       if (userSignal?.aborted) throw abortError(userSignal);
+      if (this.options.workers === 0 && !this.options.pool) CallingThread.preload();
       const session = await this.session();
       this.throwIfStopped();
       const options = this.resolvedOptions();
