@@ -18,15 +18,25 @@ import type { StreamTask, StreamTaskResult } from './stream-task.js';
  * The worker's reader, which the piscina entry (entry.ts) loads: reads one ReadRows stream per task
  * and posts each decoded record batch to the coordinator as transferred memory. The gRPC clients
  * are built here, once per connection, and reused by every task that reads with them: a worker
- * thread keeps its own for its life; a read on the calling thread keeps its own and closes them.
+ * thread keeps its own for its life; a read on the calling thread reads through the read's own
+ * channel there (the one its session was created on).
  */
+// A digest, so no token or key is kept as a map key; brokered auth carries no token at all, so
+// every task of a read (and every token it is given) shares one channel.
+const connectionKey = (connection: ConnectionConfig) => createHash('sha256').update(JSON.stringify(connection)).digest('hex');
+
 export class ReadClients {
   private readonly clients = new Map<string, ReadApiClient>();
+  private readonly lentKey: string | undefined;
+
+  /** `lent`: a client owned elsewhere (which these never close) to read through for its connection. */
+  constructor(private readonly lent?: { readonly connection: ConnectionConfig; readonly client: () => ReadApiClient }) {
+    this.lentKey = lent && connectionKey(lent.connection);
+  }
 
   for(connection: ConnectionConfig): ReadApiClient {
-    // A digest, so no token or key is kept as a map key; brokered auth carries no token at all, so
-    // every task of a read (and every token it is given) shares one channel.
-    const key = createHash('sha256').update(JSON.stringify(connection)).digest('hex');
+    const key = connectionKey(connection);
+    if (key === this.lentKey) return this.lent!.client();
     let client = this.clients.get(key);
     if (!client) {
       client = new ReadApiClient(connection);

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { resolveReadOptions } from '../../src/read/options.js';
 import { DEFAULT_STREAMS_PER_WORKER } from '../../src/read/pool.js';
+import { ReadChannel } from '../../src/read/read-channel.js';
 import { createReadSession } from '../../src/read/session.js';
 import type { DrainRequest, DrainResult } from './raw-drain-worker.js';
 import type { Reader } from './reader.js';
@@ -34,13 +35,11 @@ function startDrainThread(endpoint: string) {
  */
 export const rawDrain: Reader = async (config) => {
   const threads = Array.from({ length: config.workers }, () => startDrainThread(config.endpoint));
+  const options = resolveReadOptions(config.table, { endpoint: config.endpoint, maxStreams: config.maxStreams, compression: config.compression });
+  const channel = new ReadChannel(options.connection);
   try {
     const started = performance.now();
-    const session = await createReadSession(
-      resolveReadOptions(config.table, { endpoint: config.endpoint, maxStreams: config.maxStreams, compression: config.compression }),
-      config.workers * DEFAULT_STREAMS_PER_WORKER,
-      new AbortController().signal,
-    );
+    const session = await createReadSession(channel.client(), options, config.workers * DEFAULT_STREAMS_PER_WORKER, new AbortController().signal);
     const sessionMs = performance.now() - started;
     await Promise.all(threads.map((t) => Promise.race([t.ready, t.done])));
     threads.forEach((thread, i) => {
@@ -60,6 +59,7 @@ export const rawDrain: Reader = async (config) => {
       extra: { responseBytes: sum('responseBytes') },
     };
   } finally {
+    channel.close();
     await Promise.all(threads.map((t) => t.worker.terminate()));
   }
 };

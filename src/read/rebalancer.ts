@@ -1,6 +1,5 @@
 import { cpus } from 'node:os';
-import { ReadApiClient } from '../client/read-client.js';
-import type { ConnectionConfig } from '../client/connection.js';
+import type { ReadChannel } from './read-channel.js';
 import type { StreamRun } from './stream-run.js';
 
 /** What a stream in flight has left, as StreamRun.remaining measures it. */
@@ -100,7 +99,6 @@ function median(values: number[]): number {
 }
 
 export class Rebalancer {
-  private client: ReadApiClient | undefined;
   private inFlight = false;
   private closed = false;
   private readonly unsplittable = new Set<string>();
@@ -109,7 +107,8 @@ export class Rebalancer {
   private peakRunning = 0;
 
   constructor(
-    private readonly connection: ConnectionConfig,
+    /** The read's channel on this thread, which its owner closes. */
+    private readonly channel: ReadChannel,
     private readonly token: (() => Promise<string>) | undefined,
     private readonly signal: AbortSignal,
     /** A SplitReadStream call made no split. */
@@ -159,8 +158,7 @@ export class Rebalancer {
     if (this.closed) return undefined;
     try {
       const token = this.token ? await this.token() : undefined;
-      this.client ??= new ReadApiClient(this.connection);
-      const response = await this.client.splitReadStream(stream, fraction, { signal: this.signal, token });
+      const response = await this.channel.client().splitReadStream(stream, fraction, { signal: this.signal, token });
       const primary: string | undefined = response.primaryStream?.name;
       const remainder: string | undefined = response.remainderStream?.name;
       if (primary && remainder) return { primary, remainder };
@@ -174,6 +172,5 @@ export class Rebalancer {
 
   close(): void {
     this.closed = true;
-    this.client?.close();
   }
 }

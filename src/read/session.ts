@@ -1,7 +1,7 @@
 import { status as Status, type ServiceError } from '@grpc/grpc-js';
 import type { Schema } from 'apache-arrow';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ReadApiClient } from '../client/read-client.js';
+import type { ReadApiClient } from '../client/read-client.js';
 import { backoffMs } from '../client/retry.js';
 import type { CreateReadSessionRequest, TableReadOptions, Timestamp } from '../protocol/messages.js';
 import { loadArrowParts, type ArrowParts } from './arrow-parts.js';
@@ -65,11 +65,12 @@ export function createReadSessionRequest(options: ResolvedReadOptions, slots: nu
 }
 
 /**
- * Creates the one ReadSession of a read, on the coordinator's own channel; the read's Arrow parts
- * load while the service creates it (arrow-parts.ts). `signal` cancels the call and cuts a
- * retry's wait short; `token` is the bearer token for brokered auth.
+ * Creates the one ReadSession of a read, on the read's channel (`client`, which its owner closes);
+ * the read's Arrow parts load while the service creates it (arrow-parts.ts). `signal` cancels the
+ * call and cuts a retry's wait short; `token` is the bearer token for brokered auth.
  */
 export async function createReadSession(
+  client: ReadApiClient,
   options: ResolvedReadOptions,
   slots: number,
   signal: AbortSignal,
@@ -77,51 +78,46 @@ export async function createReadSession(
 ): Promise<ReadSessionInfo> {
   const table = options.tableName;
   const { connection } = options;
-  const client = new ReadApiClient(connection);
   const deadline = Date.now() + options.sessionTimeoutMs;
   let arrowParts: Promise<ArrowParts> | undefined;
-  try {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const created = client.createReadSession(createReadSessionRequest(options, slots), { deadline, signal, token });
-        arrowParts ??= loadArrowParts();
-        const session = await created;
-        const arrow = await arrowParts;
-        const schemaMessage = session.arrowSchema?.serializedSchema ?? new Uint8Array();
-        if (schemaMessage.byteLength === 0) {
-          throw new SessionCreateError(`CreateReadSession for ${table} returned no Arrow schema`, { table });
-        }
-        return {
-          name: session.name,
-          table,
-          streams: session.streams.map((s) => s.name),
-          schema: arrow.decodeSchema(schemaMessage),
-          schemaMessage,
-          expireTime: session.expireTime ? new Date(Number(session.expireTime.seconds) * 1000) : undefined,
-          estimatedRowCount: Number(session.estimatedRowCount),
-          estimatedTotalBytesScanned: Number(session.estimatedTotalBytesScanned),
-        };
-      } catch (err) {
-        if (signal.aborted) throw abortError(signal);
-        if (err instanceof SessionCreateError) throw err;
-        const e = err as ServiceError;
-        const unreachable = e.code === Status.UNAVAILABLE || e.code === Status.DEADLINE_EXCEEDED;
-        if (unreachable && attempt < CONNECT_ATTEMPTS && Date.now() < deadline) {
-          await sleep(backoffMs(attempt, options.retry), undefined, { signal }).catch(() => undefined);
-          if (signal.aborted) throw abortError(signal);
-          continue;
-        }
-        const message = `CreateReadSession for ${table} failed: ${describeStatus(e.code, e.details ?? e.message)}`;
-        if (unreachable) {
-          throw new EndpointUnreachableError(`cannot reach the Read API at ${connection.endpoint}: ${message}`, {
-            code: e.code, table, retryable: true, cause: err,
-          });
-        }
-        if (e.code === Status.INVALID_ARGUMENT && NOT_A_TABLE.test(e.details ?? '')) throw new ViewReadError(`${message}. ${viewHint(options)}`, { code: e.code, table, cause: err });
-        throw new SessionCreateError(message, { code: e.code, table, cause: err });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const created = client.createReadSession(createReadSessionRequest(options, slots), { deadline, signal, token });
+      arrowParts ??= loadArrowParts();
+      const session = await created;
+      const arrow = await arrowParts;
+      const schemaMessage = session.arrowSchema?.serializedSchema ?? new Uint8Array();
+      if (schemaMessage.byteLength === 0) {
+        throw new SessionCreateError(`CreateReadSession for ${table} returned no Arrow schema`, { table });
       }
+      return {
+        name: session.name,
+        table,
+        streams: session.streams.map((s) => s.name),
+        schema: arrow.decodeSchema(schemaMessage),
+        schemaMessage,
+        expireTime: session.expireTime ? new Date(Number(session.expireTime.seconds) * 1000) : undefined,
+        estimatedRowCount: Number(session.estimatedRowCount),
+        estimatedTotalBytesScanned: Number(session.estimatedTotalBytesScanned),
+      };
+    } catch (err) {
+      if (signal.aborted) throw abortError(signal);
+      if (err instanceof SessionCreateError) throw err;
+      const e = err as ServiceError;
+      const unreachable = e.code === Status.UNAVAILABLE || e.code === Status.DEADLINE_EXCEEDED;
+      if (unreachable && attempt < CONNECT_ATTEMPTS && Date.now() < deadline) {
+        await sleep(backoffMs(attempt, options.retry), undefined, { signal }).catch(() => undefined);
+        if (signal.aborted) throw abortError(signal);
+        continue;
+      }
+      const message = `CreateReadSession for ${table} failed: ${describeStatus(e.code, e.details ?? e.message)}`;
+      if (unreachable) {
+        throw new EndpointUnreachableError(`cannot reach the Read API at ${connection.endpoint}: ${message}`, {
+          code: e.code, table, retryable: true, cause: err,
+        });
+      }
+      if (e.code === Status.INVALID_ARGUMENT && NOT_A_TABLE.test(e.details ?? '')) throw new ViewReadError(`${message}. ${viewHint(options)}`, { code: e.code, table, cause: err });
+      throw new SessionCreateError(message, { code: e.code, table, cause: err });
     }
-  } finally {
-    client.close();
   }
 }

@@ -13,6 +13,7 @@ import { DEFAULT_READ_OPTIONS, resolveReadOptions, type ReadOptions, type Resolv
 import { CallingThread } from './calling-thread.js';
 import { threadsForSession } from './parallelism.js';
 import { DEFAULT_STREAMS_PER_WORKER, ReadPool } from './pool.js';
+import { ReadChannel } from './read-channel.js';
 import { createReadSession, type ReadSessionInfo } from './session.js';
 import { checkNotExpired, sessionGoneError } from './session-expiry.js';
 import { emptyStats, type ReadStats } from './stats.js';
@@ -36,6 +37,9 @@ export class TableRead {
   private resolved: ResolvedReadOptions | undefined;
   private wake: (() => void) | undefined;
   private batchQueue: BatchQueue | undefined;
+  private openedChannel: ReadChannel | undefined;
+  /** Whether the batches were asked for, so the read goes on past its session on its channel. */
+  private iterating = false;
 
   /** `prepared`: a session created elsewhere (a plan's shard) to read instead of creating one. */
   constructor(
@@ -77,6 +81,7 @@ export class TableRead {
     const onUserAbort = () => this.stop(abortError(userSignal!));
     userSignal?.addEventListener('abort', onUserAbort, { once: true });
     let owned: ReadPool | CallingThread | undefined;
+    this.iterating = true;
     try {
       if (userSignal?.aborted) throw abortError(userSignal);
       if (this.options.workers === 0 && !this.options.pool) CallingThread.preload();
@@ -92,7 +97,7 @@ export class TableRead {
       const worth = threadsForSession(session, maxThreads, options.pool?.streamsPerWorker ?? DEFAULT_STREAMS_PER_WORKER);
       // Heap limits isolate a worker thread: a read that asks for them gets one (never with `pool`).
       const threads = options.workerResourceLimits ? Math.max(1, worth) : worth;
-      if (!options.pool) owned = threads === 0 ? new CallingThread() : this.ownedPool(options, threads);
+      if (!options.pool) owned = threads === 0 ? new CallingThread(this.channel()) : this.ownedPool(options, threads);
       options.pool?.grow(threads);
       const runner = options.pool ?? owned!;
       this.stats.threads = threads;
@@ -103,7 +108,7 @@ export class TableRead {
       // cleared and what the read owns closed at once, not when the consumer next pulls, which it
       // may never do.
       const closing = owned;
-      this.controller.signal.addEventListener('abort', () => releaseOnStop(queue, closing), { once: true });
+      this.controller.signal.addEventListener('abort', () => releaseOnStop(queue, closing, () => this.openedChannel?.close()), { once: true });
       try {
         yield* this.runStreams(session, options, runner, queue, output);
       } finally {
@@ -112,6 +117,7 @@ export class TableRead {
       }
     } finally {
       await owned?.close();
+      this.openedChannel?.close();
       userSignal?.removeEventListener('abort', onUserAbort);
       this.stop();
       this.stats.wallMs = performance.now() - this.started;
@@ -121,6 +127,11 @@ export class TableRead {
   /** The options with their defaults, resolved once (a ReadOptionsError for bad ones). */
   private resolvedOptions(): ResolvedReadOptions {
     return (this.resolved ??= resolveReadOptions(this.reference, this.options));
+  }
+
+  /** The read's gRPC channel on this thread (read-channel.ts). */
+  private channel(): ReadChannel {
+    return (this.openedChannel ??= new ReadChannel(this.resolvedOptions().connection));
   }
 
   private ownedPool(options: ResolvedReadOptions, startThreads: number): ReadPool {
@@ -137,8 +148,11 @@ export class TableRead {
     }
     const slots = options.pool?.maxCapacity ?? (options.workers ?? availableParallelism()) * DEFAULT_STREAMS_PER_WORKER;
     const token = options.tokenSource ? await fetchAccessToken(options.tokenSource) : undefined;
-    const session = await createReadSession(options, slots, signal, token).catch((err: unknown) => {
+    const session = await createReadSession(this.channel().client(), options, slots, signal, token).catch((err: unknown) => {
       throw signal.aborted ? this.failure ?? abortError(signal) : err;
+    }).finally(() => {
+      // Only the session was asked for (its schema, a plan): nothing else will use the connection.
+      if (!this.iterating) this.openedChannel?.release();
     });
     this.stats.sessionMs = performance.now() - this.started;
     this.openedSession = session;
@@ -168,7 +182,7 @@ export class TableRead {
     const arrow = await loadArrowParts();
     const layoutPlan = compressedBuffers ? undefined : arrow.layoutPlanOf(session.schema);
     const runs = new Map<number, StreamRun>();
-    const rebalancer = options.rebalance ? new Rebalancer(connection, token, this.controller.signal, () => stats.splitsFailed++) : undefined;
+    const rebalancer = options.rebalance ? new Rebalancer(this.channel(), token, this.controller.signal, () => stats.splitsFailed++) : undefined;
     // A split pays only when the streams set the pace: not while every slot is taken or a stream
     // waits its turn, nor while the consumer is the one behind (half the budget held).
     const rebalance = () => rebalancer?.consider(
@@ -309,9 +323,12 @@ export class TableRead {
   }
 }
 
-function releaseOnStop(queue: PQueue, owned: ReadPool | CallingThread | undefined): void {
+function releaseOnStop(queue: PQueue, owned: ReadPool | CallingThread | undefined, closeChannel: () => void): void {
   queue.clear();
-  void queue.onIdle().then(() => owned?.close());
+  void queue.onIdle().then(() => {
+    closeChannel();
+    return owned?.close();
+  });
 }
 
 /**

@@ -7,6 +7,7 @@ import { layoutPlanOf } from '../../src/arrow/layout-plan.js';
 import { DEFAULT_RETRY } from '../../src/client/retry.js';
 import type { Emulator } from '../../src/emulator/server.js';
 import { resolveReadOptions } from '../../src/read/options.js';
+import { ReadChannel } from '../../src/read/read-channel.js';
 import { createReadSession, type ReadSessionInfo } from '../../src/read/session.js';
 import readStream from '../../workers/read-stream.js';
 import type { WorkerMessage } from '../../workers/stream-task.js';
@@ -19,7 +20,9 @@ describe('the worker takes a response off its call only when it holds credit', (
 
   before(async () => {
     ({ emulator } = await demoEmulator(2000));
-    session = await createReadSession(resolveReadOptions(DEMO, { endpoint: emulator.address, maxStreams: 1 }), 1, new AbortController().signal);
+    const options = resolveReadOptions(DEMO, { endpoint: emulator.address, maxStreams: 1 });
+    const channel = new ReadChannel(options.connection);
+    session = await createReadSession(channel.client(), options, 1, new AbortController().signal).finally(() => channel.close());
   });
   after(() => emulator.close());
 

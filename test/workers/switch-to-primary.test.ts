@@ -28,8 +28,8 @@ describe('a worker asked to switch to a split\'s primary', () => {
 
   before(async () => {
     ({ emulator } = await demoEmulator(3000));
-    session = await createReadSession(resolveReadOptions(DEMO, { endpoint: emulator.address, maxStreams: 1 }), 1, new AbortController().signal);
     client = new ReadApiClient(CONNECTION(emulator.address));
+    session = await createReadSession(client, resolveReadOptions(DEMO, { endpoint: emulator.address, maxStreams: 1 }), 1, new AbortController().signal);
   });
   after(async () => {
     client.close();
